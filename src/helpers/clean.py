@@ -1,0 +1,366 @@
+"""Turn the raw curated tables into typed, harmonised analysis tables.
+
+Raw files are only read. Each function takes and returns DataFrames, so it can be tested on tiny
+fixture frames. ``build_processed`` is what notebook 01 calls.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from helpers.validate import CLAIM_TABLES
+
+CURATED_TABLES: tuple[str, ...] = ("sources", "actors", *CLAIM_TABLES)
+REFERENCE_TABLES: tuple[str, ...] = (
+    "stages", "contribution_types", "condition_types", "condition_scopes", "confidence_levels", "precisions",
+    "locations", "actor_kinds", "regions", "directions", "topics", "event_types", "metrics", "units",
+    "date_precisions",
+)
+DATE_COLUMNS: tuple[str, ...] = ("reported_date", "event_date", "published", "published_earliest", "published_latest")
+NUMBER_COLUMNS: tuple[str, ...] = ("amount_low", "amount_high", "value_low", "value_high", "rank")
+
+
+class UnknownActorError(KeyError):
+    """An actor id or name that the actors table does not know."""
+
+
+def read_table(path: Path) -> pd.DataFrame:
+    """Read one CSV as strings, blanks as empty strings (no silent NaN guessing).
+
+    Args:
+        path: CSV file.
+
+    Returns:
+        A frame of str columns.
+    """
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+
+
+def load_raw(data_dir: Path) -> dict[str, pd.DataFrame]:
+    """Load every curated and reference table of the data package.
+
+    Args:
+        data_dir: folder holding curated/ and reference/.
+
+    Returns:
+        Table name -> frame of strings.
+    """
+    tables = {name: read_table(data_dir / "curated" / f"{name}.csv") for name in CURATED_TABLES}
+    tables |= {name: read_table(data_dir / "reference" / f"{name}.csv") for name in REFERENCE_TABLES}
+    return tables
+
+
+def type_columns(df: pd.DataFrame) -> pd.DataFrame:
+    """Give known columns their types: dates as datetime64, amounts as floats, blanks as missing.
+
+    Args:
+        df: a raw table of strings.
+
+    Returns:
+        A copy with DATE_COLUMNS parsed (YYYY-MM-DD), NUMBER_COLUMNS numeric, "true"/"false" as booleans.
+    """
+    out = df.copy()
+    for col in out.columns:
+        if col in DATE_COLUMNS:
+            out[col] = pd.to_datetime(out[col].replace("", None), format="%Y-%m-%d")
+        elif col in NUMBER_COLUMNS:
+            out[col] = pd.to_numeric(out[col].replace("", None)).astype("float64")
+        elif set(out[col].unique()) <= {"true", "false", ""} and (out[col] != "").any():
+            out[col] = out[col].map({"true": True, "false": False, "": pd.NA}).astype("boolean")
+    return out
+
+
+def split_list(value: str) -> list[str]:
+    """Split a '; '-separated cell into its items ("S000; S001" -> ["S000", "S001"])."""
+    return [item.strip() for item in value.split(";") if item.strip()]
+
+
+def alias_index(actors: pd.DataFrame) -> dict[str, str]:
+    """Map every name, alias and id of an actor (case-insensitive) to its actor_id.
+
+    Args:
+        actors: the actors table (actor_id, name, aliases).
+
+    Returns:
+        Lower-cased name -> actor_id.
+    """
+    index: dict[str, str] = {}
+    for row in actors.itertuples():
+        for name in (row.actor_id, row.name, *split_list(row.aliases)):
+            index[name.lower()] = row.actor_id
+    return index
+
+
+def harmonise_name(name: str, actors: pd.DataFrame) -> str:
+    """The actor_id for a name as the reports write it ("Turkiye", "U.K.", "Washington").
+
+    Args:
+        name: a name, alias or id.
+        actors: the actors table.
+
+    Returns:
+        The actor_id.
+
+    Raises:
+        UnknownActorError: the name is in no actor's name or aliases (never silently dropped).
+    """
+    found = alias_index(actors).get(name.strip().lower())
+    if found is None:
+        raise UnknownActorError(f"{name!r} is not a name, alias or id in actors.csv; add it to an actor's aliases")
+    return found
+
+
+def add_actor_names(df: pd.DataFrame, actors: pd.DataFrame, column: str = "actor_id", prefix: str = "actor") -> pd.DataFrame:
+    """Join the harmonised name, kind and region of the actor in ``column``.
+
+    Args:
+        df: a claim table.
+        actors: the actors table.
+        column: the id column to look up; blank ids get blank names.
+        prefix: prefix for the new columns (``{prefix}_name``, ``{prefix}_kind``, ``{prefix}_region``).
+
+    Returns:
+        A copy with the three columns added.
+
+    Raises:
+        UnknownActorError: an id in ``column`` is not in the actors table.
+    """
+    known = actors.set_index("actor_id")
+    ids = df[column].fillna("")
+    unknown = sorted(set(ids[ids != ""]) - set(known.index))
+    if unknown:
+        raise UnknownActorError(f"{column} holds ids not in actors.csv: {', '.join(unknown)}")
+    out = df.copy()
+    for field in ("name", "kind", "region"):
+        out[f"{prefix}_{field}"] = ids.map(known[field]).fillna("")
+    return out
+
+
+def add_labels(df: pd.DataFrame, reference: pd.DataFrame, key: str, columns: dict[str, str]) -> pd.DataFrame:
+    """Join columns of a reference table onto ``df`` by its code column ``key``.
+
+    Args:
+        df: a table with a ``key`` column.
+        reference: the reference table keyed by ``key``.
+        columns: reference column -> new column name (e.g. {"label": "stage_label"}).
+
+    Returns:
+        A copy with the new columns.
+    """
+    ref = reference.set_index(key)
+    out = df.copy()
+    for source, target in columns.items():
+        out[target] = out[key].map(ref[source])
+    return out
+
+
+def amount_label(low: float | None, high: float | None, precision: str, unit: str = "") -> str:
+    """A reader-facing amount that keeps the vagueness: "about 20,000 troops", "up to 200", "at least 5".
+
+    Args:
+        low: least value (NaN/None when unknown).
+        high: greatest value (NaN/None when open-ended).
+        precision: precision code (reference/precisions.csv).
+        unit: unit to append, if any.
+
+    Returns:
+        The label, or "not stated" when there is no amount.
+    """
+    def fmt(x: float) -> str:
+        return f"{x:,.0f}"
+
+    lo = None if low is None or pd.isna(low) else float(low)
+    hi = None if high is None or pd.isna(high) else float(high)
+    if lo is None and hi is None:
+        return "not stated"
+    text = {
+        "exact": lambda: fmt(lo),
+        "approximate": lambda: f"about {fmt(lo)}",
+        "up_to": lambda: f"up to {fmt(hi)}",
+        "at_least": lambda: f"at least {fmt(lo)}",
+        "vague": lambda: f"{fmt(lo)} or more (vague)",
+    }.get(precision, lambda: f"{fmt(lo)}-{fmt(hi)}" if lo is not None and hi is not None else fmt(lo or hi))()
+    return f"{text} {unit}".strip()
+
+
+def filter_as_of(df: pd.DataFrame, as_of: str | pd.Timestamp, column: str = "reported_date") -> pd.DataFrame:
+    """Keep the rows reported on or before ``as_of``, so any past edition can be rebuilt.
+
+    Args:
+        df: a table with a datetime ``column``.
+        as_of: edition date (YYYY-MM-DD or Timestamp).
+        column: the date column to compare.
+
+    Returns:
+        The rows with ``column`` <= as_of.
+    """
+    return df[df[column] <= pd.Timestamp(as_of)].reset_index(drop=True)
+
+
+def latest_stance(
+    claims: pd.DataFrame,
+    as_of: str | pd.Timestamp,
+    keys: tuple[str, ...] = ("actor_id", "contribution_type"),
+    confidence_rank: dict[str, int] | None = None,
+) -> pd.DataFrame:
+    """The most recent claim per key as of a date: the "current" stage of each actor's contribution.
+
+    Ties on the same reported date go to the better-sourced claim (higher confidence rank), then to the
+    later row id, so the result does not depend on row order.
+
+    Args:
+        claims: a typed claim table with ``reported_date``, ``confidence`` and the key columns.
+        as_of: only claims reported on or before this date count.
+        keys: columns that identify one stance (actor and contribution for pledges; actor and topic for
+            positions).
+        confidence_rank: confidence code -> rank; defaults to the codebook's ranks.
+
+    Returns:
+        One row per key, with all claim columns.
+    """
+    ranks = confidence_rank or {"on_record": 4, "named_official": 3, "anonymous_officials": 2, "relayed": 1, "unattributed": 0}
+    current = filter_as_of(claims, as_of)
+    id_column = current.columns[0]
+    current = current.assign(_rank=current["confidence"].map(ranks).fillna(-1))
+    current = current.sort_values(["reported_date", "_rank", id_column])
+    return current.groupby(list(keys), sort=True).tail(1).drop(columns="_rank").sort_values(list(keys)).reset_index(drop=True)
+
+
+def source_label(sources: pd.DataFrame) -> pd.Series:
+    """A short citation per source: "Dawn, 8 Nov 2025" or "S002 (unnamed outlet), 18 Oct 2025, via The Guardian"."""
+    def label(row: pd.Series) -> str:
+        outlet = row["outlet"] if not row["outlet"].startswith("Outlet not named") else "unnamed outlet"
+        approx = "c. " if row["date_precision"] == "approximate" else ""
+        return f"{row['source_id']} ({outlet}, {approx}{row['published']:%-d %b %Y})"
+    return sources.apply(label, axis=1)
+
+
+def build_processed(data_dir: Path, as_of: str) -> dict[str, pd.DataFrame]:
+    """All analysis tables for one edition: typed, labelled, harmonised, and limited to ``as_of``.
+
+    Claim tables gain actor names/kinds/regions, labels for their codes, ``source_label`` and
+    ``outlet``; pledges also gain ``stage_rank``, ``on_ladder``, ``inside_gaza`` and ``amount_label``.
+    ``claims`` stacks every claim table into one long table for the timeline and the change log.
+
+    Args:
+        data_dir: folder holding curated/ and reference/ (already validated).
+        as_of: edition date YYYY-MM-DD; claims reported later are left out.
+
+    Returns:
+        Table name -> frame. Keys: sources, actors, pledges, conditions, positions, events, figures,
+        claims, plus every reference table.
+    """
+    raw = load_raw(data_dir)
+    t = {name: type_columns(df) for name, df in raw.items()}
+    sources = t["sources"].assign(source_label=lambda d: source_label(d))
+    sources = sources[sources["published"] <= pd.Timestamp(as_of)].reset_index(drop=True)
+    cite = sources.set_index("source_id")
+    conf = t["confidence_levels"]
+
+    def common(df: pd.DataFrame) -> pd.DataFrame:
+        df = filter_as_of(df, as_of)
+        df = add_actor_names(df, t["actors"]) if "actor_id" in df else df
+        df = add_labels(df, conf, "confidence", {"label": "confidence_label", "rank": "confidence_rank"})
+        return df.assign(source_label=df["source_id"].map(cite["source_label"]), outlet=df["source_id"].map(cite["outlet"]))
+
+    pledges = common(t["pledges"])
+    pledges = add_actor_names(pledges, t["actors"], "requested_by", "requested_by")
+    pledges = add_labels(pledges, t["stages"], "stage", {"label": "stage_label", "rank": "stage_rank", "on_ladder": "on_ladder"})
+    pledges = add_labels(pledges, t["contribution_types"], "contribution_type", {"label": "contribution_label"})
+    pledges = add_labels(pledges, t["locations"], "location", {"label": "location_label", "inside_gaza": "inside_gaza"})
+    pledges["amount_label"] = [
+        amount_label(lo, hi, p, u) for lo, hi, p, u in zip(pledges["amount_low"], pledges["amount_high"], pledges["amount_precision"], pledges["amount_unit"])
+    ]
+    conditions = add_labels(common(t["conditions"]), t["condition_types"], "condition_type", {"label": "condition_label"})
+    positions = common(t["positions"])
+    positions = add_actor_names(positions, t["actors"], "target_actor_id", "target")
+    positions = add_labels(positions, t["topics"], "topic", {"label": "topic_label"})
+    positions = add_labels(positions, t["directions"], "direction", {"label": "direction_label"})
+    events = add_labels(common(t["events"]), t["event_types"], "event_type", {"label": "event_type_label", "milestone": "milestone"})
+    figures = add_labels(common(t["figures"]), t["metrics"], "metric", {"label": "metric_label"})
+    figures["value_label"] = [
+        amount_label(lo, hi, p, u) for lo, hi, p, u in zip(figures["value_low"], figures["value_high"], figures["precision"], figures["unit"])
+    ]
+    tables = {
+        "sources": sources,
+        "actors": t["actors"],
+        "pledges": pledges,
+        "conditions": conditions,
+        "positions": positions,
+        "events": events,
+        "figures": figures,
+    }
+    tables["claims"] = stack_claims(tables)
+    return tables | {name: t[name] for name in REFERENCE_TABLES}
+
+
+def stack_claims(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """One long table of every claim: id, table, actor, dates, a one-line summary, source and quote.
+
+    Args:
+        tables: processed pledges, conditions, positions, events and figures.
+
+    Returns:
+        Columns claim_id, claim_table, actor_id, actor_name, reported_date, event_date, summary,
+        source_id, source_label, confidence, quote; sorted by reported date then id.
+    """
+    summaries = {
+        "pledges": lambda d: d["stage_label"] + ": " + d["contribution_label"].str.lower() + " (" + d["amount_label"] + ")",
+        "conditions": lambda d: "Condition: " + d["condition_label"],
+        "positions": lambda d: d["direction_label"] + " - " + d["summary"],
+        "events": lambda d: d["title"],
+        "figures": lambda d: d["metric_label"] + ": " + d["value_label"],
+    }
+    frames = []
+    for name, summarise in summaries.items():
+        df = tables[name]
+        frames.append(pd.DataFrame({
+            "claim_id": df.iloc[:, 0],
+            "claim_table": name,
+            "actor_id": df["actor_id"],
+            "actor_name": df["actor_name"],
+            "reported_date": df["reported_date"],
+            "event_date": df["event_date"] if "event_date" in df else pd.NaT,
+            "summary": summarise(df) if len(df) else pd.Series(dtype=str),
+            "source_id": df["source_id"],
+            "source_label": df["source_label"],
+            "confidence": df["confidence"],
+            "quote": df["quote"],
+        }))
+    return pd.concat(frames, ignore_index=True).sort_values(["reported_date", "claim_id"]).reset_index(drop=True)
+
+
+def write_processed(tables: dict[str, pd.DataFrame], out_dir: Path) -> list[Path]:
+    """Write processed tables as CSV (dates as YYYY-MM-DD) into ``out_dir``.
+
+    Args:
+        tables: name -> frame, from :func:`build_processed`.
+        out_dir: folder to create and fill.
+
+    Returns:
+        The files written.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, df in tables.items():
+        path = out_dir / f"{name}.csv"
+        df.to_csv(path, index=False, date_format="%Y-%m-%d")
+        written.append(path)
+    return written
+
+
+def read_processed(processed_dir: Path) -> dict[str, pd.DataFrame]:
+    """Read tables written by :func:`write_processed` back with their types.
+
+    Args:
+        processed_dir: folder of processed CSVs.
+
+    Returns:
+        Table name -> typed frame.
+    """
+    tables = {}
+    for path in sorted(processed_dir.glob("*.csv")):
+        tables[path.stem] = type_columns(read_table(path))
+    return tables

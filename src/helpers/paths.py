@@ -1,0 +1,44 @@
+"""Every path the project uses, in one place (cookiecutter-data-science habit).
+
+Environment variables let tests and the scheduler point the same code at other folders.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT: Path = Path(os.environ.get("ISF_ROOT", Path(__file__).resolve().parents[2]))
+DATA_DIR: Path = ROOT / "data"
+CURATED_DIR: Path = DATA_DIR / "curated"
+REFERENCE_DIR: Path = DATA_DIR / "reference"
+DATAPACKAGE: Path = DATA_DIR / "datapackage.yaml"
+NOTEBOOKS_DIR: Path = ROOT / "notebooks"
+BUILD_DIR: Path = Path(os.environ.get("ISF_BUILD_DIR", ROOT / "build"))
+REPORTS_DIR: Path = Path(os.environ.get("ISF_REPORTS_DIR", ROOT / "reports"))
+EDITIONS_DIR: Path = REPORTS_DIR / "editions"
+# The five news reports live beside the repo, never inside it.
+SOURCES_DIR: Path = Path(os.environ.get("ISF_SOURCES_DIR", ROOT.parent / "shared" / "sources"))
+
+# The pipeline, in order. Each notebook takes the same parameters (see notebooks/README.md).
+NOTEBOOKS: tuple[str, ...] = (
+    "01-clean-and-validate.ipynb",
+    "02-analyse.ipynb",
+    "03-write-briefing.ipynb",
+)
+BRIEFING_NOTEBOOK: str = NOTEBOOKS[-1]
+
+# --- Build, editions and entry point (src/helpers/build.py, src/helpers/cli.py, dev.py) ---
+# The package's own source folder: hashed into the build's content key.
+PACKAGE_DIR: Path = Path(__file__).resolve().parent
+PYPROJECT: Path = ROOT / "pyproject.toml"
+QUARTO_CONFIG: Path = ROOT / "_quarto.yml"
+TESTS_DIR: Path = ROOT / "tests"
+# Dated logs of scheduled runs (`dev.py regenerate` writes logs/<date>.log).
+LOGS_DIR: Path = Path(os.environ.get("ISF_LOGS_DIR", ROOT / "logs"))
+BENCH_SCRIPT: Path = ROOT / "benchmarks" / "bench_build.py"
+# What readers open: copies of the latest edition's files.
+PUBLISHED_HTML: Path = REPORTS_DIR / "briefing.html"
+PUBLISHED_PDF: Path = REPORTS_DIR / "briefing.pdf"
+# Held (fcntl.flock) for the whole of a build; a second build is refused.
+BUILD_LOCK: Path = REPORTS_DIR / ".build.lock"
