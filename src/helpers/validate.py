@@ -172,7 +172,7 @@ def _expected_for(error: dict, fields: dict[str, dict]) -> str:
     if kind == "foreign-key":
         ref = error.get("referenceName") or "this table"
         ref_field = ",".join(error.get("referenceFieldNames") or [])
-        return f"a {ref_field} listed in {ref}.csv"
+        return f"one of the {ref_field} values in {ref}.csv"
     return note or error.get("message", kind)
 
 
@@ -344,7 +344,7 @@ def cross_table_problems(data_dir: Path, sources_dir: Path | None) -> list[Probl
             problems.append(Problem(rel("actors"), line, "iso3", a["iso3"], "blank (only states have an ISO code)"))
         for sid in _split(a["mentioned_in"]):
             if sid not in sources:
-                problems.append(Problem(rel("actors"), line, "mentioned_in", sid, "a source_id listed in sources.csv"))
+                problems.append(Problem(rel("actors"), line, "mentioned_in", sid, "one of the source_id values in sources.csv"))
 
     mentions: dict[str, set[str]] = {}
     texts = _source_texts(sources, sources_dir)
@@ -356,7 +356,7 @@ def cross_table_problems(data_dir: Path, sources_dir: Path | None) -> list[Probl
                 mentions.setdefault(actor_id, set()).add(row["source_id"])
             for actor_id in _split(row.get("other_actor_ids", "")):
                 if actor_id not in actors:
-                    problems.append(Problem(rel(name), line, "other_actor_ids", actor_id, "an actor_id listed in actors.csv"))
+                    problems.append(Problem(rel(name), line, "other_actor_ids", actor_id, "one of the actor_id values in actors.csv"))
             if source is None:
                 continue  # the schema's foreign key check reports it
             if row["reported_date"] != source["published"]:

@@ -1,0 +1,83 @@
+"""The curated data itself: valid, faithful to its sources, complete where we can check mechanically."""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import pytest
+
+from helpers import paths
+from helpers.validate import CLAIM_TABLES, normalise_space, stated_numbers, validate_data
+
+CURATED = paths.CURATED_DIR
+
+
+def rows(name: str) -> list[dict[str, str]]:
+    with (CURATED / f"{name}.csv").open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_curated_data_passes_every_check() -> None:
+    problems = validate_data(paths.DATA_DIR, paths.SOURCES_DIR)
+    assert [str(p) for p in problems] == []
+
+
+@pytest.mark.skipif(not paths.SOURCES_DIR.is_dir(), reason=f"source reports not found at {paths.SOURCES_DIR}")
+@pytest.mark.parametrize("table", CLAIM_TABLES)
+def test_every_quote_appears_verbatim_in_its_source(table: str) -> None:
+    files = {s["source_id"]: s["file"] for s in rows("sources")}
+    texts = {sid: normalise_space((paths.SOURCES_DIR / f).read_text(encoding="utf-8")) for sid, f in files.items()}
+    missing = [r for r in rows(table) if normalise_space(r["quote"]) not in texts[r["source_id"]]]
+    assert missing == [], f"{len(missing)} quote(s) not found in their source"
+
+
+@pytest.mark.skipif(not paths.SOURCES_DIR.is_dir(), reason=f"source reports not found at {paths.SOURCES_DIR}")
+def test_each_source_file_is_recorded_once() -> None:
+    on_disk = sorted(p.name for p in paths.SOURCES_DIR.glob("*.txt"))
+    assert sorted(s["file"] for s in rows("sources")) == on_disk
+
+
+def test_numbers_in_rows_match_their_quotes() -> None:
+    # Every stated amount (not a blank or a codebook convention) is a number written in the quote.
+    checked = 0
+    for table, low, high, precision in (("pledges", "amount_low", "amount_high", "amount_precision"), ("figures", "value_low", "value_high", "precision")):
+        for r in rows(table):
+            if r[precision] in ("exact", "approximate", "up_to"):
+                number = float(r[high] if r[precision] == "up_to" else r[low])
+                assert number in stated_numbers(r["quote"]), (table, r[table[:-1] + "_id" if table != "figures" else "figure_id"])
+                checked += 1
+    assert checked >= 10  # the loop must not be vacuous
+
+
+def test_key_claims_are_recorded_with_their_numbers() -> None:
+    # NOTE: these are the facts the briefing leads on; if a curator recodes them, this should trip.
+    figures = {(r["metric"], r["source_id"]): r for r in rows("figures")}
+    assert figures[("countries_approached", "S001")]["value_low"] == "70"
+    assert figures[("countries_approached", "S001")]["precision"] == "approximate"
+    assert figures[("countries_willing", "S001")]["value_low"] == "19"
+    assert figures[("countries_willing", "S003")]["precision"] == "vague"
+    shares = {r["actor_id"]: r["value_low"] for r in rows("figures") if r["metric"] == "territory_controlled_share"}
+    assert shares == {"ISR": "53", "HAMAS": "47"}
+    indonesia = [r for r in rows("pledges") if r["actor_id"] == "IDN" and r["amount_low"]]
+    assert {(r["source_id"], r["amount_low"], r["amount_precision"]) for r in indonesia} == {("S001", "20000", "approximate"), ("S002", "20000", "exact")}
+    azerbaijan = {(r["source_id"], r["stage"]) for r in rows("pledges") if r["actor_id"] == "AZE" and r["contribution_type"] == "troops"}
+    assert ("S002", "offered_private") in azerbaijan and ("S003", "declined") in azerbaijan
+
+
+def test_every_country_named_in_the_reports_is_an_actor() -> None:
+    # Country names as the reports spell them; each must map to an actor through name or aliases.
+    named = ["Indonesia", "Azerbaijan", "Turkey", "Turkiye", "Egypt", "Qatar", "United Arab Emirates", "Saudi Arabia",
+             "Jordan", "France", "Britain", "U.K.", "Italy", "Malta", "El Salvador", "Israel", "Pakistan", "Haiti"]
+    known = set()
+    for a in rows("actors"):
+        known |= {a["name"].lower(), *(x.strip().lower() for x in a["aliases"].split(";") if x.strip())}
+    assert [n for n in named if n.lower() not in known] == []
+
+
+def test_each_reported_actor_lists_the_reports_that_name_it() -> None:
+    by_id = {a["actor_id"]: set(re.split(r";\s*", a["mentioned_in"])) for a in rows("actors")}
+    assert by_id["EGY"] == {"S000", "S001", "S002", "S003", "S004"}
+    assert by_id["PAK"] == {"S003"}
+    assert by_id["SLV"] == {"S001"}
