@@ -99,7 +99,7 @@ def test_build_processed_on_curated_data_counts_and_cuts_at_as_of(tmp_path) -> N
     # Only S000 (17 Oct) and S004 (c. 15 Oct) had been published by 17 October.
     assert set(early["pledges"]["source_id"]) == {"S000", "S004"}
     assert set(early["sources"]["source_id"]) == {"S000", "S004"}
-    assert len(full["claims"]) == sum(len(full[t]) for t in ("pledges", "conditions", "positions", "events", "figures"))
+    assert len(full["claims"]) == sum(len(full[t]) for t in ("pledges", "conditions", "positions", "events", "figures", "open_questions"))
     idn = full["pledges"].query("actor_id == 'IDN' and source_id == 'S002' and amount_low > 0").iloc[0]
     assert idn["amount_label"] == "20,000 troops" and idn["stage_rank"] == 4 and bool(idn["inside_gaza"]) is True
     clean.write_processed(full, tmp_path)

@@ -250,7 +250,7 @@ def build_processed(data_dir: Path, as_of: str) -> dict[str, pd.DataFrame]:
 
     Returns:
         Table name -> frame. Keys: sources, actors, pledges, conditions, positions, events, figures,
-        claims, plus every reference table.
+        open_questions, claims, plus every reference table.
     """
     raw = load_raw(data_dir)
     t = {name: type_columns(df) for name, df in raw.items()}
@@ -280,6 +280,7 @@ def build_processed(data_dir: Path, as_of: str) -> dict[str, pd.DataFrame]:
     positions = add_labels(positions, t["directions"], "direction", {"label": "direction_label"})
     events = add_labels(common(t["events"]), t["event_types"], "event_type", {"label": "event_type_label", "milestone": "milestone"})
     figures = add_labels(common(t["figures"]), t["metrics"], "metric", {"label": "metric_label"})
+    questions = add_labels(common(t["open_questions"]), t["topics"], "topic", {"label": "topic_label"})
     figures["value_label"] = [
         amount_label(lo, hi, p, u) for lo, hi, p, u in zip(figures["value_low"], figures["value_high"], figures["precision"], figures["unit"])
     ]
@@ -291,6 +292,7 @@ def build_processed(data_dir: Path, as_of: str) -> dict[str, pd.DataFrame]:
         "positions": positions,
         "events": events,
         "figures": figures,
+        "open_questions": questions,
     }
     tables["claims"] = stack_claims(tables)
     return tables | {name: t[name] for name in REFERENCE_TABLES}
@@ -300,7 +302,7 @@ def stack_claims(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """One long table of every claim: id, table, actor, dates, a one-line summary, source and quote.
 
     Args:
-        tables: processed pledges, conditions, positions, events and figures.
+        tables: processed pledges, conditions, positions, events, figures and open questions.
 
     Returns:
         Columns claim_id, claim_table, actor_id, actor_name, reported_date, event_date, summary,
@@ -312,6 +314,7 @@ def stack_claims(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         "positions": lambda d: d["direction_label"] + " - " + d["summary"],
         "events": lambda d: d["title"],
         "figures": lambda d: d["metric_label"] + ": " + d["value_label"],
+        "open_questions": lambda d: "Open question: " + d["question"],
     }
     frames = []
     for name, summarise in summaries.items():

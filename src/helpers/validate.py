@@ -21,7 +21,7 @@ import yaml
 
 from helpers import paths
 
-CLAIM_TABLES: tuple[str, ...] = ("pledges", "conditions", "positions", "events", "figures")
+CLAIM_TABLES: tuple[str, ...] = ("pledges", "conditions", "positions", "events", "figures", "open_questions")
 # Columns of claim tables that hold an actor id, for the "mentioned_in" cross-check.
 ACTOR_COLUMNS: tuple[str, ...] = ("actor_id", "requested_by", "target_actor_id")
 
