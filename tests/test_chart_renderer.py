@@ -1,0 +1,143 @@
+"""The isf Altair renderer: three MIME types, one Vega bundle per page, alt text, data tables, theme."""
+
+from __future__ import annotations
+
+import html
+import json
+
+import altair as alt
+import nbformat
+import pandas as pd
+import pytest
+
+from helpers import chart_renderer
+
+HOSTILE = "</script><script>alert(1)</script> & <b>"
+
+
+@pytest.fixture()
+def chart() -> alt.Chart:
+    """A small bar chart whose data and description hold text that must not escape its context."""
+    chart_renderer.enable()
+    data = pd.DataFrame({"actor": ["Egypt", HOSTILE], "troops": [1200.0, 1.5]})
+    return alt.Chart(data).mark_bar().encode(x="troops:Q", y="actor:N").properties(
+        title="Troops", description=f"Bar chart of troops. {HOSTILE}"
+    )
+
+
+def test_bundle_has_html_svg_and_text(chart: alt.Chart) -> None:
+    bundle, metadata = chart_renderer.render_chart(chart.to_dict())
+    assert set(bundle) == {"text/html", "image/svg+xml", "text/plain"}
+    assert bundle["image/svg+xml"].startswith("<svg")
+    assert metadata == {
+        chart_renderer.CHART_METADATA_KEY: {"alt": f"Bar chart of troops. {HOSTILE}", "title": "Troops"}
+    }
+
+
+def test_vega_bundle_only_in_first_chart_after_enable(chart: alt.Chart) -> None:
+    first, _ = chart_renderer.render_chart(chart.to_dict())
+    second, _ = chart_renderer.render_chart(chart.to_dict())
+    assert chart_renderer.BUNDLE_MARKER in first["text/html"]
+    assert "if (window.vegaEmbed) return;" in first["text/html"]
+    assert chart_renderer.BUNDLE_MARKER not in second["text/html"]
+    assert len(second["text/html"]) < 20_000
+    chart_renderer.enable()
+    third, _ = chart_renderer.render_chart(chart.to_dict())
+    assert chart_renderer.BUNDLE_MARKER in third["text/html"]
+
+
+def test_chart_ids_differ(chart: alt.Chart) -> None:
+    first, _ = chart_renderer.render_chart(chart.to_dict())
+    second, _ = chart_renderer.render_chart(chart.to_dict())
+    ids = [part["text/html"].split('id="')[1].split('"')[0] for part in (first, second)]
+    assert ids[0] != ids[1]
+
+
+def test_data_cannot_close_the_script(chart: alt.Chart) -> None:
+    bundle, _ = chart_renderer.render_chart(chart.to_dict())
+    page = bundle["text/html"]
+    # The only raw <script> tags are ours; the data's appear escaped (JSON) or as text (table, label).
+    assert "<script>alert(1)" not in page
+    assert "\\u003c/script\\u003e\\u003cscript\\u003ealert(1)" in page
+    assert html.escape(HOSTILE) in page
+
+
+def test_alt_text_on_div_and_table_of_data(chart: alt.Chart) -> None:
+    page, _ = chart_renderer.render_chart(chart.to_dict())
+    page = page["text/html"]
+    assert f'role="img" aria-label="{html.escape(f"Bar chart of troops. {HOSTILE}")}"' in page
+    assert "<summary>Data behind this chart</summary>" in page
+    right = ' style="text-align: right"'
+    assert f'<th scope="col">actor</th><th scope="col"{right}>troops</th>' in page
+    assert f"<td>Egypt</td><td{right}>1200</td>" in page  # whole floats lose ".0"
+    assert f"<td>{html.escape(HOSTILE)}</td><td{right}>1.5</td>" in page
+
+
+def test_no_tab_characters_for_pandoc(chart: alt.Chart) -> None:
+    # pandoc expands tabs in raw HTML; the bundle's are rewritten as \t escapes.
+    chart_renderer.enable()
+    bundle, _ = chart_renderer.render_chart(chart.to_dict())
+    assert "\t" not in bundle["text/html"]
+
+
+def test_alt_text_falls_back_to_title() -> None:
+    assert chart_renderer.chart_alt_text({"title": {"text": ["Two", "lines"]}}) == "Two lines"
+    assert chart_renderer.chart_alt_text({}) == "Chart"
+    assert chart_renderer.chart_alt_text({"description": "  spaced\n out "}) == "spaced out"
+
+
+def test_inline_data_in_layers_is_tabled() -> None:
+    spec = {"layer": [{"data": {"values": [{"a": 1}, {"a": None}]}, "mark": "point"}]}
+    table = chart_renderer.data_table_html(spec)
+    assert '<td style="text-align: right">1</td>' in table and '<td style="text-align: right"></td>' in table
+    assert chart_renderer.data_table_html({"data": {"url": "x.csv"}}) == ""
+
+
+def test_long_data_is_cut_with_a_note() -> None:
+    rows = [{"n": n} for n in range(chart_renderer.MAX_TABLE_ROWS + 5)]
+    table = chart_renderer.data_table_html({"data": {"values": rows}})
+    assert table.count("<tr>") == chart_renderer.MAX_TABLE_ROWS + 1
+    assert f"First {chart_renderer.MAX_TABLE_ROWS} of {len(rows)} rows" in table
+
+
+def test_theme_font_palette_and_sizes(chart: alt.Chart) -> None:
+    config = chart.to_dict()["config"]
+    assert config["font"].startswith("DejaVu Sans")
+    assert config["range"]["category"] == chart_renderer.PALETTE
+    assert config["axis"]["labelFontSize"] >= 11
+    assert len(set(chart_renderer.PALETTE)) == 8
+
+
+def test_svg_names_the_installed_font(chart: alt.Chart) -> None:
+    bundle, _ = chart_renderer.render_chart(chart.to_dict())
+    assert 'font-family="DejaVu Sans' in bundle["image/svg+xml"]
+
+
+def test_output_is_valid_nbformat(chart: alt.Chart) -> None:
+    # Altair 6.3's own mimetype renderer writes a key nbformat rejects; ours must not.
+    bundle, metadata = chart_renderer.render_chart(chart.to_dict())
+    cell = nbformat.v4.new_code_cell("chart")
+    cell.outputs = [nbformat.v4.new_output("display_data", data=bundle, metadata=metadata)]
+    nb = nbformat.v4.new_notebook(cells=[cell])
+    nbformat.validate(nb)
+    assert json.loads(nbformat.writes(nb))["cells"][0]["outputs"][0]["metadata"] == metadata
+
+
+def test_enable_sets_renderer_and_theme() -> None:
+    chart_renderer.enable()
+    assert alt.renderers.active == chart_renderer.RENDERER_NAME
+    assert alt.theme.active == chart_renderer.THEME_NAME
+
+
+def test_vega_bundle_is_cached_on_disk(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(chart_renderer.paths, "CACHE_DIR", tmp_path)
+    chart_renderer.vega_bundle.cache_clear()
+    try:
+        bundle = chart_renderer.vega_bundle()
+        (cached,) = tmp_path.glob("vega-bundle-*.js")
+        assert cached.read_text(encoding="utf-8") == bundle and "window.vegaEmbed" in bundle
+        cached.write_text("// from disk", encoding="utf-8")
+        chart_renderer.vega_bundle.cache_clear()
+        assert chart_renderer.vega_bundle() == "// from disk"
+    finally:
+        chart_renderer.vega_bundle.cache_clear()
