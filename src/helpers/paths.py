@@ -42,3 +42,13 @@ PUBLISHED_HTML: Path = REPORTS_DIR / "briefing.html"
 PUBLISHED_PDF: Path = REPORTS_DIR / "briefing.pdf"
 # Held (fcntl.flock) for the whole of a build; a second build is refused.
 BUILD_LOCK: Path = REPORTS_DIR / ".build.lock"
+# The Quarto project: its config and every file the config names, relative to ROOT
+# (helpers.render copies them beside the notebook it stages for Quarto).
+QUARTO_PROJECT_FILES: tuple[str, ...] = (
+    "_quarto.yml",
+    "scripts/quarto_post_render.py",
+    "src/helpers/assets/briefing.css",
+    "src/helpers/assets/styles.typ",
+)
+# Slow, deterministic artefacts kept between builds (e.g. the 0.9 MB Vega JavaScript bundle).
+CACHE_DIR: Path = Path(os.environ.get("ISF_CACHE_DIR", BUILD_DIR / "cache"))

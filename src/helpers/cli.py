@@ -1,0 +1,201 @@
+"""The project's one entry point: `python3 dev.py COMMAND` (or `isf COMMAND` inside the environment).
+
+Every command is one small function; heavy libraries are imported inside the functions that need them,
+so `--help`, `editions` and an unchanged `build` start in a few hundredths of a second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from helpers import paths
+
+Command = Callable[[argparse.Namespace, list[str]], int]
+
+# Commands whose extra arguments are handed on untouched (to pytest, jupyter lab, the validator…).
+PASSTHROUGH = {"validate", "test", "lab", "bench"}
+
+
+def _today() -> str:
+    return dt.date.today().isoformat()
+
+
+def cmd_build(args: argparse.Namespace, extra: list[str]) -> int:
+    from helpers.build import BuildConfig, BuildError, check_as_of, run_build, EXIT_USAGE
+
+    try:
+        as_of = check_as_of(args.as_of or _today())
+    except BuildError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    config = BuildConfig(as_of=as_of, data_dir=Path(args.data_dir).resolve(), force=args.force)
+    return run_build(config)
+
+
+def cmd_regenerate(args: argparse.Namespace, extra: list[str]) -> int:
+    """Build today's edition in a child process and copy everything it prints to logs/<date>.log."""
+    today = _today()
+    paths.LOGS_DIR.mkdir(parents=True, exist_ok=True)
+    log_path = paths.LOGS_DIR / f"{today}.log"
+    command = [sys.executable, "-m", "helpers.cli", "build", "--as-of", today, "--data-dir", args.data_dir]
+    if args.force:
+        command.append("--force")
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+
+    def stamp() -> str:
+        return dt.datetime.now().astimezone().isoformat(timespec="seconds")
+
+    with log_path.open("a", encoding="utf-8") as log:
+        log.write(f"{stamp()} === regenerate {today} (pid {os.getpid()}): {' '.join(command)}\n")
+        log.flush()
+        with subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=paths.ROOT
+        ) as child:
+            assert child.stdout is not None
+            for line in child.stdout:
+                sys.stdout.write(line)
+                sys.stdout.flush()
+                log.write(f"{stamp()} {line}")
+                log.flush()
+            code = child.wait()
+        log.write(f"{stamp()} === exit {code}\n")
+    print(f"log: {log_path}")
+    return code
+
+
+def cmd_validate(args: argparse.Namespace, extra: list[str]) -> int:
+    try:
+        from helpers.validate import main as validate_main
+    except ModuleNotFoundError as exc:
+        if exc.name != "helpers.validate":
+            raise
+        print("helpers.validate is not written yet", file=sys.stderr)
+        return 2
+    return int(validate_main(extra) or 0)
+
+
+def cmd_test(args: argparse.Namespace, extra: list[str]) -> int:
+    return subprocess.call([sys.executable, "-m", "pytest", *extra], cwd=paths.ROOT)
+
+
+def cmd_lab(args: argparse.Namespace, extra: list[str]) -> int:
+    from helpers.kernelspec import DISPLAY_NAME, ensure_kernelspec
+
+    if importlib.util.find_spec("jupyterlab") is None:
+        print('JupyterLab is not installed: pip install -e ".[lab]"', file=sys.stderr)
+        return 2
+    ensure_kernelspec()
+    print(f"kernel: {DISPLAY_NAME}; notebooks in {paths.NOTEBOOKS_DIR}", flush=True)
+    argv = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={paths.ROOT}", *extra]
+    if os.geteuid() == 0 and "--allow-root" not in extra:
+        argv.append("--allow-root")  # containers run as root; Jupyter refuses it otherwise
+    os.execv(sys.executable, argv)
+    return 0  # not reached
+
+
+def cmd_editions(args: argparse.Namespace, extra: list[str]) -> int:
+    from helpers.build import list_editions
+
+    editions = list_editions(paths.EDITIONS_DIR)
+    if not editions:
+        print(f"no editions yet in {paths.EDITIONS_DIR} (run: python3 dev.py build)")
+        return 0
+    print(f"{'as_of':<12} {'built (UTC)':<26} {'renderer':<22} {'key':<12}  previous")
+    for edition in editions:
+        m = edition.manifest
+        mark = "  <- published" if edition is editions[-1] else ""
+        print(
+            f"{edition.as_of:<12} {str(m.get('built_at', '?')):<26} {str(m.get('renderer', '?')):<22} "
+            f"{edition.input_key[:12]:<12}  {m.get('previous_edition') or '-'}{mark}"
+        )
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace, extra: list[str]) -> int:
+    if not paths.BENCH_SCRIPT.is_file():
+        print(f"{paths.BENCH_SCRIPT.relative_to(paths.ROOT)} is not written yet", file=sys.stderr)
+        return 2
+    return subprocess.call([sys.executable, str(paths.BENCH_SCRIPT), *extra], cwd=paths.ROOT)
+
+
+def cmd_clean(args: argparse.Namespace, extra: list[str]) -> int:
+    from helpers.build import BuildConfig, BuildLocked, EXIT_LOCKED, build_lock, clean_leftovers
+
+    config = BuildConfig(as_of=_today())
+    try:
+        with build_lock(config.lock_path):
+            clean_leftovers(config)
+            targets: list[Path] = [paths.BUILD_DIR]
+            if args.editions:
+                targets += [config.editions_dir, config.published_html, config.published_pdf]
+            if args.logs:
+                targets.append(paths.LOGS_DIR)
+            for target in targets:
+                if target.is_dir():
+                    shutil.rmtree(target)
+                    print(f"removed {target}/")
+                elif target.exists():
+                    target.unlink()
+                    print(f"removed {target}")
+    except BuildLocked as exc:
+        print(f"clean refused: {exc}", file=sys.stderr)
+        return EXIT_LOCKED
+    return 0
+
+
+def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=prog or os.environ.get("ISF_PROG", "isf"),
+        formatter_class=lambda prog: argparse.HelpFormatter(prog, max_help_position=18, width=100),
+        description="Build, check and explore the ISF briefing. dev.py makes .venv on first use, then runs these.",
+        epilog="Extra arguments after validate, test, lab and bench go to the tool underneath "
+        "(e.g. `test -k build -x`).",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+
+    def add(name: str, func: Command, help_line: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_line, description=help_line)
+        p.set_defaults(func=func)
+        return p
+
+    p = add("build", cmd_build, "build the briefing for a date: reports/briefing.html and .pdf (skips if unchanged)")
+    p.add_argument("--as-of", metavar="YYYY-MM-DD", help="the edition's date (default: today)")
+    p.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
+    p.add_argument("--data-dir", default=str(paths.DATA_DIR), help="data folder (default: data/)")
+    p = add("regenerate", cmd_regenerate, "build today's edition, logging to logs/<date>.log (what a scheduler runs)")
+    p.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
+    p.add_argument("--data-dir", default=str(paths.DATA_DIR), help="data folder (default: data/)")
+    add("validate", cmd_validate, "check the data against its schema; one line per problem")
+    add("test", cmd_test, "run the whole test suite with pytest (exit code is pytest's)")
+    add("lab", cmd_lab, "start JupyterLab at the repo root with the project kernel")
+    add("editions", cmd_editions, "list the built editions in reports/editions/")
+    add("bench", cmd_bench, "time the build (benchmarks/bench_build.py)")
+    p = add("clean", cmd_clean, "remove build/ and leftovers of crashed builds")
+    p.add_argument("--editions", action="store_true", help="also remove every edition and the published briefing")
+    p.add_argument("--logs", action="store_true", help="also remove logs/")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args, extra = parser.parse_known_args(list(sys.argv[1:] if argv is None else argv))
+    if args.command is None:
+        parser.print_help()
+        return 0
+    if extra and args.command not in PASSTHROUGH:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    if extra[:1] == ["--"]:
+        extra = extra[1:]
+    return int(args.func(args, extra))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,392 @@
+"""The build driver on tiny fixture notebooks, fixture data and a fake renderer, all in tmp_path.
+
+The notebooks really run (papermill, the python3 kernel); only rendering is faked. Each test works on
+its own copy of a project that was built once per module, so the suite stays around half a minute.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+from types import SimpleNamespace
+
+import nbformat
+import pytest
+
+from helpers import build as b
+
+AS_OF = "2025-11-20"
+PLEDGES = "country,troops\nIndonesia,20000\nAzerbaijan,1500\nPakistan,3000\n"
+
+PARAMETERS_CELL = '''as_of: str = "2025-01-01"  # the edition's date, YYYY-MM-DD
+data_dir: str = "../data"  # folder with curated/ and reference/
+out_dir: str = "../build/scratch"  # the edition's staging folder; processed CSVs go to out_dir/processed/
+previous_edition: str = ""  # folder of the previous edition, "" when none'''
+
+CLEAN_CELLS = [
+    "import csv, json, pathlib\nrows = list(csv.DictReader(open(pathlib.Path(data_dir) / 'curated' / 'pledges.csv')))",
+    "# Check: troops are whole numbers\nbad = [r for r in rows if not r['troops'].isdigit()]\n"
+    "if bad:\n    raise ValueError(f\"troops must be a whole number, got {bad[0]['troops']!r} for {bad[0]['country']}\")",
+    "processed = pathlib.Path(out_dir) / 'processed'\nprocessed.mkdir(parents=True, exist_ok=True)\n"
+    "with open(processed / 'pledges.csv', 'w', newline='') as fh:\n"
+    "    w = csv.DictWriter(fh, ['country', 'troops'])\n    w.writeheader()\n    w.writerows(rows)\n"
+    "(processed / 'parameters.json').write_text(json.dumps(dict(as_of=as_of, data_dir=data_dir, "
+    "out_dir=out_dir, previous_edition=previous_edition)))",
+]
+BRIEFING_CELLS = [
+    "import csv, pathlib\nrows = list(csv.DictReader(open(pathlib.Path(out_dir) / 'processed' / 'pledges.csv')))",
+    "total = sum(int(r['troops']) for r in rows)\nprint(f'TOTAL TROOPS {total} AS OF {as_of}')",
+]
+
+
+def write_notebook(path: Path, cells: list[str]) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["language_info"] = {"name": "python"}
+    params = nbformat.v4.new_code_cell(PARAMETERS_CELL)
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, *(nbformat.v4.new_code_cell(src) for src in cells)]
+    nbformat.write(nb, path)
+    return path
+
+
+class FakeRenderer:
+    """Writes a small html and pdf holding the executed notebook's printed output."""
+
+    def __init__(self, fail: bool = False) -> None:
+        self.calls: list[tuple[Path, Path]] = []
+        self.fail = fail
+
+    def __call__(self, executed: Path, out_dir: Path) -> SimpleNamespace:
+        self.calls.append((executed, out_dir))
+        if self.fail:
+            raise RuntimeError("typst: unknown font family")
+        nb = nbformat.read(executed, as_version=4)
+        text = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []) if o.output_type == "stream")
+        hidden = [c.metadata.get("tags", []) for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+        # Named after the notebook, as helpers.render does; the driver renames them briefing.*.
+        html = out_dir / f"{executed.stem}.html"
+        html.write_text(f"<html><body><pre>{text}</pre><!-- {hidden} --></body></html>", encoding="utf-8")
+        pdf = out_dir / f"{executed.stem}.pdf"
+        pdf.write_bytes(b"%PDF-1.4 fake\n" + text.encode())
+        return SimpleNamespace(html=html, pdf=pdf, renderer="fake")
+
+
+def make_project(root: Path) -> b.BuildConfig:
+    (root / "data" / "curated").mkdir(parents=True)
+    (root / "data" / "curated" / "pledges.csv").write_text(PLEDGES, encoding="utf-8")
+    (root / "notebooks").mkdir()
+    (root / "_quarto.yml").write_text("project:\n  type: default\n", encoding="utf-8")
+    write_notebook(root / "notebooks" / "01-clean.ipynb", CLEAN_CELLS)
+    write_notebook(root / "notebooks" / "02-briefing.ipynb", BRIEFING_CELLS)
+    return config_for(root)
+
+
+def config_for(root: Path, as_of: str = AS_OF, **changes: object) -> b.BuildConfig:
+    config = b.BuildConfig(
+        as_of=as_of,
+        data_dir=root / "data",
+        notebooks=(root / "notebooks" / "01-clean.ipynb", root / "notebooks" / "02-briefing.ipynb"),
+        reports_dir=root / "reports",
+        build_dir=root / "build",
+        key_paths=(root / "_quarto.yml",),
+        renderer=FakeRenderer(),
+        validator=None,
+    )
+    return replace(config, **changes)
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under folder (hidden ones too) with its bytes."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fixture project built once at AS_OF; tests copy it."""
+    root = tmp_path_factory.mktemp("template")
+    config = make_project(root)
+    result = b.build(config)
+    assert not result.reused
+    return root
+
+
+@pytest.fixture()
+def project(template: Path, tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    shutil.copytree(template, root)
+    return root
+
+
+# --------------------------------------------------------------------------------------------------
+
+
+def test_build_publishes_edition_with_manifest_matching_what_was_built(project: Path) -> None:
+    config = config_for(project)
+    edition = project / "reports" / "editions" / AS_OF
+    manifest = json.loads((edition / "manifest.json").read_text())
+
+    # The notebooks ran, in order, on the fixture data, and the briefing shows the computed number.
+    assert (edition / "processed" / "pledges.csv").read_text() == PLEDGES
+    assert "TOTAL TROOPS 24500 AS OF 2025-11-20" in (edition / "briefing.html").read_text()
+    # Published copies are the edition's files, byte for byte.
+    assert (project / "reports" / "briefing.html").read_bytes() == (edition / "briefing.html").read_bytes()
+    assert (project / "reports" / "briefing.pdf").read_bytes() == (edition / "briefing.pdf").read_bytes()
+
+    assert manifest["as_of"] == AS_OF
+    assert manifest["renderer"] == "fake"
+    assert manifest["data_checksum"] == b.data_checksum(project / "data")
+    assert manifest["input_key"] == b.input_key(config, None)
+    assert manifest["previous_edition"] == "" and manifest["parameters"]["previous_edition"] == ""
+    assert set(manifest["parameters"]) == set(b.PARAMETER_NAMES)
+    # What the notebook received is what the manifest says it received.
+    received = json.loads((edition / "processed" / "parameters.json").read_text())
+    assert received == manifest["parameters"]
+    assert [n["name"] for n in manifest["notebooks"]] == ["01-clean.ipynb", "02-briefing.ipynb"]
+    assert manifest["python"] == ".".join(map(str, sys.version_info[:3]))
+    assert manifest["package_versions"]["papermill"] == "2.7.0"
+    assert manifest["built_at"].endswith("+00:00")
+    # Every file is listed with its real checksum and size; nothing else is in the edition.
+    assert set(manifest["files"]) == {"briefing.html", "briefing.pdf", "processed/pledges.csv", "processed/parameters.json"}
+    for rel, info in manifest["files"].items():
+        assert info["sha256"] == b.file_sha256(edition / rel)
+        assert info["bytes"] == (edition / rel).stat().st_size
+    # No staging or aside folders are left behind.
+    assert [p.name for p in (project / "reports").iterdir() if p.name.startswith((".staging", ".old"))] == []
+
+
+def test_injected_parameters_cell_is_tagged_remove_cell(project: Path) -> None:
+    executed = nbformat.read(project / "build" / AS_OF / "02-briefing.ipynb", as_version=4)
+    injected = [c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert len(injected) == 1
+    assert "remove-cell" in injected[0].metadata["tags"]
+    assert f'as_of = "{AS_OF}"' in injected[0].source
+    # The author's own parameters cell is untouched.
+    own = [c for c in executed.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(own) == 1 and "remove-cell" not in own[0].metadata["tags"]
+
+
+def test_rebuild_without_change_skips_all_work(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = snapshot(project / "reports")
+    mtime = (project / "reports" / "editions" / AS_OF / "briefing.pdf").stat().st_mtime_ns
+    renderer = FakeRenderer()
+    start = time.perf_counter()
+    result = b.build(config_for(project, renderer=renderer))
+    elapsed = time.perf_counter() - start
+
+    assert result.reused and result.renderer == "fake"
+    assert renderer.calls == []
+    assert elapsed < 0.5
+    assert "unchanged: reusing edition" in capsys.readouterr().out
+    assert snapshot(project / "reports") == before
+    assert (project / "reports" / "editions" / AS_OF / "briefing.pdf").stat().st_mtime_ns == mtime
+
+
+def test_no_change_path_imports_nothing_heavy(project: Path) -> None:
+    code = f"""
+import json, sys, time
+from pathlib import Path
+t = time.perf_counter()
+from helpers.build import BuildConfig, build
+root = Path({str(project)!r})
+config = BuildConfig(as_of={AS_OF!r}, data_dir=root / "data",
+    notebooks=(root / "notebooks" / "01-clean.ipynb", root / "notebooks" / "02-briefing.ipynb"),
+    reports_dir=root / "reports", build_dir=root / "build", key_paths=(root / "_quarto.yml",), validator=None)
+result = build(config)
+heavy = sorted(m for m in ("pandas", "altair", "papermill", "nbformat", "nbclient", "jupyter_client", "vl_convert")
+               if m in sys.modules)
+print(json.dumps({{"reused": result.reused, "heavy": heavy, "seconds": time.perf_counter() - t}}))
+"""
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert report["reused"] is True
+    assert report["heavy"] == []
+    assert report["seconds"] < 1.0
+
+
+def test_force_and_changed_data_row_rebuild(project: Path) -> None:
+    old = json.loads((project / "reports" / "editions" / AS_OF / "manifest.json").read_text())
+    csv_path = project / "data" / "curated" / "pledges.csv"
+    csv_path.write_text(PLEDGES.replace("Azerbaijan,1500", "Azerbaijan,2500"), encoding="utf-8")
+    # The file's timestamp alone would not matter: the key is the content.
+    renderer = FakeRenderer()
+    result = b.build(config_for(project, renderer=renderer))
+
+    assert not result.reused and len(renderer.calls) == 1
+    new = json.loads((project / "reports" / "editions" / AS_OF / "manifest.json").read_text())
+    assert new["data_checksum"] != old["data_checksum"] and new["input_key"] != old["input_key"]
+    assert "TOTAL TROOPS 25500" in (project / "reports" / "briefing.html").read_text()
+    assert "Azerbaijan,2500" in (project / "reports" / "editions" / AS_OF / "processed" / "pledges.csv").read_text()
+
+
+def test_touching_data_without_changing_it_does_not_rebuild(project: Path) -> None:
+    csv_path = project / "data" / "curated" / "pledges.csv"
+    os.utime(csv_path, (time.time() + 3600, time.time() + 3600))
+    assert b.build(config_for(project)).reused
+
+
+def test_notebook_error_names_notebook_and_cell_and_changes_nothing(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = snapshot(project / "reports")
+    (project / "data" / "curated" / "pledges.csv").write_text(PLEDGES + "Egypt,lots\n", encoding="utf-8")
+    config = config_for(project)
+
+    with pytest.raises(b.NotebookError) as info:
+        b.build(config)
+    err = info.value
+    assert err.notebook == "01-clean.ipynb"
+    assert err.cell == 3  # 1: parameters, 2: load, 3: the check
+    assert err.first_line == "# Check: troops are whole numbers"
+    assert err.ename == "ValueError" and "'lots' for Egypt" in err.evalue
+    assert "01-clean.ipynb" in str(err) and "cell 3" in str(err)
+
+    # The CLI's wrapper prints the same reason and exits non-zero.
+    code = b.run_build(config)
+    stderr = capsys.readouterr().err
+    assert code == b.EXIT_FAILED
+    assert "notebook 01-clean.ipynb failed in cell 3 (`# Check: troops are whole numbers`)" in stderr
+    assert "ValueError: troops must be a whole number, got 'lots' for Egypt" in stderr
+    assert snapshot(project / "reports") == before
+
+
+def test_render_error_changes_nothing(project: Path) -> None:
+    before = snapshot(project / "reports")
+    (project / "data" / "curated" / "pledges.csv").write_text(PLEDGES + "Egypt,500\n", encoding="utf-8")
+    with pytest.raises(b.BuildError, match="rendering 02-briefing.ipynb failed: RuntimeError: typst: unknown font"):
+        b.build(config_for(project, renderer=FakeRenderer(fail=True)))
+    assert snapshot(project / "reports") == before
+
+
+def test_bad_data_stops_before_any_kernel_and_changes_nothing(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = snapshot(project / "reports")
+    (project / "data" / "curated" / "pledges.csv").write_text(PLEDGES + "Egypt,\n", encoding="utf-8")
+    renderer = FakeRenderer()
+    config = config_for(
+        project, renderer=renderer, validator=lambda d: ["data/curated/pledges.csv row 5 field troops: required"]
+    )
+    assert b.run_build(config) == b.EXIT_FAILED
+    err = capsys.readouterr().err
+    assert "row 5 field troops: required" in err and "1 problem(s)" in err
+    assert renderer.calls == []
+    assert snapshot(project / "reports") == before
+
+
+def test_second_build_is_refused_while_one_runs(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    lock = project / "reports" / ".build.lock"
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time\nfrom pathlib import Path\nfrom helpers.build import build_lock\n"
+         f"with build_lock(Path({str(lock)!r})):\n    print('locked', flush=True)\n    time.sleep(60)\n"],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        before = snapshot(project / "reports")
+        (project / "data" / "curated" / "pledges.csv").write_text(PLEDGES + "Egypt,500\n", encoding="utf-8")
+        config = config_for(project)
+        with pytest.raises(b.BuildLocked) as info:
+            b.build(config)
+        assert info.value.pid == str(holder.pid)
+        assert str(info.value).startswith(f"another build is running (pid {holder.pid}, started 20")
+        assert b.run_build(config) == b.EXIT_LOCKED
+        assert f"another build is running (pid {holder.pid}" in capsys.readouterr().err
+        assert snapshot(project / "reports") == before
+    finally:
+        holder.send_signal(signal.SIGKILL)
+        holder.wait(timeout=10)
+    # A holder that died (even by SIGKILL) releases the lock: the next build goes ahead.
+    (project / "data" / "curated" / "pledges.csv").write_text(PLEDGES, encoding="utf-8")
+    assert b.build(config_for(project)).reused
+
+
+def test_leftovers_of_a_crashed_build_are_cleaned(project: Path) -> None:
+    reports = project / "reports"
+    (reports / f".staging-{AS_OF}-99999" / "processed").mkdir(parents=True)
+    (reports / f".staging-{AS_OF}-99999" / "processed" / "half.csv").write_text("x\n")
+    # A crash between the two renames of a republish left the edition aside: it comes back.
+    edition = reports / "editions" / AS_OF
+    before = snapshot(edition)
+    os.replace(edition, reports / f".old-{AS_OF}-99999")
+    assert b.build(config_for(project)).reused
+    assert not (reports / f".staging-{AS_OF}-99999").exists()
+    assert not (reports / f".old-{AS_OF}-99999").exists()
+    assert snapshot(edition) == before
+
+
+def test_previous_edition_is_the_latest_strictly_before(project: Path) -> None:
+    def received(as_of: str) -> dict[str, str]:
+        return json.loads((project / "reports" / "editions" / as_of / "processed" / "parameters.json").read_text())
+
+    editions = project / "reports" / "editions"
+    b.build(config_for(project, as_of="2025-11-10"))  # earlier than every edition: none before it
+    assert received("2025-11-10")["previous_edition"] == ""
+    b.build(config_for(project, as_of="2025-11-25"))
+    assert received("2025-11-25")["previous_edition"] == str(editions / AS_OF)
+    b.build(config_for(project, as_of="2025-11-15"))  # a back-fill between two editions
+    assert received("2025-11-15")["previous_edition"] == str(editions / "2025-11-10")
+
+    manifest = json.loads((editions / "2025-11-15" / "manifest.json").read_text())
+    assert manifest["previous_edition"] == "2025-11-10"
+    assert manifest["previous_input_key"] == b.read_edition(editions / "2025-11-10").input_key
+    assert [e.as_of for e in b.list_editions(editions)] == ["2025-11-10", "2025-11-15", AS_OF, "2025-11-25"]
+    # The published briefing is the greatest as_of, whatever order the builds ran in.
+    published = (project / "reports" / "briefing.html").read_text()
+    assert "AS OF 2025-11-25" in published
+    # The previous edition's key is part of the key: rebuilding 2025-11-10 differently changes 11-15's key.
+    key_before = b.input_key(config_for(project, as_of="2025-11-15"), b.read_edition(editions / "2025-11-10"))
+    assert key_before == b.read_edition(editions / "2025-11-15").input_key
+
+
+def test_input_key_follows_content_not_paths(project: Path, tmp_path: Path) -> None:
+    config = config_for(project)
+    key = b.input_key(config, None)
+    moved = tmp_path / "moved"
+    shutil.copytree(project, moved)
+    assert b.input_key(config_for(moved), None) == key  # same content elsewhere: same key
+    assert b.input_key(config_for(project, as_of="2025-11-21"), None) != key
+    nb = project / "notebooks" / "02-briefing.ipynb"
+    nb.write_text(nb.read_text().replace("TOTAL TROOPS", "Total troops"))
+    assert b.input_key(config, None) != key
+    changed_quarto = config_for(moved)
+    (moved / "_quarto.yml").write_text("project:\n  type: website\n")
+    assert b.input_key(changed_quarto, None) != key
+
+
+def test_bad_as_of_and_missing_notebook_fail_cleanly(project: Path) -> None:
+    with pytest.raises(b.BuildError, match="YYYY-MM-DD"):
+        b.build(config_for(project, as_of="20251120"))
+    with pytest.raises(b.BuildError, match="notebook not found: .*03-missing.ipynb"):
+        b.build(config_for(project, notebooks=(project / "notebooks" / "03-missing.ipynb",)))
+
+
+def test_real_renderer_end_to_end(tmp_path: Path) -> None:
+    """The same driver with helpers.render (pandoc + typst, or Quarto when installed)."""
+    pytest.importorskip("helpers.render")
+    root = tmp_path / "real"
+    root.mkdir()
+    make_project(root)
+    write_notebook(root / "notebooks" / "02-briefing.ipynb", [
+        "import csv, pathlib\nfrom IPython.display import Markdown, display\n"
+        "rows = list(csv.DictReader(open(pathlib.Path(out_dir) / 'processed' / 'pledges.csv')))",
+        "total = sum(int(r['troops']) for r in rows)\n"
+        "display(Markdown(f'# Fixture briefing\\n\\nPledged troops as of {as_of}: **{total:,}**'))",
+    ])
+    result = b.build(config_for(root, renderer=b.default_renderer))
+    edition = root / "reports" / "editions" / AS_OF
+    html = (edition / "briefing.html").read_text(encoding="utf-8")
+    assert "Pledged troops as of 2025-11-20: <strong>24,500</strong>" in html
+    assert 'as_of = "2025-11-20"' not in html  # the injected parameters cell is not shown
+    assert (edition / "briefing.pdf").read_bytes().startswith(b"%PDF")
+    assert result.renderer and result.renderer != "fake"
+    assert sorted(p.name for p in edition.iterdir()) == ["briefing.html", "briefing.pdf", "manifest.json", "processed"]

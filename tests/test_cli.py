@@ -1,0 +1,153 @@
+"""The entry point: dev.py (stdlib only) and the CLI it hands over to."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from helpers import paths
+from helpers.cli import build_parser
+
+COMMANDS = ["build", "regenerate", "validate", "test", "lab", "editions", "bench", "clean"]
+
+
+def load_dev() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("dev", paths.ROOT / "dev.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "helpers.cli", *args],
+        capture_output=True, text=True, timeout=120, cwd=paths.ROOT, env={**os.environ, **(env or {})},
+    )
+
+
+def test_dev_help_lists_every_command_one_line_each_without_any_install() -> None:
+    # -S: no site-packages at all, so this is what a bare python3 with no .venv sees.
+    proc = subprocess.run(
+        [sys.executable, "-S", str(paths.ROOT / "dev.py"), "--help"], capture_output=True, text=True, timeout=30
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("usage: python3 dev.py")
+    lines = proc.stdout.splitlines()
+    for command in COMMANDS:
+        line = next((l for l in lines if l.strip().startswith(command + " ") or l.strip() == command), None)
+        assert line is not None, f"{command} missing from --help"
+    assert "dev.py: creating .venv" not in proc.stdout
+
+
+def test_parser_has_one_help_line_per_command() -> None:
+    parser = build_parser("isf")
+    sub = next(a for a in parser._actions if a.dest == "command")
+    helps = {choice.dest: choice.help for choice in sub._choices_actions}
+    assert list(helps) == COMMANDS
+    assert all(h and "\n" not in h and len(h) < 90 for h in helps.values())
+
+
+def test_stamp_decides_when_to_install(tmp_path: Path) -> None:
+    dev = load_dev()
+    venv, pyproject = tmp_path / ".venv", tmp_path / "pyproject.toml"
+    pyproject.write_text('[project]\nname = "x"\ndependencies = ["pandas==3.1.1"]\n')
+    assert dev.needs_install(venv, pyproject)  # no venv
+    (venv / "bin").mkdir(parents=True)
+    (venv / "bin" / "python").write_text("")
+    assert dev.needs_install(venv, pyproject)  # venv without a stamp
+    (venv / ".isf-installed").write_text(dev.wanted_stamp(pyproject))
+    assert not dev.needs_install(venv, pyproject)
+    pyproject.write_text('[project]\nname = "x"\ndependencies = ["pandas==3.1.2"]\n')
+    assert dev.needs_install(venv, pyproject)  # a changed pin reinstalls
+
+
+def test_unknown_option_is_refused_but_passthrough_commands_take_them() -> None:
+    proc = run_cli("editions", "--bogus")
+    assert proc.returncode == 2 and "unrecognized arguments: --bogus" in proc.stderr
+    proc = run_cli("build", "--as-of", "2025-02-30")
+    assert proc.returncode == 2 and "YYYY-MM-DD" in proc.stderr
+
+
+def test_editions_lists_and_marks_the_published_one(tmp_path: Path) -> None:
+    env = {"ISF_REPORTS_DIR": str(tmp_path / "reports")}
+    assert "no editions yet" in run_cli("editions", env=env).stdout
+    for as_of, prev in (("2025-11-10", ""), ("2025-11-20", "2025-11-10")):
+        folder = tmp_path / "reports" / "editions" / as_of
+        folder.mkdir(parents=True)
+        manifest = {"input_key": "ab" * 32, "renderer": "pandoc+typst", "built_at": "x", "previous_edition": prev}
+        (folder / "manifest.json").write_text(json.dumps(manifest))
+    out = run_cli("editions", env=env).stdout.splitlines()
+    assert out[1].startswith("2025-11-10") and "published" not in out[1]
+    assert out[2].startswith("2025-11-20") and out[2].endswith("<- published") and "2025-11-10" in out[2]
+
+
+def test_regenerate_logs_to_a_dated_file_and_returns_the_build_exit_code(tmp_path: Path) -> None:
+    env = {
+        "ISF_LOGS_DIR": str(tmp_path / "logs"),
+        "ISF_REPORTS_DIR": str(tmp_path / "reports"),
+        "ISF_BUILD_DIR": str(tmp_path / "build"),
+    }
+    proc = run_cli("regenerate", "--data-dir", str(tmp_path / "no-such-data"), env=env)
+    assert proc.returncode == 1
+    log = tmp_path / "logs" / f"{dt.date.today().isoformat()}.log"
+    text = log.read_text()
+    assert "=== regenerate" in text and "build failed:" in text and "=== exit 1" in text
+    assert "build failed:" in proc.stdout  # and the person (or cron's mail) sees it too
+
+
+def test_clean_removes_build_folder(tmp_path: Path) -> None:
+    build_dir = tmp_path / "build"
+    (build_dir / "2025-11-20").mkdir(parents=True)
+    env = {"ISF_BUILD_DIR": str(build_dir), "ISF_REPORTS_DIR": str(tmp_path / "reports")}
+    proc = run_cli("clean", env=env)
+    assert proc.returncode == 0 and not build_dir.exists()
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="kernelspec paths are checked on Linux")
+def test_kernelspec_runs_this_python(tmp_path: Path) -> None:
+    from helpers.kernelspec import KERNEL_NAME, ensure_kernelspec
+
+    folder = ensure_kernelspec(prefix=tmp_path, python="/opt/py/bin/python")
+    spec = json.loads((folder / "kernel.json").read_text())
+    assert folder == tmp_path / "share" / "jupyter" / "kernels" / KERNEL_NAME
+    assert spec["argv"][:3] == ["/opt/py/bin/python", "-m", "ipykernel_launcher"]
+    assert spec["language"] == "python"
+
+
+def _shell_lines(text: str) -> list[str]:
+    return [l.split("#")[0].strip() for l in text.splitlines() if l.split("#")[0].strip()]
+
+
+def test_readme_starts_with_build_and_test_and_ci_runs_the_readme_test_command() -> None:
+    readme = (paths.ROOT / "README.md").read_text(encoding="utf-8")
+    first_block = readme.split("```")[1]
+    assert _shell_lines(first_block)[1:] == ["python3 dev.py build", "python3 dev.py test"]
+    ci = _shell_lines((paths.ROOT / ".ci" / "run").read_text(encoding="utf-8"))
+    assert ci[0] == "set -euo pipefail"
+    assert ci[-1] == "python3 dev.py test"
+    assert os.access(paths.ROOT / ".ci" / "run", os.X_OK)
+
+
+def test_workflow_is_scheduled_serialised_and_never_commits() -> None:
+    import yaml
+
+    text = (paths.ROOT / ".github" / "workflows" / "briefing.yml").read_text(encoding="utf-8")
+    workflow = yaml.safe_load(text)
+    triggers = workflow[True]  # YAML 1.1 reads the key `on` as True
+    assert triggers["schedule"][0]["cron"] and "workflow_dispatch" in triggers
+    assert workflow["concurrency"]["group"]
+    steps = workflow["jobs"]["build"]["steps"]
+    assert any(s.get("uses", "").startswith("quarto-dev/quarto-actions/setup") for s in steps)
+    assert any(s.get("with", {}).get("python-version") == "3.11" for s in steps)
+    assert any(s.get("run") == "python3 dev.py regenerate" for s in steps)
+    assert "git commit" not in text and "git push" not in text
+    assert workflow["permissions"]["contents"] == "read"

@@ -1,0 +1,163 @@
+"""Notebooks stay reviewable: each .ipynb has a py:percent twin with the same cells, no outputs are
+committed, and exactly one cell tagged `parameters` declares the four build parameters.
+
+The checks are plain functions, tried first on fixture notebooks (good and bad) and then on every
+notebook in notebooks/.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+
+import jupytext
+import nbformat
+import pytest
+from jupytext.compare import compare_notebooks
+from jupytext.config import load_jupytext_config
+
+from helpers import paths
+from helpers.build import PARAMETER_NAMES
+
+KERNELS = {"python3", "isf-briefing"}
+IPYNBS = sorted(paths.NOTEBOOKS_DIR.glob("*.ipynb"))
+SCRIPTS = sorted(p for p in paths.NOTEBOOKS_DIR.glob("*.py"))
+
+
+def parameters_cell_problems(source: str) -> list[str]:
+    """The parameters cell assigns exactly the four parameters, each annotated `str`."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as exc:
+        return [f"parameters cell does not parse: {exc}"]
+    names: list[str] = []
+    problems: list[str] = []
+    for node in tree.body:
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names.append(node.target.id)
+            if ast.unparse(node.annotation) != "str":
+                problems.append(f"parameter {node.target.id} is annotated {ast.unparse(node.annotation)}, not str")
+        elif isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    names.append(target.id)
+                    problems.append(f"parameter {target.id} has no type annotation (write `{target.id}: str = ...`)")
+        else:
+            problems.append(f"parameters cell line {node.lineno} is not an assignment")
+    if sorted(names) != sorted(PARAMETER_NAMES):
+        problems.append(f"parameters cell assigns {sorted(names)}, expected {sorted(PARAMETER_NAMES)}")
+    return problems
+
+
+def committed_notebook_problems(path: Path) -> list[str]:
+    """What is wrong with an .ipynb as committed: outputs, counts, parameters cell, kernelspec."""
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    problems: list[str] = []
+    kernel = raw.get("metadata", {}).get("kernelspec", {}).get("name")
+    if kernel not in KERNELS:
+        problems.append(f"kernelspec name is {kernel!r}; papermill needs one of {sorted(KERNELS)}")
+    tagged: list[int] = []
+    for index, cell in enumerate(raw.get("cells", [])):
+        if cell.get("cell_type") == "code":
+            if cell.get("outputs"):
+                problems.append(f"cell {index + 1} has outputs committed")
+            if cell.get("execution_count") is not None:
+                problems.append(f"cell {index + 1} has an execution count committed")
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            tagged.append(index)
+    if len(tagged) != 1:
+        problems.append(f"{len(tagged)} cells are tagged `parameters`; expected exactly one")
+    else:
+        source = raw["cells"][tagged[0]]["source"]
+        problems += parameters_cell_problems("".join(source) if isinstance(source, list) else source)
+    return problems
+
+
+def pair_problems(ipynb: Path) -> list[str]:
+    """The py:percent twin exists and has the same cells (jupytext reads and compares both)."""
+    script = ipynb.with_suffix(".py")
+    if not script.is_file():
+        return [f"{ipynb.name} has no paired {script.name} (run: jupytext --sync {ipynb})"]
+    try:
+        compare_notebooks(jupytext.read(script), jupytext.read(ipynb), fmt="py:percent")
+    except Exception as exc:  # jupytext raises NotebookDifference with the first difference
+        return [f"{ipynb.name} and {script.name} differ (run: jupytext --sync {ipynb}): {exc}"]
+    return []
+
+
+# --- the checks themselves, on fixtures ------------------------------------------------------------
+
+GOOD_PARAMETERS = (
+    'as_of: str = "2025-11-20"  # the edition date\ndata_dir: str = "../data"\n'
+    'out_dir: str = "../build/scratch"\nprevious_edition: str = ""'
+)
+
+
+def _fixture_notebook(folder: Path, parameters: str = GOOD_PARAMETERS) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    cell = nbformat.v4.new_code_cell(parameters)
+    cell.metadata["tags"] = ["parameters"]
+    nb.cells = [nbformat.v4.new_markdown_cell("# Fixture"), cell, nbformat.v4.new_code_cell("print(as_of)")]
+    path = folder / "01-fixture.ipynb"
+    nbformat.write(nb, path)
+    jupytext.write(nb, path.with_suffix(".py"), fmt="py:percent")
+    return path
+
+
+def test_checks_pass_a_good_pair(tmp_path: Path) -> None:
+    path = _fixture_notebook(tmp_path)
+    assert committed_notebook_problems(path) == []
+    assert pair_problems(path) == []
+
+
+def test_checks_catch_outputs_tags_parameters_and_drift(tmp_path: Path) -> None:
+    path = _fixture_notebook(tmp_path, 'as_of = "2025-11-20"\ndata_dir: str = ""\nout_dir: str = ""')
+    nb = nbformat.read(path, as_version=4)
+    nb.cells[2].outputs = [nbformat.v4.new_output("stream", text="2025-11-20\n")]
+    nb.cells[2].execution_count = 1
+    nbformat.write(nb, path)
+    problems = committed_notebook_problems(path)
+    assert "cell 3 has outputs committed" in problems
+    assert "cell 3 has an execution count committed" in problems
+    assert any("as_of has no type annotation" in p for p in problems)
+    assert any("expected ['as_of', 'data_dir', 'out_dir', 'previous_edition']" in p for p in problems)
+
+    nb.cells[2].source = "print(as_of, data_dir)"
+    nb.cells[0].metadata["tags"] = ["parameters"]
+    nbformat.write(nb, path)
+    assert "2 cells are tagged `parameters`; expected exactly one" in committed_notebook_problems(path)
+    assert "differ" in pair_problems(path)[0]
+    path.with_suffix(".py").unlink()
+    assert "has no paired 01-fixture.py" in pair_problems(path)[0]
+
+
+# --- the real notebooks ----------------------------------------------------------------------------
+
+
+def test_notebooks_folder_pairs_ipynb_with_py_percent() -> None:
+    config = load_jupytext_config(str(paths.NOTEBOOKS_DIR / "any.ipynb"))
+    assert config is not None and config.formats in ("ipynb,py:percent", ["ipynb,py:percent"])
+
+
+def test_pipeline_notebooks_exist() -> None:
+    if not IPYNBS:
+        pytest.skip("no notebooks written yet in notebooks/")
+    missing = [name for name in paths.NOTEBOOKS if not (paths.NOTEBOOKS_DIR / name).is_file()]
+    assert missing == [], f"helpers.paths.NOTEBOOKS lists notebooks that are not in notebooks/: {missing}"
+
+
+@pytest.mark.parametrize("ipynb", IPYNBS, ids=lambda p: p.name)
+def test_notebook_is_committed_clean(ipynb: Path) -> None:
+    assert committed_notebook_problems(ipynb) == []
+
+
+@pytest.mark.parametrize("ipynb", IPYNBS, ids=lambda p: p.name)
+def test_notebook_has_matching_py_percent_twin(ipynb: Path) -> None:
+    assert pair_problems(ipynb) == []
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.name)
+def test_every_py_percent_file_has_its_ipynb(script: Path) -> None:
+    assert script.with_suffix(".ipynb").is_file(), f"{script.name} has no paired .ipynb (run: jupytext --sync {script})"
