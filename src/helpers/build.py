@@ -56,10 +56,6 @@ MANIFEST_NAME: str = "manifest.json"
 HTML_NAME: str = "briefing.html"
 PDF_NAME: str = "briefing.pdf"
 PARAMETER_NAMES: tuple[str, ...] = ("as_of", "data_dir", "out_dir", "previous_edition")
-QUARTO_HINT: str = (
-    "note: Quarto not found; for Quarto rendering use `conda env create -f environment.yml` "
-    "(conda-forge) or `pip install quarto-cli` on a machine that reaches GitHub"
-)
 
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ANSI_RE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -575,8 +571,7 @@ def _publish_edition(staging: Path, config: BuildConfig) -> Path:
 
 
 def _render(config: BuildConfig, executed: Path, staging: Path) -> str:
-    if shutil.which("quarto") is None:
-        print(QUARTO_HINT, flush=True)
+    # helpers.render prints the one line saying which renderer ran and how to get Quarto.
     try:
         result = config.renderer(executed, staging)
     except Exception as exc:
