@@ -21,7 +21,7 @@ from helpers import paths
 Command = Callable[[argparse.Namespace, list[str]], int]
 
 # Commands whose extra arguments are handed on untouched (to pytest, jupyter lab, the validator…).
-PASSTHROUGH = {"validate", "test", "lab", "bench"}
+PASSTHROUGH = {"validate", "test", "lab", "bench", "codebook"}
 
 
 def _today() -> str:
@@ -101,6 +101,12 @@ def cmd_lab(args: argparse.Namespace, extra: list[str]) -> int:
     return 0  # not reached
 
 
+def cmd_codebook(args: argparse.Namespace, extra: list[str]) -> int:
+    from helpers.codebook import main as codebook_main
+
+    return codebook_main(extra)
+
+
 def cmd_editions(args: argparse.Namespace, extra: list[str]) -> int:
     from helpers.build import list_editions
 
@@ -156,7 +162,7 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
         prog=prog or os.environ.get("ISF_PROG", "isf"),
         formatter_class=lambda prog: argparse.HelpFormatter(prog, max_help_position=18, width=100),
         description="Build, check and explore the ISF briefing. dev.py makes .venv on first use, then runs these.",
-        epilog="Extra arguments after validate, test, lab and bench go to the tool underneath "
+        epilog="Extra arguments after validate, test, codebook, lab and bench go to the tool underneath "
         "(e.g. `test -k build -x`).",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
@@ -175,6 +181,7 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--data-dir", default=str(paths.DATA_DIR), help="data folder (default: data/)")
     add("validate", cmd_validate, "check the data against its schema; one line per problem")
     add("test", cmd_test, "run the whole test suite with pytest (exit code is pytest's)")
+    add("codebook", cmd_codebook, "regenerate the tables in docs/CODEBOOK.md from the schema (--check: only report)")
     add("lab", cmd_lab, "start JupyterLab at the repo root with the project kernel")
     add("editions", cmd_editions, "list the built editions in reports/editions/")
     add("bench", cmd_bench, "time the build (benchmarks/bench_build.py)")
