@@ -20,6 +20,8 @@ REFERENCE_TABLES: tuple[str, ...] = (
 )
 DATE_COLUMNS: tuple[str, ...] = ("reported_date", "event_date", "published", "published_earliest", "published_latest")
 NUMBER_COLUMNS: tuple[str, ...] = ("amount_low", "amount_high", "value_low", "value_high", "rank")
+# Curated files write booleans as true/false; processed CSVs (pandas) as True/False.
+BOOLEANS: dict[str, object] = {"true": True, "false": False, "True": True, "False": False, "": pd.NA}
 
 
 class UnknownActorError(KeyError):
@@ -53,7 +55,7 @@ def load_raw(data_dir: Path) -> dict[str, pd.DataFrame]:
 
 
 def type_columns(df: pd.DataFrame) -> pd.DataFrame:
-    """Give known columns their types: dates as datetime64, amounts as floats, blanks as missing.
+    """Give known columns their types: dates as datetime64, amounts and ranks as floats, booleans, blanks as missing.
 
     Args:
         df: a raw table of strings.
@@ -65,10 +67,10 @@ def type_columns(df: pd.DataFrame) -> pd.DataFrame:
     for col in out.columns:
         if col in DATE_COLUMNS:
             out[col] = pd.to_datetime(out[col].replace("", None), format="%Y-%m-%d")
-        elif col in NUMBER_COLUMNS:
+        elif col in NUMBER_COLUMNS or col.endswith("_rank"):
             out[col] = pd.to_numeric(out[col].replace("", None)).astype("float64")
-        elif set(out[col].unique()) <= {"true", "false", ""} and (out[col] != "").any():
-            out[col] = out[col].map({"true": True, "false": False, "": pd.NA}).astype("boolean")
+        elif set(out[col].unique()) <= set(BOOLEANS) and (out[col] != "").any():
+            out[col] = out[col].map(BOOLEANS).astype("boolean")
     return out
 
 

@@ -1,0 +1,55 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 02 · Analyse: key figures, commitments, conditions, disagreements, changes
+#
+# Reads this edition's processed tables (notebook 01) and, when there is one, the previous edition's,
+# and writes the analysis the briefing prints: `analysis/*.json` and `analysis/key_figures.json`.
+
+# %% tags=["parameters"]
+as_of: str = "2025-11-20"  # edition date, YYYY-MM-DD
+data_dir: str = "../data"  # folder holding the curated data (unused here: read by notebook 01)
+out_dir: str = "../build/notebook-defaults"  # this edition's working folder, holding processed/
+previous_edition: str = ""  # folder of the previous edition (with processed/), "" when there is none
+
+# %%
+from pathlib import Path
+
+from helpers import analysis, clean
+
+# %% [markdown]
+# ## Load inputs
+
+# %%
+tables = clean.read_processed(Path(out_dir) / "processed")
+previous = analysis.read_previous(previous_edition)
+
+# %% [markdown]
+# ## Process: every table and figure the briefing prints
+
+# %%
+results, summary = analysis.analyse(tables, as_of, previous)
+summary["previous_edition"] = previous_edition if previous is not None else ""
+
+# %%
+# NOTE: a pledge row per actor and contribution; the briefing's table must cover each pair once.
+assert not results["commitments"].duplicated(["actor_id", "contribution_type"]).any(), "Duplicate commitment rows."
+assert summary["counts"]["claims"] == len(tables["claims"]), "Key figures counted a different set of claims."
+
+# %% [markdown]
+# ## Save outputs
+
+# %%
+written = analysis.write_analysis(results, summary, Path(out_dir) / "analysis")
+print(f"wrote {len(written)} files; {len(results['commitments'])} commitments, {len(results['disagreements'])} disagreements")

@@ -1,0 +1,152 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+#   title: "The International Stabilization Force for Gaza: who offers what, on which conditions"
+# ---
+
+# %% [markdown]
+# # The International Stabilization Force for Gaza: who offers what, on which conditions
+
+# %% tags=["parameters"]
+as_of: str = "2025-11-20"  # edition date, YYYY-MM-DD: the briefing describes what was reported by then
+data_dir: str = "../data"  # folder holding the curated data (reference tables for the methodology)
+out_dir: str = "../build/notebook-defaults"  # this edition's working folder, with processed/ and analysis/
+previous_edition: str = ""  # folder of the previous edition, "" when there is none
+
+# %% tags=["remove-cell"]
+from pathlib import Path
+
+from helpers import analysis, briefing, charts, chart_renderer, clean
+from helpers.markdown import show_md
+
+chart_renderer.enable()
+tables = clean.read_processed(Path(out_dir) / "processed")
+results, summary = analysis.read_analysis(Path(out_dir) / "analysis")
+
+# %%
+show_md(briefing.title_block(as_of, summary))
+
+# %% [markdown]
+# ## Bottom line
+
+# %%
+show_md(briefing.bottom_line(summary, results["condition_implications"]))
+
+# %% [markdown]
+# ## Key figures
+#
+# Each figure is given as the reports state it, with its source (S000–S004, listed under Sources) and
+# date. Where reports disagree, every version is shown.
+
+# %%
+show_md(briefing.key_figures_md(summary))
+
+# %%
+charts.funnel_chart(tables["figures"], tables["pledges"])
+
+# %% [markdown]
+# ## Who offers what
+#
+# The latest stage reached by each actor for each kind of contribution, with every report that mentions
+# it. Unnamed groups ("19 countries") are listed as groups: the reports do not say who is in them.
+
+# %%
+show_md(briefing.commitments_md(results["commitments"]))
+
+# %%
+charts.commitments_chart(tables["pledges"], tables["stages"], as_of)
+
+# %%
+charts.figures_chart(tables["pledges"])
+
+# %% [markdown]
+# ## Conditions
+#
+# What contributors say they need before they take part.
+
+# %%
+show_md(briefing.conditions_md(results["condition_implications"]))
+
+# %%
+charts.conditions_chart(tables["conditions"])
+
+# %%
+show_md(briefing.conditions_table_md(results["conditions_matrix"]))
+
+# %% [markdown]
+# ## Positions and frictions
+#
+# Vetoes and objections, Hamas on its weapons, and the questions of mandate the force still faces.
+
+# %%
+show_md(briefing.positions_md(tables["positions"], ("turkish_troops", "hamas_disarmament", "un_mandate", "us_troops_in_gaza", "peace_plan", "us_draft_resolution")))
+
+# %%
+charts.positions_chart(tables["positions"])
+
+# %% [markdown]
+# ## Where sources disagree or a stance changed
+#
+# Both dated claims are kept; neither is treated as the truth.
+
+# %%
+show_md(briefing.disagreements_md(results["disagreements"]))
+
+# %%
+charts.timeline_chart(tables["claims"], tables["events"])
+
+# %% [markdown]
+# ## What changed since the previous edition
+
+# %%
+show_md(briefing.changes_md(summary["changes"], summary.get("previous_edition", "")))
+
+# %% [markdown]
+# ## Open questions
+#
+# What the reports say is unresolved, stances reported as undecided, and groups the reports do not name.
+
+# %%
+show_md(briefing.open_questions_md(results["open_questions"]))
+
+# %% [markdown]
+# ## Sources
+#
+# Three of the reports do not name their outlet and two carry no dateline; their dates are estimates
+# (see the methodology). Every claim in this briefing cites one of these ids.
+
+# %%
+show_md(briefing.sources_md(tables["sources"]))
+
+# %% [markdown]
+# ## Methodology and data notes
+#
+# Each row of the dataset is one thing one report said, on a date, with a short quote copied exactly
+# from the report (checked automatically). Contradictory claims are kept side by side. Numbers keep
+# their vagueness: "some 20,000" is *about* 20,000, "up to 200" has no lower bound, "several" counts as
+# at least 3, and unnamed groups are never turned into a number of countries. The full codebook is
+# `docs/CODEBOOK.md` in the repository.
+#
+# **The stage ladder** (how far a contribution has gone, as reported):
+
+# %%
+show_md(briefing.ladder_md(tables["stages"]))
+
+# %% [markdown]
+# **Confidence** (how each claim is sourced, strongest first):
+
+# %%
+show_md(briefing.reference_list_md(tables["confidence_levels"]))
+
+# %% [markdown]
+# **Limits.** The five reports relay each other (the Wall Street Journal, the Guardian, the Times of
+# Israel, Reuters, the AP), so one underlying claim can appear twice. Most figures rest on anonymous
+# officials. The briefing reports what was reported; it does not judge which report is right.
