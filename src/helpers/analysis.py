@@ -391,6 +391,13 @@ def write_analysis(tables: dict[str, pd.DataFrame], summary: dict[str, Any], out
 def read_analysis(out_dir: Path) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
     """Read what :func:`write_analysis` wrote."""
     summary = json.loads((out_dir / "key_figures.json").read_text(encoding="utf-8"))
-    tables = {p.stem: pd.read_json(p, orient="records", convert_dates=["first_reported", "reported_date"])
-              for p in sorted(out_dir.glob("*.json")) if p.stem != "key_figures"}
+    tables = {}
+    for path in sorted(out_dir.glob("*.json")):
+        if path.stem == "key_figures":
+            continue
+        df = pd.read_json(path, orient="records", dtype=False)
+        for col in ("first_reported", "reported_date"):
+            if col in df:
+                df[col] = pd.to_datetime(df[col])
+        tables[path.stem] = df
     return tables, summary
