@@ -13,7 +13,7 @@ def pledges(*rows: dict) -> pd.DataFrame:
             "contribution_label": "Troops", "stage": "offered_public", "stage_label": "Offered publicly", "stage_rank": 4.0,
             "on_ladder": True, "amount_low": float("nan"), "amount_high": float("nan"), "amount_unit": "", "amount_text": "",
             "amount_label": "not stated", "location_label": "Inside Gaza", "inside_gaza": True, "requested_by_name": "",
-            "source_id": "S1", "reported_date": pd.Timestamp("2025-10-18"), "confidence": "unattributed"}
+            "source_id": "S1", "reported_date": pd.Timestamp("2025-10-18"), "confidence": "unattributed", "quote": "a quote"}
     return pd.DataFrame([base | r for r in rows])
 
 

@@ -258,7 +258,7 @@ def disagreements(t: Tables) -> pd.DataFrame:
 
     Returns:
         Columns kind, actor_name, subject, claims (list of "date: claim (source)" strings, oldest
-        first), sources. Empty when nothing disagrees.
+        first), quotes (the report's words for each claim, same order), sources. Empty when nothing disagrees.
     """
     rows: list[dict[str, Any]] = []
     p = t["pledges"].sort_values(["reported_date", "pledge_id"])
@@ -270,22 +270,22 @@ def disagreements(t: Tables) -> pd.DataFrame:
             kind = "Stance changed" if moved_off else "Figures differ"
             lines = [_claim_line(r.reported_date, f"{r.stage_label.lower()}, {r.amount_label}" if r.amount_label != "not stated" else r.stage_label.lower(), r.source_id)
                      for r in g.itertuples()]
-            rows.append({"kind": kind, "actor_name": actor, "subject": contribution, "claims": lines, "sources": cite(g["source_id"])})
+            rows.append({"kind": kind, "actor_name": actor, "subject": contribution, "claims": lines, "quotes": g["quote"].tolist(), "sources": cite(g["source_id"])})
     f = t["figures"].sort_values(["reported_date", "figure_id"])
     for (metric, actor), g in f.groupby(["metric_label", f["actor_name"].replace("", "-")], sort=True):
         if g[["value_low", "value_high"]].fillna(-1).drop_duplicates().shape[0] > 1 and g["source_id"].nunique() > 1:
             lines = [_claim_line(r.reported_date, f"{r.value_label} (\"{r.value_text}\")", r.source_id) for r in g.itertuples()]
-            rows.append({"kind": "Figures differ", "actor_name": "" if actor == "-" else actor, "subject": metric, "claims": lines, "sources": cite(g["source_id"])})
+            rows.append({"kind": "Figures differ", "actor_name": "" if actor == "-" else actor, "subject": metric, "claims": lines, "quotes": g["quote"].tolist(), "sources": cite(g["source_id"])})
     pos = t["positions"].sort_values(["reported_date", "position_id"])
     for (actor, topic), g in pos.groupby(["actor_name", "topic_label"], sort=True):
         if g["direction"].nunique() > 1:
             lines = [_claim_line(r.reported_date, f"{r.direction_label.lower()}: {r.summary}", r.source_id) for r in g.itertuples()]
-            rows.append({"kind": "Positions differ", "actor_name": actor, "subject": topic, "claims": lines, "sources": cite(g["source_id"])})
+            rows.append({"kind": "Positions differ", "actor_name": actor, "subject": topic, "claims": lines, "quotes": g["quote"].tolist(), "sources": cite(g["source_id"])})
     targets = t["events"][t["events"]["event_type"] == "target_date"].sort_values(["reported_date", "event_id"])
     if len(targets) > 1:
         lines = [_claim_line(r.reported_date, r.title, r.source_id) for r in targets.itertuples()]
-        rows.append({"kind": "Target dates differ", "actor_name": ", ".join(sorted(targets["actor_name"].unique())), "subject": "When the force deploys", "claims": lines, "sources": cite(targets["source_id"])})
-    return pd.DataFrame(rows, columns=["kind", "actor_name", "subject", "claims", "sources"])
+        rows.append({"kind": "Target dates differ", "actor_name": ", ".join(sorted(targets["actor_name"].unique())), "subject": "When the force deploys", "claims": lines, "quotes": targets["quote"].tolist(), "sources": cite(targets["source_id"])})
+    return pd.DataFrame(rows, columns=["kind", "actor_name", "subject", "claims", "quotes", "sources"])
 
 
 def changes_since(current: Tables, as_of: str, previous: Tables | None) -> dict[str, Any]:

@@ -150,7 +150,8 @@ def disagreements_md(disagreements: pd.DataFrame) -> str:
     blocks = []
     for r in disagreements.itertuples():
         head = f"**{esc(r.kind)}: {esc(r.actor_name + ', ' if r.actor_name else '')}{esc(r.subject.lower())}**"
-        blocks.append(head + "\n\n" + "\n".join(f"- {esc(c)}" for c in r.claims))
+        items = [f"- {esc(c)}: \u201c*{esc(q)}*\u201d" for c, q in zip(r.claims, r.quotes)]
+        blocks.append(head + "\n\n" + "\n".join(items))
     return "\n\n".join(blocks)
 
 
