@@ -2,18 +2,19 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: title
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
 #     name: python3
-#   title: "The International Stabilization Force for Gaza: who offers what, on which conditions"
+#   title: 'The International Stabilization Force for Gaza: who offers what, on which
+#     conditions'
 # ---
-
-# %% [markdown]
-# # The International Stabilization Force for Gaza: who offers what, on which conditions
 
 # %% tags=["parameters"]
 as_of: str = "2025-11-20"  # edition date, YYYY-MM-DD: the briefing describes what was reported by then
@@ -43,8 +44,8 @@ show_md(briefing.bottom_line(summary, results["condition_implications"]))
 # %% [markdown]
 # ## Key figures
 #
-# Each figure is given as the reports state it, with its source (S000–S004, listed under Sources) and
-# date. Where reports disagree, every version is shown.
+# Each figure is given as the reports state it, with its source id (listed under Sources) and date.
+# Where reports disagree, every version is shown.
 
 # %%
 show_md(briefing.key_figures_md(summary))
@@ -119,9 +120,9 @@ show_md(briefing.open_questions_md(results["open_questions"]))
 
 # %% [markdown]
 # ## Sources
-#
-# Three of the reports do not name their outlet and two carry no dateline; their dates are estimates
-# (see the methodology). Every claim in this briefing cites one of these ids.
+
+# %%
+show_md(briefing.source_caveats_md(tables["sources"]))
 
 # %%
 show_md(briefing.sources_md(tables["sources"]))
@@ -131,9 +132,9 @@ show_md(briefing.sources_md(tables["sources"]))
 #
 # Each row of the dataset is one thing one report said, on a date, with a short quote copied exactly
 # from the report (checked automatically). Contradictory claims are kept side by side. Numbers keep
-# their vagueness: "some 20,000" is *about* 20,000, "up to 200" has no lower bound, "several" counts as
-# at least 3, and unnamed groups are never turned into a number of countries. The full codebook is
-# `docs/CODEBOOK.md` in the repository.
+# their vagueness: "some …" or "about …" is approximate, "up to …" has no lower bound, "several" counts
+# as at least three (the one convention), and unnamed groups are never turned into a number of
+# countries. The full codebook is `docs/CODEBOOK.md` in the repository.
 #
 # **The stage ladder** (how far a contribution has gone, as reported):
 
@@ -147,6 +148,6 @@ show_md(briefing.ladder_md(tables["stages"]))
 show_md(briefing.reference_list_md(tables["confidence_levels"]))
 
 # %% [markdown]
-# **Limits.** The five reports relay each other (the Wall Street Journal, the Guardian, the Times of
-# Israel, Reuters, the AP), so one underlying claim can appear twice. Most figures rest on anonymous
-# officials. The briefing reports what was reported; it does not judge which report is right.
+# **Limits.** The reports relay each other (see Sources), so one underlying claim can appear twice.
+# Many figures rest on anonymous officials; each claim's confidence is in the data. The briefing reports
+# what was reported; it does not judge which report is right.

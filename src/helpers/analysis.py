@@ -100,6 +100,12 @@ def largest_offer(pledges: pd.DataFrame) -> dict[str, Any] | None:
     }
 
 
+def troop_offers_with_figure(pledges: pd.DataFrame) -> int:
+    """How many contributors (not the organising US) have offered troops with a stated number."""
+    offers = pledges[(pledges["amount_unit"] == "troops") & pledges["stage"].str.startswith("offered") & (pledges["actor_id"] != ORGANISER)]
+    return int(offers.dropna(subset=["amount_low", "amount_high"], how="all")["actor_id"].nunique())
+
+
 def us_role(pledges: pd.DataFrame, conditions: pd.DataFrame) -> dict[str, Any]:
     """What the reports say the United States itself contributes, and where.
 
@@ -154,6 +160,7 @@ def key_figures(t: Tables) -> dict[str, Any]:
         "states_named": named_states(pledges, 0, exclude=(ORGANISER,)),
         "states_willing": named_states(pledges, WILLING_RANK, exclude=(ORGANISER,)),
         "largest_offer": largest_offer(pledges),
+        "troop_offers_with_figure": troop_offers_with_figure(pledges),
         "us_role": us_role(pledges, t["conditions"]),
         "territory": territory(t["figures"]),
         "counts": {name: int(len(t[name])) for name in ("sources", "pledges", "conditions", "positions", "events", "figures", "open_questions", "claims")},

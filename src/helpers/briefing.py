@@ -33,10 +33,10 @@ def _names(items: list[dict[str, str]] | list[str]) -> str:
 
 
 def title_block(as_of: str, summary: dict[str, Any]) -> str:
-    """The edition line under the title."""
+    """The line under the title block: what this edition is built from."""
     c = summary["counts"]
-    return (f"**Edition of {esc(fmt_date(pd.Timestamp(as_of)))}.** Built from {c['claims']} dated claims in "
-            f"{c['sources']} news reports published up to that date.")
+    return (f"Built from {c['claims']} dated claims in {c['sources']} news reports published on or before "
+            f"{esc(fmt_date(pd.Timestamp(as_of)))}.")
 
 
 def bottom_line(summary: dict[str, Any], implications: pd.DataFrame) -> str:
@@ -53,7 +53,8 @@ def bottom_line(summary: dict[str, Any], implications: pd.DataFrame) -> str:
                  f"but the reports name only {len(summary['states_willing'])} willing states: {_names(summary['states_willing'])}.")
     offer = summary["largest_offer"]
     if offer:
-        s.append(f"{esc(offer['actor'])} has made the only figure-backed troop offer, {esc(offer['labels'][-1]['label'])} "
+        which = "the only" if summary.get("troop_offers_with_figure", 1) == 1 else "the largest"
+        s.append(f"{esc(offer['actor'])} has made {which} troop offer with a figure, {esc(offer['labels'][-1]['label'])} "
                  f"({esc(', '.join(l['source_id'] for l in offer['labels']))}).")
     else:
         s.append("No contributor has named a troop figure yet.")
@@ -62,7 +63,7 @@ def bottom_line(summary: dict[str, Any], implications: pd.DataFrame) -> str:
         s.append(f"No country had formally committed as of {esc(committed[0]['reported_date'])} ({esc(committed[0]['source_id'])}).")
     attaching = implications[implications["n_attaching"] > 0]
     if len(attaching):
-        s.append(f"Willing contributors attach conditions: {esc('; '.join(attaching['condition_label'].str.lower()))}.")
+        s.append(f"Willing contributors attach conditions: {esc('; '.join(attaching['condition_label']))}.")
     us = summary["us_role"]
     if us["outside_gaza"]:
         s.append(f"US personnel would stay outside Gaza ({esc(', '.join(us['condition_sources']))}).")
@@ -89,7 +90,7 @@ def key_figures_md(summary: dict[str, Any]) -> str:
         lines.append("- **Largest offer:** no troop figure offered yet")
     us = summary["us_role"]
     if us["claims"]:
-        parts = "; ".join(f"{c['amount']}, {c['stage'].lower()}, {c['location'].lower()} ({c['source_id']})" for c in us["claims"])
+        parts = "; ".join(f"{c['amount']}, {c['stage'].lower()}, {c['location']} ({c['source_id']})" for c in us["claims"])
         where = " None inside Gaza." if us["outside_gaza"] else ""
         lines.append(f"- **US role and where its personnel are:** {esc(parts)}.{where}")
     if summary["territory"]:
@@ -102,7 +103,7 @@ def key_figures_md(summary: dict[str, Any]) -> str:
 def commitments_md(commitments: pd.DataFrame) -> str:
     """Who offers what, one row per actor and contribution, latest stage first."""
     return md_table(
-        commitments,
+        commitments.assign(figure=commitments["figure"].replace("not stated", "—")),
         columns=["actor_name", "contribution_label", "stage_label", "figure", "location_label", "sources"],
         headers={"actor_name": "Actor", "contribution_label": "Contribution", "stage_label": "Latest stage",
                  "figure": "Figure as stated", "location_label": "Where", "sources": "Sources"},
@@ -116,7 +117,7 @@ def conditions_md(implications: pd.DataFrame) -> str:
     first = implications.iloc[0]
     lines = [f"The reports identify {first['n_willing']} willing contributors other than the US: "
              f"{first['n_willing_states']} named states and {first['n_willing_groups']} unnamed groups of countries "
-             "(a group's size is mostly not stated, so groups are counted as groups)."]
+             "(a group's size is mostly not stated, so groups are counted as groups).", ""]
     for r in implications.itertuples():
         who = "; ".join(x for x in (r.named, r.groups) if x)
         if r.n_attaching:
@@ -149,7 +150,7 @@ def disagreements_md(disagreements: pd.DataFrame) -> str:
         return "No disagreements or changes of stance in the reports so far."
     blocks = []
     for r in disagreements.itertuples():
-        head = f"**{esc(r.kind)}: {esc(r.actor_name + ', ' if r.actor_name else '')}{esc(r.subject.lower())}**"
+        head = f"**{esc(r.kind + ': ' + ' — '.join(x for x in (r.actor_name, r.subject) if x))}**"
         items = [f"- {esc(c)}: \u201c*{esc(q)}*\u201d" for c, q in zip(r.claims, r.quotes)]
         blocks.append(head + "\n\n" + "\n".join(items))
     return "\n\n".join(blocks)
@@ -183,7 +184,21 @@ def sources_md(sources: pd.DataFrame) -> str:
         title_or_note=sources["title"].where(sources["title"] != "", "(no headline in the file)"),
     )
     return md_table(df, columns=["source_id", "outlet", "relays", "date", "title_or_note"],
-                    headers={"source_id": "Id", "outlet": "Outlet", "relays": "Relays", "date": "Published", "title_or_note": "Headline"})
+                    headers={"source_id": "Source", "outlet": "Outlet", "relays": "Relays", "date": "Published", "title_or_note": "Headline"})
+
+
+def source_caveats_md(sources: pd.DataFrame) -> str:
+    """How many reports lack an outlet or a dateline, and which outlets they relay."""
+    unnamed = int(sources["outlet"].str.startswith("Outlet not named").sum())
+    estimated = sources.loc[sources["date_precision"] == "approximate", "source_id"].tolist()
+    relayed = sorted({o.strip() for r in sources["relays"] for o in r.split(";") if o.strip()})
+    parts = [f"{unnamed} of the {len(sources)} reports do not name their outlet."]
+    if estimated:
+        parts.append(f"{len(estimated)} carry no dateline, so their dates are estimates ({', '.join(estimated)}; see Methodology).")
+    if relayed:
+        parts.append(f"Between them they relay {len(relayed)} other outlets ({', '.join(relayed)}), so one underlying claim can appear twice.")
+    parts.append("Every claim in this briefing cites one of these source ids.")
+    return esc(" ".join(parts))
 
 
 def ladder_md(stages: pd.DataFrame) -> str:
