@@ -1,0 +1,157 @@
+"""The published briefing, built end to end from the curated data: HTML offline, PDF content, escaping."""
+
+from __future__ import annotations
+
+import csv
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from browser import load_offline, require_chromium
+from render_checks import external_refs, pdf_alt_texts, pdf_page_count, pdf_raster_images, pdf_text
+
+from helpers import paths
+from helpers.build import BuildConfig, build
+from helpers.validate import validate_data
+
+AS_OF = "2025-11-20"
+SECTIONS = ["Bottom line", "Key figures", "Who offers what", "Conditions", "Positions and frictions",
+            "Where sources disagree or a stance changed", "What changed since the previous edition",
+            "Open questions", "Sources", "Methodology and data notes"]
+CHARTS = 6
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("briefing")
+    build(BuildConfig(as_of=AS_OF, reports_dir=root / "reports", build_dir=root / "build"))
+    return root / "reports"
+
+
+def flatten(text: str) -> str:
+    """PDF text on one line, with typst's hyphenation breaks (a soft or plain hyphen ending a line) joined up."""
+    return re.sub(r"\s+", " ", re.sub(r"\xad\s*|-\n", "", text))
+
+
+class Headings(HTMLParser):
+    """Collects h1-h6 levels and texts, and chart alt texts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.levels: list[tuple[int, str]] = []
+        self.alts: list[str] = []
+        self._open: int | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if re.fullmatch(r"h[1-6]", tag):
+            self._open = int(tag[1])
+            self.levels.append((self._open, ""))
+        a = dict(attrs)
+        if a.get("role") == "img" and "aria-label" in a:
+            self.alts.append(a["aria-label"] or "")
+
+    def handle_data(self, data: str) -> None:
+        if self._open is not None:
+            level, text = self.levels[-1]
+            self.levels[-1] = (level, text + data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if re.fullmatch(r"h[1-6]", tag):
+            self._open = None
+
+
+def test_html_draws_every_chart_offline(published: Path) -> None:
+    require_chromium()
+    report = load_offline(published / "briefing.html")
+    assert (report.charts_found, report.charts_drawn) == (CHARTS, CHARTS)
+    assert report.console_errors == [] and report.external_requests == [] and report.dialogs == []
+    assert "about 70 countries" in report.text and "19 countries" in report.text
+
+
+def test_html_is_self_contained(published: Path) -> None:
+    html = (published / "briefing.html").read_text(encoding="utf-8")
+    assert external_refs(html) == []
+    assert not re.search(r"""(src|href)=["']?https?://""", html.split("</head>")[0])
+
+
+def test_html_headings_in_order_and_every_chart_has_alt_text_and_data(published: Path) -> None:
+    html = (published / "briefing.html").read_text(encoding="utf-8")
+    parser = Headings()
+    parser.feed(html)
+    levels = [level for level, _ in parser.levels]
+    assert levels[0] == 1 and levels.count(1) == 1
+    assert all(b - a <= 1 for a, b in zip(levels, levels[1:])), levels
+    h2 = [" ".join(text.split()) for level, text in parser.levels if level == 2 and text.strip() != "Contents"]
+    assert h2 == SECTIONS
+    assert len(parser.alts) == CHARTS and all(len(a) > 40 for a in parser.alts)
+    assert html.count("Data behind this chart") == CHARTS
+
+
+def test_pdf_has_every_section_the_key_figures_and_no_code(published: Path) -> None:
+    pdf = published / "briefing.pdf"
+    text = pdf_text(pdf)
+    flat = flatten(text)
+    for heading in SECTIONS:
+        assert heading in flat, heading
+    for figure in ("about 70 countries", "19 countries", "about 20,000 troops", "Israel about 53%", "Hamas about 47%", "up to 200 troops"):
+        assert figure in flat, figure
+    for leak in ("alt.Chart", "import ", "show_md(", "```", "<div", "#set", "**"):
+        assert leak not in text, leak
+    assert pdf_page_count(pdf) >= 8
+    assert pdf_raster_images(pdf) == 0  # charts are vector drawings
+    assert len(pdf_alt_texts(pdf)) == CHARTS
+
+
+def test_edition_is_published(published: Path) -> None:
+    edition = published / "editions" / AS_OF
+    assert (edition / "briefing.html").read_bytes() == (published / "briefing.html").read_bytes()
+    assert (edition / "processed" / "pledges.csv").is_file()
+
+
+HOSTILE_NAME = 'Jordan <script>alert("name")</script> *bold* _it_ #h $x$ @ref'
+HOSTILE_QUOTE = 'Azerbaijan said <img src=x onerror=alert("quote")> [link](http://evil) `code` #set page(fill: red) | end'
+
+
+def replace_cell(path: Path, column: str, old: str, new: str) -> None:
+    """Rewrite one cell of a CSV file (through the csv module, so quoting stays right)."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        header, rows = reader.fieldnames, list(reader)
+    hits = [r for r in rows if r[column] == old]
+    assert len(hits) == 1, f"{old!r} not found once in {path.name}"
+    hits[0][column] = new
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=header, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def test_text_from_the_data_is_escaped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    require_chromium()
+    sources = tmp_path / "sources"
+    shutil.copytree(paths.SOURCES_DIR, sources)
+    dawn = sources / "003_a34fc840dbaa6301.txt"
+    dawn.write_text(dawn.read_text(encoding="utf-8") + "\n" + HOSTILE_QUOTE + "\n", encoding="utf-8")
+    data = tmp_path / "data"
+    shutil.copytree(paths.DATA_DIR, data)
+    replace_cell(data / "curated" / "actors.csv", "name", "Jordan", HOSTILE_NAME)
+    replace_cell(data / "curated" / "pledges.csv", "quote",
+                 "Azerbaijan does not plan to send peacekeepers to Gaza unless fighting between Israel and Hamas completely stops.", HOSTILE_QUOTE)
+    assert [str(p) for p in validate_data(data, sources)] == []
+
+    monkeypatch.setenv("ISF_SOURCES_DIR", str(sources))  # the kernels read it
+    reports = tmp_path / "reports"
+    build(BuildConfig(as_of=AS_OF, data_dir=data, reports_dir=reports, build_dir=tmp_path / "build",
+                      validator=lambda d: validate_data(d, sources)))
+
+    page = load_offline(reports / "briefing.html")
+    assert page.dialogs == [] and page.console_errors == []
+    assert page.charts_drawn == CHARTS
+    assert HOSTILE_NAME in page.text
+    assert HOSTILE_QUOTE in page.text
+    flat = flatten(pdf_text(reports / "briefing.pdf"))
+    for piece in ('<script>alert("name")</script>', "*bold* _it_ #h $x$ @ref", '<img src=x onerror=alert("quote")>',
+                  "[link](http://evil) `code` #set page(fill: red) | end"):
+        assert piece in flat, piece
