@@ -15,6 +15,24 @@ from helpers.analysis import fmt_date
 from helpers.markdown import escape_md as esc
 from helpers.markdown import md_table
 
+# Longest table or list the briefing prints; the rest is in the edition's processed/ and analysis/ files.
+MAX_ROWS = 40
+MAX_NAMES = 15
+
+
+def _capped(df: pd.DataFrame, what: str, limit: int = MAX_ROWS) -> tuple[pd.DataFrame, str]:
+    """The first ``limit`` rows, and a note saying how many more there are ('' when none)."""
+    if len(df) <= limit:
+        return df, ""
+    return df.head(limit), f"\n\n*Showing the first {limit} of {len(df)} {what}; all are in the edition's data files.*"
+
+
+def _capped_items(items: list[str], what: str, limit: int = MAX_ROWS) -> list[str]:
+    """Bullet items, cut at ``limit`` with a last line saying how many were left out."""
+    if len(items) <= limit:
+        return items
+    return [*items[:limit], f"- *… and {len(items) - limit} more {what}*"]
+
 
 def _claims_phrase(claims: list[dict[str, Any]]) -> str:
     """ "19 countries (S001, 15 Nov 2025; via The Wall Street Journal)" for each claim, joined."""
@@ -25,10 +43,12 @@ def _claims_phrase(claims: list[dict[str, Any]]) -> str:
     return "; ".join(parts)
 
 
-def _names(items: list[dict[str, str]] | list[str]) -> str:
+def _names(items: list[dict[str, str]] | list[str], limit: int = MAX_NAMES) -> str:
     names = [i["name"] if isinstance(i, dict) else i for i in items]
     if not names:
         return "none"
+    if len(names) > limit:
+        names = [*names[:limit], f"{len(names) - limit} more"]
     return esc(", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + names[-1])
 
 
@@ -81,7 +101,8 @@ def key_figures_md(summary: dict[str, Any]) -> str:
         lines.append(f"- **Countries formally committed:** {_claims_phrase(summary['countries_committed'])}")
     lines.append(f"- **States named as possible contributors:** {len(summary['states_named'])} ({_names(summary['states_named'])})")
     willing = [f"{w['name']} ({w['contributions']}; now: {w['latest_stage'].lower()})" for w in summary["states_willing"]]
-    lines.append(f"- **States named as willing or offering:** {len(willing)}" + (f" ({esc('; '.join(willing))})" if willing else ""))
+    shown = willing[:MAX_NAMES] + ([f"{len(willing) - MAX_NAMES} more"] if len(willing) > MAX_NAMES else [])
+    lines.append(f"- **States named as willing or offering:** {len(willing)}" + (f" ({esc('; '.join(shown))})" if willing else ""))
     offer = summary["largest_offer"]
     if offer:
         wording = "; ".join(f"\u201c{l['text']}\u201d in {l['source_id']} ({l['reported_date']})" for l in offer["labels"])
@@ -102,12 +123,13 @@ def key_figures_md(summary: dict[str, Any]) -> str:
 
 def commitments_md(commitments: pd.DataFrame) -> str:
     """Who offers what, one row per actor and contribution, latest stage first."""
+    shown, note = _capped(commitments.assign(figure=commitments["figure"].replace("not stated", "—")), "actor-contribution rows")
     return md_table(
-        commitments.assign(figure=commitments["figure"].replace("not stated", "—")),
+        shown,
         columns=["actor_name", "contribution_label", "stage_label", "figure", "location_label", "sources"],
         headers={"actor_name": "Actor", "contribution_label": "Contribution", "stage_label": "Latest stage",
                  "figure": "Figure as stated", "location_label": "Where", "sources": "Sources"},
-    )
+    ) + note
 
 
 def conditions_md(implications: pd.DataFrame) -> str:
@@ -130,30 +152,32 @@ def conditions_md(implications: pd.DataFrame) -> str:
 def conditions_table_md(matrix: pd.DataFrame) -> str:
     """Every condition attached, by whom, first reported when."""
     df = matrix.assign(first=matrix["first_reported"].map(fmt_date), applies=matrix["applies_to"].str.replace("_", " "))
+    df, note = _capped(df, "conditions")
     return md_table(df, columns=["actor_name", "condition_label", "applies", "first", "sources"],
                     headers={"actor_name": "Actor", "condition_label": "Condition", "applies": "Governs",
-                             "first": "First reported", "sources": "Sources"})
+                             "first": "First reported", "sources": "Sources"}) + note
 
 
 def positions_md(positions: pd.DataFrame, topics: tuple[str, ...]) -> str:
     """Positions on the frictions: vetoes, objections, disarmament, the mandate."""
     df = positions[positions["topic"].isin(topics)].sort_values(["topic_label", "reported_date"])
-    df = df.assign(date=df["reported_date"].map(fmt_date))
+    df, note = _capped(df.assign(date=df["reported_date"].map(fmt_date)), "positions")
     return md_table(df, columns=["topic_label", "actor_name", "direction_label", "summary", "date", "source_id"],
                     headers={"topic_label": "Issue", "actor_name": "Who", "direction_label": "Stance", "summary": "What they said",
-                             "date": "Reported", "source_id": "Source"})
+                             "date": "Reported", "source_id": "Source"}) + note
 
 
 def disagreements_md(disagreements: pd.DataFrame) -> str:
     """Each disagreement or change with its dated claims beneath it."""
     if disagreements.empty:
         return "No disagreements or changes of stance in the reports so far."
+    shown, note = _capped(disagreements, "disagreements", limit=MAX_ROWS // 2)
     blocks = []
-    for r in disagreements.itertuples():
+    for r in shown.itertuples():
         head = f"**{esc(r.kind + ': ' + ' — '.join(x for x in (r.actor_name, r.subject) if x))}**"
         items = [f"- {esc(c)}: \u201c*{esc(q)}*\u201d" for c, q in zip(r.claims, r.quotes)]
-        blocks.append(head + "\n\n" + "\n".join(items))
-    return "\n\n".join(blocks)
+        blocks.append(head + "\n\n" + "\n".join(_capped_items(items, "claims", limit=8)))
+    return "\n\n".join(blocks) + note
 
 
 def changes_md(changes: dict[str, Any], previous_edition: str) -> str:
@@ -166,7 +190,7 @@ def changes_md(changes: dict[str, Any], previous_edition: str) -> str:
     for label, key in (("New actors", "new_actors"), ("New pledges and requests", "new_pledges"), ("Changed stances", "changed_stances")):
         items = changes[key]
         lines.append(f"\n**{label}** ({len(items)})" + ("" if items else ": none"))
-        lines += [f"- {esc(i)}" for i in items]
+        lines += _capped_items([f"- {esc(i)}" for i in items], label.lower())
     return "\n".join(lines)
 
 
@@ -174,7 +198,8 @@ def open_questions_md(questions: pd.DataFrame) -> str:
     """The open questions, each with what it rests on."""
     if questions.empty:
         return "None recorded."
-    return "\n".join(f"- {esc(r.question)} ({esc(r.basis)}; {esc(r.sources)})" for r in questions.itertuples())
+    items = [f"- {esc(r.question)} ({esc(r.basis)}; {esc(r.sources)})" for r in questions.itertuples()]
+    return "\n".join(_capped_items(items, "questions"))
 
 
 def sources_md(sources: pd.DataFrame) -> str:

@@ -153,18 +153,6 @@ def default_renderer(executed_notebook: Path, out_dir: Path) -> Any:
     return render_briefing(executed_notebook, out_dir)
 
 
-def default_validator(data_dir: Path) -> Sequence[Any]:
-    """helpers.validate.validate_data, imported only when a build really runs."""
-    try:
-        from helpers.validate import validate_data
-    except ModuleNotFoundError as exc:
-        if exc.name != "helpers.validate":
-            raise
-        print("note: helpers.validate is not available; skipping the data check", flush=True)
-        return []
-    return validate_data(data_dir)
-
-
 def default_key_paths() -> tuple[Path, ...]:
     """The package (source and assets), the pins, and the Quarto project's files."""
     quarto_files = getattr(paths, "QUARTO_PROJECT_FILES", ("_quarto.yml",))
@@ -188,7 +176,8 @@ class BuildConfig:
     # Files and folders (besides data and notebooks) whose content changes the output.
     key_paths: tuple[Path, ...] = field(default_factory=default_key_paths)
     renderer: Renderer = default_renderer
-    validator: Validator | None = default_validator
+    # None: notebook 01 validates (the step owns its check; validating twice cost ~1.5 s a build).
+    validator: Validator | None = None
     force: bool = False
     execution_timeout: int | None = 900  # seconds per cell
 

@@ -50,5 +50,9 @@ QUARTO_PROJECT_FILES: tuple[str, ...] = (
     "src/helpers/assets/briefing.css",
     "src/helpers/assets/styles.typ",
 )
-# Slow, deterministic artefacts kept between builds (e.g. the 0.9 MB Vega JavaScript bundle).
-CACHE_DIR: Path = Path(os.environ.get("ISF_CACHE_DIR", BUILD_DIR / "cache"))
+# Slow, deterministic artefacts that depend only on installed package versions (the 0.9 MB Vega
+# JavaScript bundle, keyed by vl-convert's version): kept in the user's cache like pip's, so a clean
+# build folder does not pay 1-3 s to rebuild them.
+CACHE_DIR: Path = Path(
+    os.environ.get("ISF_CACHE_DIR", Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "isf-briefing")
+)
