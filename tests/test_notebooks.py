@@ -104,3 +104,14 @@ def test_bad_data_stops_the_first_notebook(tmp_path: Path) -> None:
         run(tmp_path, "2025-11-20", data_dir=data, notebooks=NOTEBOOKS[:1])
     assert "01-clean-and-validate" in str(err.value) and "DataValidationError" in str(err.value)
     assert not (tmp_path / "out-2025-11-20" / "processed").exists()
+
+
+def test_changes_are_computed_against_the_previous_edition(tmp_path: Path) -> None:
+    previous = run(tmp_path / "prev", "2025-10-20", notebooks=NOTEBOOKS[:2])
+    out = tmp_path / "now"
+    params = {"as_of": "2025-11-20", "data_dir": str(paths.DATA_DIR), "out_dir": str(out), "previous_edition": str(previous)}
+    execute_notebooks(NOTEBOOKS[:2], params, out / "executed")
+    changes = key_figures(out)["changes"]
+    assert changes["has_previous"] is True
+    assert changes["new_sources"] == ["S001", "S003"]
+    assert "Azerbaijan, troops: offered (not announced) → declined / will not send for now (S003)" in changes["changed_stances"]
