@@ -112,17 +112,17 @@ def conditions() -> pd.DataFrame:
     ])
 
 
-def claim(claim_id: str, table: str, actor_id: str, date: str, summary: str, source: str) -> dict[str, Any]:
+def claim(claim_id: str, table: str, actor_id: str, date: str, summary: str, source: str, stage: str = "") -> dict[str, Any]:
     a = actor(actor_id)
     return {"claim_id": claim_id, "claim_table": table, "actor_id": actor_id, "actor_name": a["actor_name"], "reported_date": pd.Timestamp(date),
-            "summary": summary, "source_id": source, "source_label": SOURCE_LABELS[source]}
+            "summary": summary, "stage": stage, "source_id": source, "source_label": SOURCE_LABELS[source]}
 
 
 def claims() -> pd.DataFrame:
     return pd.DataFrame([
-        claim("PL-3", "pledges", "AZE", "2025-10-18", "Offered (not announced): troops (not stated)", "S002"),
-        claim("PL-21", "pledges", "AZE", "2025-10-18", "Signalled willingness: troops (not stated)", "S002"),
-        claim("PL-4", "pledges", "AZE", "2025-11-08", "Declined / will not send for now: troops (not stated)", "S003"),
+        claim("PL-3", "pledges", "AZE", "2025-10-18", "Offered (not announced): troops (not stated)", "S002", "offered_private"),
+        claim("PL-21", "pledges", "AZE", "2025-10-18", "Signalled willingness: troops (not stated)", "S002", "signalled_willingness"),
+        claim("PL-4", "pledges", "AZE", "2025-11-08", "Declined / will not send for now: troops (not stated)", "S003", "declined"),
         claim("CO-5", "conditions", "AZE", "2025-11-08", "Condition: Only after fighting stops", "S003"),
         claim("PO-4", "positions", "ISR", "2025-11-15", "Opposes - Opposes Turkish troops close to its borders", "S001"),
         claim("EV-1", "events", "ISR", "2025-11-08", "Ceasefire between Israel and Hamas takes effect", "S003"),

@@ -632,19 +632,20 @@ def conditions_chart(conditions: pd.DataFrame, max_rows: int = MAX_ROWS, as_of: 
 
 # --- 4. Timeline of claims ---------------------------------------------------------------------------------
 
-# Pledge claims are grouped by the stage their summary starts with (clean.stack_claims writes
-# "<stage label>: <contribution> (<amount>)"); other claims keep their table.
-PLEDGE_PREFIXES = (
-    ("Declined", "Pledge: declined or not expected"),
-    ("Withdrawn", "Pledge: declined or not expected"),
-    ("Not expected", "Pledge: declined or not expected"),
-    ("Offered", "Pledge: offered"),
-    ("Approved", "Pledge: deployed or approved"),
-    ("Deployed", "Pledge: deployed or approved"),
-    ("Signalled", "Pledge: willing"),
-    ("Approached", "Pledge: named or asked"),
-    ("Named", "Pledge: named or asked"),
-)
+# Pledge claims are grouped by their stage code (reference/stages.csv); other claims keep their table.
+STAGE_GROUPS = {
+    "declined": "Pledge: declined or not expected",
+    "withdrawn": "Pledge: declined or not expected",
+    "not_expected": "Pledge: declined or not expected",
+    "offered_private": "Pledge: offered",
+    "offered_public": "Pledge: offered",
+    "approved_at_home": "Pledge: deployed or approved",
+    "deployed": "Pledge: deployed or approved",
+    "signalled_willingness": "Pledge: willing",
+    "approached": "Pledge: named or asked",
+    "mentioned": "Pledge: named or asked",
+}
+REFUSALS = ("declined", "withdrawn")
 OTHER_GREY = _tint(BLACK, 0.45)
 # group -> (colour, shape, lane). Lanes stack a row's marks vertically, one lane per kind of claim;
 # pledges on the ladder share the middle lane (one mark per actor and day: the furthest stage).
@@ -669,28 +670,25 @@ LANE_PX = 5  # vertical distance between lanes inside a row
 LANES = 5
 
 
-def _claim_group(table: str, summary: str) -> str:
+def _claim_group(table: str, stage: str) -> str:
     """The mark group of one claim: a pledge's stage group, else its table."""
     if table != "pledges":
         return TABLE_GROUPS.get(table, table)
-    for prefix, group in PLEDGE_PREFIXES:
-        if summary.startswith(prefix):
-            return group
-    return "Pledge: named or asked"
+    return STAGE_GROUPS.get(stage, "Pledge: named or asked")
 
 
 def _reversals(claims: pd.DataFrame) -> dict[str, tuple[pd.Timestamp, pd.Timestamp]]:
     """Actors reported as offering (or deployed) who are later reported as declining or withdrawing.
 
     Args:
-        claims: claims with ``actor``, ``group``, ``summary`` and ``reported_date``.
+        claims: claims with ``actor``, ``group``, ``stage`` and ``reported_date``.
 
     Returns:
         actor -> (first offer date, last refusal date), for refusals reported after the offer.
     """
     pledges = claims[claims["claim_table"] == "pledges"]
     offered = pledges[pledges["group"].isin(OFFER_GROUPS)].groupby("actor")["reported_date"].min()
-    refused = pledges[pledges["summary"].str.startswith(("Declined", "Withdrawn"))].groupby("actor")["reported_date"].max()
+    refused = pledges[pledges["stage"].isin(REFUSALS)].groupby("actor")["reported_date"].max()
     return {a: (offered[a], refused[a]) for a in sorted(offered.index.intersection(refused.index)) if refused[a] > offered[a]}
 
 
@@ -716,7 +714,7 @@ def timeline_chart(claims: pd.DataFrame, events: pd.DataFrame, max_rows: int = M
         return no_data_chart("Claims over time", "claims", as_of)
     c = claims.assign(
         actor=claims["actor_name"].fillna("").replace("", NO_ACTOR),
-        group=[_claim_group(t, str(s)) for t, s in zip(claims["claim_table"], claims["summary"].fillna(""))],
+        group=[_claim_group(t, str(s)) for t, s in zip(claims["claim_table"], claims["stage"].fillna(""))],
     )
     reversals = _reversals(c)
     # On the ladder, one mark per actor and day: the furthest stage reported that day.

@@ -308,7 +308,7 @@ def stack_claims(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
     Returns:
         Columns claim_id, claim_table, actor_id, actor_name, reported_date, event_date, summary,
-        source_id, source_label, confidence, quote; sorted by reported date then id.
+        stage (pledges only), source_id, source_label, confidence, quote; sorted by reported date then id.
     """
     summaries = {
         "pledges": lambda d: d["stage_label"] + ": " + d["contribution_label"].str.lower() + " (" + d["amount_label"] + ")",
@@ -329,6 +329,7 @@ def stack_claims(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
             "reported_date": df["reported_date"],
             "event_date": df["event_date"] if "event_date" in df else pd.NaT,
             "summary": summarise(df) if len(df) else pd.Series(dtype=str),
+            "stage": df["stage"] if "stage" in df else "",
             "source_id": df["source_id"],
             "source_label": df["source_label"],
             "confidence": df["confidence"],
