@@ -57,7 +57,7 @@ charts.funnel_chart(tables["figures"], tables["pledges"])
 # ## Who offers what
 #
 # The latest stage reached by each actor for each kind of contribution, with every report that mentions
-# it. Unnamed groups ("19 countries") are listed as groups: the reports do not say who is in them.
+# it. Unnamed groups of countries are listed as groups: the reports do not say who is in them.
 
 # %%
 show_md(briefing.commitments_md(results["commitments"]))

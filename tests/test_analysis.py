@@ -14,7 +14,8 @@ def pledges(*rows: dict) -> pd.DataFrame:
             "on_ladder": True, "amount_low": float("nan"), "amount_high": float("nan"), "amount_unit": "", "amount_text": "",
             "amount_label": "not stated", "location_label": "Inside Gaza", "inside_gaza": True, "requested_by_name": "",
             "source_id": "S1", "reported_date": pd.Timestamp("2025-10-18"), "confidence": "unattributed", "quote": "a quote"}
-    return pd.DataFrame([base | r for r in rows])
+    # reported_label is what clean.build_processed derives from the date (and the source's precision)
+    return pd.DataFrame([base | r | {"reported_label": f"{(base | r)['reported_date']:%-d %b %Y}"} for r in rows])
 
 
 def test_largest_offer_keeps_each_sources_wording_and_skips_the_organiser() -> None:
@@ -52,7 +53,7 @@ def test_disagreements_flag_a_move_off_the_ladder_and_differing_amounts() -> Non
         ),
         "figures": pd.DataFrame(columns=["figure_id", "metric_label", "actor_name", "value_low", "value_high", "reported_date", "source_id", "value_label", "value_text"]),
         "positions": pd.DataFrame(columns=["position_id", "actor_name", "topic_label", "direction", "direction_label", "summary", "reported_date", "source_id"]),
-        "events": pd.DataFrame(columns=["event_id", "event_type", "actor_name", "title", "reported_date", "source_id"]),
+        "events": pd.DataFrame(columns=["event_id", "event_type", "event_date", "actor_name", "title", "reported_date", "source_id"]),
     }
     found = analysis.disagreements(t)
     # Turkey merely "mentioned" after an offer is a weaker claim, not a reversal.

@@ -95,7 +95,7 @@ def test_pdf_has_every_section_the_key_figures_and_no_code(published: Path) -> N
     flat = flatten(text)
     for heading in SECTIONS:
         assert heading in flat, heading
-    for figure in ("about 70 countries", "19 countries", "about 20,000 troops", "Israel about 53%", "Hamas about 47%", "up to 200 troops"):
+    for figure in ("about 70 countries", "19 countries", "about 20,000 troops", "Israeli military about 53%", "Hamas about 47%", "up to 200 troops"):
         assert figure in flat, figure
     for leak in ("alt.Chart", "import ", "show_md(", "```", "<div", "#set", "**"):
         assert leak not in text, leak

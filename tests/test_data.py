@@ -59,7 +59,7 @@ def test_key_claims_are_recorded_with_their_numbers() -> None:
     assert figures[("countries_willing", "S001")]["value_low"] == "19"
     assert figures[("countries_willing", "S003")]["precision"] == "vague"
     shares = {r["actor_id"]: r["value_low"] for r in rows("figures") if r["metric"] == "territory_controlled_share"}
-    assert shares == {"ISR": "53", "HAMAS": "47"}
+    assert shares == {"ISR-IDF": "53", "HAMAS": "47"}
     indonesia = [r for r in rows("pledges") if r["actor_id"] == "IDN" and r["amount_low"]]
     assert {(r["source_id"], r["amount_low"], r["amount_precision"]) for r in indonesia} == {("S001", "20000", "approximate"), ("S002", "20000", "exact")}
     azerbaijan = {(r["source_id"], r["stage"]) for r in rows("pledges") if r["actor_id"] == "AZE" and r["contribution_type"] == "troops"}

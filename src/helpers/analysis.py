@@ -43,10 +43,10 @@ def figure_claims(figures: pd.DataFrame, metric: str) -> pd.DataFrame:
 
     Returns:
         Columns figure_id, actor_id, value_low, value_high, value_label, value_text, precision,
-        source_id, reported_date, confidence, via_outlet.
+        source_id, reported_date, reported_label, confidence, via_outlet.
     """
     cols = ["figure_id", "actor_id", "value_low", "value_high", "value_label", "value_text", "precision",
-            "source_id", "reported_date", "confidence", "via_outlet"]
+            "source_id", "reported_date", "reported_label", "confidence", "via_outlet"]
     rows = figures.loc[figures["metric"] == metric, cols]
     return rows.sort_values(["reported_date", "figure_id"], ascending=[False, True]).reset_index(drop=True)
 
@@ -92,7 +92,7 @@ def largest_offer(pledges: pd.DataFrame) -> dict[str, Any] | None:
         "actor_id": top["actor_id"],
         "amount": float(top["size"]),
         "stage": top["stage_label"],
-        "labels": [{"label": r.amount_label, "text": r.amount_text, "source_id": r.source_id, "reported_date": fmt_date(r.reported_date)}
+        "labels": [{"label": r.amount_label, "text": r.amount_text, "source_id": r.source_id, "reported_date": r.reported_label}
                    for r in same.itertuples()],
     }
 
@@ -120,7 +120,7 @@ def us_role(pledges: pd.DataFrame, conditions: pd.DataFrame) -> dict[str, Any]:
     inside = us["inside_gaza"].fillna(False).astype(bool).any()
     return {
         "claims": [{"stage": r.stage_label, "amount": r.amount_label, "location": r.location_label,
-                    "source_id": r.source_id, "reported_date": fmt_date(r.reported_date)} for r in us.itertuples()],
+                    "source_id": r.source_id, "reported_date": r.reported_label} for r in us.itertuples()],
         "outside_gaza": bool(len(stays_out)) and not inside,
         "condition_sources": sorted(stays_out["source_id"].unique()),
     }
@@ -131,7 +131,7 @@ def territory(figures: pd.DataFrame) -> list[dict[str, Any]]:
     shares = figure_claims(figures, "territory_controlled_share").drop_duplicates("actor_id")
     names = figures.set_index("actor_id")["actor_name"].to_dict()
     return [{"actor": names.get(r.actor_id, r.actor_id), "share": r.value_label, "value": r.value_low,
-             "source_id": r.source_id, "reported_date": fmt_date(r.reported_date)} for r in shares.itertuples()]
+             "source_id": r.source_id, "reported_date": r.reported_label} for r in shares.itertuples()]
 
 
 def key_figures(t: Tables) -> dict[str, Any]:
@@ -146,7 +146,7 @@ def key_figures(t: Tables) -> dict[str, Any]:
     """
     def claims(metric: str) -> list[dict[str, Any]]:
         return [{"value": r.value_label, "low": r.value_low, "high": r.value_high, "text": r.value_text,
-                 "source_id": r.source_id, "reported_date": fmt_date(r.reported_date), "via": r.via_outlet}
+                 "source_id": r.source_id, "reported_date": r.reported_label, "via": r.via_outlet}
                 for r in figure_claims(t["figures"], metric).itertuples()]
 
     pledges = t["pledges"]
@@ -246,8 +246,16 @@ def condition_implications(pledges: pd.DataFrame, conditions: pd.DataFrame, cond
     return pd.DataFrame(rows)
 
 
-def _claim_line(date: pd.Timestamp, text: str, source_id: str) -> str:
-    return f"{fmt_date(date)}: {text} ({source_id})"
+def _claim_line(date_label: str, text: str, source_id: str) -> str:
+    return f"{date_label}: {text} ({source_id})"
+
+
+def ranges_overlap(lows: pd.Series, highs: pd.Series) -> bool:
+    """True when one value lies within every stated range (a blank high is open-ended, a blank low is 0).
+
+    "At least 3", "several" (3 or more) and "19" overlap; "about 24" and "about 200" do not.
+    """
+    return float(lows.fillna(0).max()) <= float(highs.fillna(float("inf")).min())
 
 
 def _groups(df: pd.DataFrame, keys: list[str], wanted: pd.Index) -> list[tuple[tuple, pd.DataFrame]]:
@@ -286,7 +294,7 @@ def disagreements(t: Tables) -> pd.DataFrame:
     moved_off = (last_off > first_on).fillna(False)
     flagged = n_amounts.index[(n_amounts > 1) | moved_off]
     for key, g in _groups(p, keys, flagged):
-        lines = [_claim_line(r.reported_date, f"{r.stage_label.lower()}, {r.amount_label}" if r.amount_label != "not stated" else r.stage_label.lower(), r.source_id)
+        lines = [_claim_line(r.reported_label, f"{r.stage_label.lower()}, {r.amount_label}" if r.amount_label != "not stated" else r.stage_label.lower(), r.source_id)
                  for r in g.itertuples()]
         kind = "Stance changed" if moved_off[key] else "Figures differ"
         rows.append({"kind": kind, "actor_name": key[0], "subject": key[1], "claims": lines, "quotes": g["quote"].tolist(), "sources": cite(g["source_id"])})
@@ -295,16 +303,19 @@ def disagreements(t: Tables) -> pd.DataFrame:
     by = [f["metric_label"], f["holder"]]
     flagged = value.groupby(by).nunique().pipe(lambda n: n.index[(n > 1) & (f.groupby(by)["source_id"].nunique() > 1)])
     for (metric, actor), g in _groups(f, ["metric_label", "holder"], flagged):
-        lines = [_claim_line(r.reported_date, f"{r.value_label} (\"{r.value_text}\")", r.source_id) for r in g.itertuples()]
-        rows.append({"kind": "Figures differ", "actor_name": "" if actor == "-" else actor, "subject": metric, "claims": lines, "quotes": g["quote"].tolist(), "sources": cite(g["source_id"])})
+        lines = [_claim_line(r.reported_label, f"{r.value_label} (\"{r.value_text}\")", r.source_id) for r in g.itertuples()]
+        kind = "Counts differ but can all be true" if ranges_overlap(g["value_low"], g["value_high"]) else "Figures differ"
+        rows.append({"kind": kind, "actor_name": "" if actor == "-" else actor, "subject": metric, "claims": lines, "quotes": g["quote"].tolist(), "sources": cite(g["source_id"])})
     po = t["positions"].sort_values(["reported_date", "position_id"])
     n_directions = po.groupby(["actor_name", "topic_label"])["direction"].nunique()
     for (actor, topic), g in _groups(po, ["actor_name", "topic_label"], n_directions.index[n_directions > 1]):
-        lines = [_claim_line(r.reported_date, f"{r.direction_label.lower()}: {r.summary}", r.source_id) for r in g.itertuples()]
+        lines = [_claim_line(r.reported_label, f"{r.direction_label.lower()}: {r.summary}", r.source_id) for r in g.itertuples()]
         rows.append({"kind": "Positions differ", "actor_name": actor, "subject": topic, "claims": lines, "quotes": g["quote"].tolist(), "sources": cite(g["source_id"])})
-    targets = t["events"][t["events"]["event_type"] == "target_date"].sort_values(["reported_date", "event_id"])
+    # Ordered by when each expectation was voiced (event_date), not when it was reported.
+    targets = t["events"][t["events"]["event_type"] == "target_date"].sort_values(["event_date", "event_id"])
     if len(targets) > 1:
-        lines = [_claim_line(r.reported_date, r.title, r.source_id) for r in targets.itertuples()]
+        lines = [_claim_line(f"said {fmt_date(r.event_date) if r.event_date_precision == 'day' else f'{r.event_date:%B %Y}'}, reported {r.reported_label}", r.title, r.source_id)
+                 for r in targets.itertuples()]
         rows.append({"kind": "Target dates differ", "actor_name": ", ".join(sorted(targets["actor_name"].unique())), "subject": "When the force deploys", "claims": lines, "quotes": targets["quote"].tolist(), "sources": cite(targets["source_id"])})
     return pd.DataFrame(rows, columns=["kind", "actor_name", "subject", "claims", "quotes", "sources"])
 
@@ -356,7 +367,8 @@ def open_questions(t: Tables) -> pd.DataFrame:
         Columns question, basis, sources.
     """
     rows = [{"question": r.question, "basis": "stated in the report", "sources": r.source_id} for r in t["open_questions"].itertuples()]
-    undecided = t["positions"][t["positions"]["direction"] == "undecided"]
+    latest = clean.latest_stance(t["positions"], t["positions"]["reported_date"].max(), keys=("actor_id", "topic")) if len(t["positions"]) else t["positions"]
+    undecided = latest[latest["direction"] == "undecided"]  # a later stance settles it
     rows += [{"question": f"{r.topic_label}: {r.actor_name}'s stance is unsettled ({r.summary[0].lower()}{r.summary[1:]})",
               "basis": "position reported as undecided", "sources": r.source_id} for r in undecided.itertuples()]
     groups = t["pledges"][(t["pledges"]["actor_kind"] == "unnamed_group") & (t["pledges"]["stage_rank"].fillna(-1) >= WILLING_RANK)]

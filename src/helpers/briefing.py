@@ -161,7 +161,7 @@ def conditions_table_md(matrix: pd.DataFrame) -> str:
 def positions_md(positions: pd.DataFrame, topics: tuple[str, ...]) -> str:
     """Positions on the frictions: vetoes, objections, disarmament, the mandate."""
     df = positions[positions["topic"].isin(topics)].sort_values(["topic_label", "reported_date"])
-    df, note = _capped(df.assign(date=df["reported_date"].map(fmt_date)), "positions")
+    df, note = _capped(df.assign(date=df["reported_label"]), "positions")
     return md_table(df, columns=["topic_label", "actor_name", "direction_label", "summary", "date", "source_id"],
                     headers={"topic_label": "Issue", "actor_name": "Who", "direction_label": "Stance", "summary": "What they said",
                              "date": "Reported", "source_id": "Source"}) + note
@@ -189,7 +189,7 @@ def changes_md(changes: dict[str, Any], previous_edition: str) -> str:
              + (f" ({esc(', '.join(changes['new_sources']))})." if changes["new_sources"] else ".")]
     for label, key in (("New actors", "new_actors"), ("New pledges and requests", "new_pledges"), ("Changed stances", "changed_stances")):
         items = changes[key]
-        lines.append(f"\n**{label}** ({len(items)})" + ("" if items else ": none"))
+        lines.append(f"\n**{label}** ({len(items)})" + ("\n" if items else ": none"))
         lines += _capped_items([f"- {esc(i)}" for i in items], label.lower())
     return "\n".join(lines)
 

@@ -230,12 +230,16 @@ def latest_stance(
     return current.groupby(list(keys), sort=True).tail(1).drop(columns="_rank").sort_values(list(keys)).reset_index(drop=True)
 
 
+def date_label(value: pd.Timestamp, precision: str = "day") -> str:
+    """A date as readers write it, marked when it is an estimate: "8 Nov 2025", "c. 15 Nov 2025"."""
+    return ("c. " if precision == "approximate" else "") + f"{pd.Timestamp(value):%-d %b %Y}"
+
+
 def source_label(sources: pd.DataFrame) -> pd.Series:
     """A short citation per source: "Dawn, 8 Nov 2025" or "S002 (unnamed outlet), 18 Oct 2025, via The Guardian"."""
     def label(row: pd.Series) -> str:
         outlet = row["outlet"] if not row["outlet"].startswith("Outlet not named") else "unnamed outlet"
-        approx = "c. " if row["date_precision"] == "approximate" else ""
-        return f"{row['source_id']} ({outlet}, {approx}{row['published']:%-d %b %Y})"
+        return f"{row['source_id']} ({outlet}, {date_label(row['published'], row['date_precision'])})"
     return sources.apply(label, axis=1)
 
 
@@ -265,7 +269,12 @@ def build_processed(data_dir: Path, as_of: str) -> dict[str, pd.DataFrame]:
         df = filter_as_of(df, as_of)
         df = add_actor_names(df, t["actors"]) if "actor_id" in df else df
         df = add_labels(df, conf, "confidence", {"label": "confidence_label", "rank": "confidence_rank"})
-        return df.assign(source_label=df["source_id"].map(cite["source_label"]), outlet=df["source_id"].map(cite["outlet"]))
+        return df.assign(
+            source_label=df["source_id"].map(cite["source_label"]),
+            outlet=df["source_id"].map(cite["outlet"]),
+            # "c. 15 Nov 2025" when the report's own date is an estimate
+            reported_label=[date_label(d, p) for d, p in zip(df["reported_date"], df["source_id"].map(cite["date_precision"]))],
+        )
 
     pledges = common(t["pledges"])
     pledges = add_actor_names(pledges, t["actors"], "requested_by", "requested_by")
