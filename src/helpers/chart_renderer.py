@@ -220,7 +220,7 @@ def data_table_html(spec: dict[str, Any]) -> str:
         A ``<details>`` element with one table per dataset, HTML-escaped; "" when the spec has no
         inline data.
     """
-    tables = [_table_html(rows) for rows in _inline_datasets(spec) if rows]
+    tables = [_table_html(rows) for rows in inline_datasets(spec) if rows]
     if not tables:
         return ""
     # The comment and the attribute stop Quarto from turning these tables into pandoc tables.
@@ -302,7 +302,7 @@ def _script_json(value: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def _inline_datasets(spec: dict[str, Any]) -> list[list[Any]]:
+def inline_datasets(spec: dict[str, Any]) -> list[list[Any]]:
     """Return every inline dataset of a spec: top-level ``datasets`` and any ``data.values``.
 
     Args:

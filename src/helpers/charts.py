@@ -29,7 +29,7 @@ import altair as alt
 import pandas as pd
 
 from helpers import clean
-from helpers.chart_renderer import CHART_WIDTH, MUTED_COLOR, PALETTE, TEXT_COLOR
+from helpers.chart_renderer import CHART_WIDTH, MUTED_COLOR, PALETTE, TEXT_COLOR, inline_datasets
 
 BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, BLACK = PALETTE[:7]
 # The US organises the force: it is drawn, but not counted among the contributors in titles.
@@ -210,21 +210,7 @@ def embedded_rows(chart: alt.TopLevelMixin) -> list[dict[str, Any]]:
     Returns:
         The rows of ``datasets`` and of any ``data.values``, in order.
     """
-    spec = chart.to_dict()
-    rows: list[dict[str, Any]] = []
-    for values in spec.get("datasets", {}).values():
-        rows.extend(values)
-    pending: list[Any] = [spec]
-    while pending:
-        node = pending.pop()
-        if isinstance(node, dict):
-            data = node.get("data")
-            if isinstance(data, dict) and isinstance(data.get("values"), list):
-                rows.extend(data["values"])
-            pending.extend(v for k, v in node.items() if k not in ("data", "datasets"))
-        elif isinstance(node, list):
-            pending.extend(node)
-    return rows
+    return [row for rows in inline_datasets(chart.to_dict()) for row in rows]
 
 
 # --- 1. Who offers what -----------------------------------------------------------------------------
