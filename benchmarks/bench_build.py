@@ -80,7 +80,7 @@ def timed(command: list[str], env: dict[str, str]) -> Run:
     reader.start()
     while proc.poll() is None:
         peak = max(peak, _tree_rss_kib(proc.pid))
-        time.sleep(0.05)
+        time.sleep(0.2)  # sparse sampling: reading /proc steals CPU from a 2-core build
     seconds = time.perf_counter() - start
     reader.join()
     text = "".join(output)
@@ -141,6 +141,27 @@ def median(runs: list[Run]) -> Run:
     return ordered[len(ordered) // 2]
 
 
+def cell_profile(executed_dir: Path) -> dict[str, float]:
+    """Where the notebooks' time goes, from papermill's per-cell durations in the executed notebooks.
+
+    Categories: kernel start and shutdown (notebook time not spent in cells), imports (a cell that
+    imports), data validation, chart building and conversion (cells calling ``charts.``), other cells.
+    """
+    totals = {"kernel start/shutdown": 0.0, "imports": 0.0, "validation": 0.0, "charts": 0.0, "other cells": 0.0}
+    for path in sorted(executed_dir.glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        cells = 0.0
+        for cell in nb.cells:
+            seconds = float(cell.metadata.get("papermill", {}).get("duration") or 0)
+            cells += seconds
+            source = cell.source
+            key = ("validation" if "check_data" in source else "charts" if "charts." in source and "import" not in source
+                   else "imports" if re.search(r"^(from|import) ", source, re.M) else "other cells")
+            totals[key] += seconds
+        totals["kernel start/shutdown"] += float(nb.metadata.get("papermill", {}).get("duration") or 0) - cells
+    return {k: round(v, 2) for k, v in totals.items()}
+
+
 def cold_builds(runs: int, root: Path, data_dir: Path | None = None) -> tuple[list[Run], Path]:
     """``runs`` cold builds, each in a fresh reports and build folder; returns runs and the last folder."""
     out = []
@@ -163,6 +184,7 @@ def measure(runs: int, factor: int) -> dict:
         cold, last = cold_builds(runs, tmp / "real")
         real_html = (last / "reports" / "briefing.html").stat().st_size
         real_pdf = (last / "reports" / "briefing.pdf").stat().st_size
+        real_profile = cell_profile(last / "build" / AS_OF)
         unchanged = [timed(build_command(), env_for(last)) for _ in range(runs)]
         assert all("unchanged" in r.stdout for r in unchanged), "the rebuild did not reuse the edition"
 
@@ -174,6 +196,7 @@ def measure(runs: int, factor: int) -> dict:
         synthetic, last_syn = cold_builds(runs, tmp / "synthetic", synthetic_data)
         syn_html = (last_syn / "reports" / "briefing.html").stat().st_size
         syn_pdf = (last_syn / "reports" / "briefing.pdf").stat().st_size
+        syn_profile = cell_profile(last_syn / "build" / AS_OF)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -186,9 +209,11 @@ def measure(runs: int, factor: int) -> dict:
         "floor_seconds": m_floor.seconds,
         "cold_seconds": m_cold.seconds,
         "cold_steps": m_cold.steps,
+        "cold_profile": real_profile,
         "unchanged_seconds": m_unchanged.seconds,
         "synthetic_seconds": m_syn.seconds,
         "synthetic_steps": m_syn.steps,
+        "synthetic_profile": syn_profile,
         "cold_over_floor": m_cold.seconds / m_floor.seconds,
         "synthetic_over_cold": m_syn.seconds / m_cold.seconds,
         "real_html_bytes": real_html,
@@ -227,6 +252,7 @@ def markdown(r: dict) -> str:
         ("Peak memory of the build (process tree)", f"{r['peak_memory_mib']:.0f} MiB", f"{r['synthetic_peak_memory_mib']:.0f} MiB at {r['factor']}x", ""),
     ]
     table = "\n".join(f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows)
+    profile = "\n".join(f"| {k} | {v:.2f} s | {r['synthetic_profile'][k]:.2f} s |" for k, v in r["cold_profile"].items())
     return f"""# Build benchmark
 
 Medians of {r['runs']} runs, each a fresh process, on {r['machine']['cpus']} CPUs, Python {r['machine']['python']}
@@ -236,9 +262,17 @@ Medians of {r['runs']} runs, each a fresh process, on {r['machine']['cpus']} CPU
 |---|---|---|---|
 {table}
 
-Where the cold build's time goes (notebook steps as the driver printed them): {steps}.
+## Where the time goes
+
+Notebook steps as the driver printed them: {steps}.
 At {r['factor']}x ({sum(r['synthetic_rows'].values()):,} claim rows): {syn_steps}.
-The rest of each build is interpreter start, data validation in the driver, rendering and publishing.
+The rest of a build (cold minus the notebooks) is the driver's start and imports, rendering and publishing.
+
+Inside the notebooks (papermill's per-cell durations, last cold run):
+
+| part | real data | {r['factor']}x data |
+|---|---|---|
+{profile}
 """
 
 
