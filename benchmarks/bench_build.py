@@ -255,7 +255,7 @@ def markdown(r: dict) -> str:
     profile = "\n".join(f"| {k} | {v:.2f} s | {r['synthetic_profile'][k]:.2f} s |" for k, v in r["cold_profile"].items())
     return f"""# Build benchmark
 
-Medians of {r['runs']} runs, each a fresh process, on {r['machine']['cpus']} CPUs, Python {r['machine']['python']}
+Medians of {r['runs']} runs, each a fresh process (history and what was done about misses: NOTES.md), on {r['machine']['cpus']} CPUs, Python {r['machine']['python']}
 ({r['machine']['platform']}). Made by `python3 dev.py bench`; the raw numbers are in `latest.json`.
 
 | measure | value | ratio | target |
