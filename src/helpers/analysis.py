@@ -30,8 +30,8 @@ def cite(source_ids: pd.Series | list[str]) -> str:
 
 
 def fmt_date(value: pd.Timestamp) -> str:
-    """A date as readers write it: "8 Nov 2025"."""
-    return f"{pd.Timestamp(value):%-d %b %Y}"
+    """A date as readers write it: "8 Nov 2025" (an exact date; see clean.date_label)."""
+    return clean.date_label(value)
 
 
 def figure_claims(figures: pd.DataFrame, metric: str) -> pd.DataFrame:

@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from helpers.analysis import fmt_date
+from helpers.clean import date_label
 from helpers.markdown import escape_md as esc
 from helpers.markdown import md_table
 
@@ -205,7 +206,7 @@ def open_questions_md(questions: pd.DataFrame) -> str:
 def sources_md(sources: pd.DataFrame) -> str:
     """Every source: id, outlet, relayed outlets, date and its precision."""
     df = sources.assign(
-        date=sources["published"].map(fmt_date) + sources["date_precision"].map({"day": "", "approximate": " (approx.)"}).fillna(""),
+        date=[date_label(d, p) for d, p in zip(sources["published"], sources["date_precision"])],
         title_or_note=sources["title"].where(sources["title"] != "", "(no headline in the file)"),
     )
     return md_table(df, columns=["source_id", "outlet", "relays", "date", "title_or_note"],

@@ -155,8 +155,7 @@ def default_renderer(executed_notebook: Path, out_dir: Path) -> Any:
 
 def default_key_paths() -> tuple[Path, ...]:
     """The package (source and assets), the pins, and the Quarto project's files."""
-    quarto_files = getattr(paths, "QUARTO_PROJECT_FILES", ("_quarto.yml",))
-    found = [paths.PACKAGE_DIR, paths.PYPROJECT, paths.QUARTO_CONFIG, *(paths.ROOT / f for f in quarto_files)]
+    found = [paths.PACKAGE_DIR, paths.PYPROJECT, paths.QUARTO_CONFIG, *(paths.ROOT / f for f in paths.QUARTO_PROJECT_FILES)]
     unique: list[Path] = []
     for path in found:
         if path not in unique and not any(path.is_relative_to(p) for p in unique if p.is_dir()):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.validate import CLAIM_TABLES
+from helpers.validate import CLAIM_TABLES, split_list
 
 CURATED_TABLES: tuple[str, ...] = ("sources", "actors", *CLAIM_TABLES)
 REFERENCE_TABLES: tuple[str, ...] = (
@@ -72,11 +72,6 @@ def type_columns(df: pd.DataFrame) -> pd.DataFrame:
         elif set(out[col].unique()) <= set(BOOLEANS) and (out[col] != "").any():
             out[col] = out[col].map(BOOLEANS).astype("boolean")
     return out
-
-
-def split_list(value: str) -> list[str]:
-    """Split a '; '-separated cell into its items ("S000; S001" -> ["S000", "S001"])."""
-    return [item.strip() for item in value.split(";") if item.strip()]
 
 
 def alias_index(actors: pd.DataFrame) -> dict[str, str]:

@@ -72,13 +72,8 @@ def cmd_regenerate(args: argparse.Namespace, extra: list[str]) -> int:
 
 
 def cmd_validate(args: argparse.Namespace, extra: list[str]) -> int:
-    try:
-        from helpers.validate import main as validate_main
-    except ModuleNotFoundError as exc:
-        if exc.name != "helpers.validate":
-            raise
-        print("helpers.validate is not written yet", file=sys.stderr)
-        return 2
+    from helpers.validate import main as validate_main
+
     return int(validate_main(extra) or 0)
 
 

@@ -342,7 +342,7 @@ def cross_table_problems(data_dir: Path, sources_dir: Path | None) -> list[Probl
                 problems.append(Problem(rel("actors"), line, "actor_id", a["actor_id"], f"the state's ISO code {a['iso3']}"))
         elif a["iso3"]:
             problems.append(Problem(rel("actors"), line, "iso3", a["iso3"], "blank (only states have an ISO code)"))
-        for sid in _split(a["mentioned_in"]):
+        for sid in split_list(a["mentioned_in"]):
             if sid not in sources:
                 problems.append(Problem(rel("actors"), line, "mentioned_in", sid, "one of the source_id values in sources.csv"))
 
@@ -351,10 +351,10 @@ def cross_table_problems(data_dir: Path, sources_dir: Path | None) -> list[Probl
     for name in CLAIM_TABLES:
         for line, row in enumerate(tables[name], start=2):
             source = sources.get(row["source_id"])
-            ids = [row.get(c, "") for c in ACTOR_COLUMNS] + _split(row.get("other_actor_ids", ""))
+            ids = [row.get(c, "") for c in ACTOR_COLUMNS] + split_list(row.get("other_actor_ids", ""))
             for actor_id in filter(None, ids):
                 mentions.setdefault(actor_id, set()).add(row["source_id"])
-            for actor_id in _split(row.get("other_actor_ids", "")):
+            for actor_id in split_list(row.get("other_actor_ids", "")):
                 if actor_id not in actors:
                     problems.append(Problem(rel(name), line, "other_actor_ids", actor_id, "one of the actor_id values in actors.csv"))
             if source is None:
@@ -373,7 +373,7 @@ def cross_table_problems(data_dir: Path, sources_dir: Path | None) -> list[Probl
         actor = actors.get(actor_id)
         if actor is None:
             continue
-        missing = sorted(seen - set(_split(actor["mentioned_in"])))
+        missing = sorted(seen - set(split_list(actor["mentioned_in"])))
         if missing:
             line = list(actors).index(actor_id) + 2
             problems.append(Problem(rel("actors"), line, "mentioned_in", actor["mentioned_in"], f"to include {', '.join(missing)} (rows from those reports cite {actor_id})"))
@@ -389,7 +389,8 @@ def cross_table_problems(data_dir: Path, sources_dir: Path | None) -> list[Probl
     return problems
 
 
-def _split(value: str) -> list[str]:
+def split_list(value: str) -> list[str]:
+    """Split a '; '-separated cell into its items ("S000; S001" -> ["S000", "S001"])."""
     return [v.strip() for v in value.split(";") if v.strip()]
 
 
