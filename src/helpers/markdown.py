@@ -22,7 +22,9 @@ MISSING = "—"
 _PUNCTUATION = frozenset(string.punctuation)
 # Relative column widths only matter when a table row is wider than pandoc's 72 columns; cap them so
 # one long quote cannot squeeze the other columns to nothing.
-_MIN_WIDTH, _MAX_WIDTH = 3, 40
+# Pipe-table dashes set relative column widths in pandoc; below 10 a short code column ("S000")
+# gets too narrow for its header in the PDF.
+_MIN_WIDTH, _MAX_WIDTH = 10, 40
 
 
 def escape_md(text: str) -> str:
