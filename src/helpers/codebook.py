@@ -2,7 +2,8 @@
 
 The codebook's prose is written by hand; the tables of fields, codes and actor appearances are
 generated between ``<!-- BEGIN name -->`` / ``<!-- END name -->`` markers, so they cannot drift from
-datapackage.yaml and the reference CSVs. ``isf codebook`` rewrites them; a test fails when they are stale.
+datapackage.yaml and the reference CSVs. ``isf codebook`` rewrites them, and so does every command that
+changes the data (``add-report``, ``fill-mentions``); ``isf validate`` and a test say when they are stale.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import sys
 from pathlib import Path
 
 from helpers import paths
-from helpers.validate import load_descriptor
+from helpers.datapackage import load_descriptor
 
 CODEBOOK: Path = paths.ROOT / "docs" / "CODEBOOK.md"
 # Reference tables shown in the codebook, with the heading used there.
@@ -125,6 +126,37 @@ def render_codebook(text: str, data_dir: Path) -> str:
         block = make(data_dir)
         text = pattern.sub(lambda m: m.group(1) + block + "\n" + m.group(2), text)
     return text
+
+
+def is_stale(data_dir: Path, codebook: Path = CODEBOOK) -> bool:
+    """Whether the codebook's generated tables differ from what ``data_dir`` gives.
+
+    Args:
+        data_dir: folder holding datapackage.yaml.
+        codebook: the codebook file.
+
+    Returns:
+        True when ``isf codebook`` would change the file.
+    """
+    current = codebook.read_text(encoding="utf-8")
+    return render_codebook(current, data_dir) != current
+
+
+def refresh(data_dir: Path, codebook: Path = CODEBOOK) -> bool:
+    """Rewrite the generated tables when they are stale.
+
+    Args:
+        data_dir: folder holding datapackage.yaml.
+        codebook: the codebook file.
+
+    Returns:
+        True when the file was rewritten.
+    """
+    current = codebook.read_text(encoding="utf-8")
+    fresh = render_codebook(current, data_dir)
+    if fresh != current:
+        codebook.write_text(fresh, encoding="utf-8")
+    return fresh != current
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,7 +1,9 @@
-"""Validate the curated data: structure, schema, cross-table rules and quotes.
+"""Validate the curated data: structure, schema, cross-table rules, source files and quotes.
 
-Every problem is reported as one line naming the file, the row (its line number in the file, the header
-being line 1), the field, the bad value and what was expected. Validation only reads files.
+Every problem is reported as one line (under 300 characters) naming the file, the row (its line number
+in the file, the header being line 1), the field, the bad value and what was expected. Structure comes
+first: a file that is not UTF-8 or not well-formed CSV is reported once and kept out of the later checks,
+so no healthy file is blamed for it. Validation only reads files; it never raises on bad input.
 
 Run it as ``isf validate`` (or ``python3 dev.py validate``); it exits 1 when there is any problem.
 """
@@ -10,20 +12,40 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime as dt
+import hashlib
 import io
+import math
 import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-
-import yaml
+from typing import Any
 
 from helpers import paths
+from helpers.datapackage import PackageError, field_names, fields, load_descriptor
+from helpers.quotes import first_mismatch, holders, normalise_space
+
+__all__ = ["CLAIM_TABLES", "Problem", "DataValidationError", "load_descriptor", "validate_data", "check_data",
+           "split_list", "normalise_space", "stated_numbers", "derived_mentions", "main"]
 
 CLAIM_TABLES: tuple[str, ...] = ("pledges", "conditions", "positions", "events", "figures", "open_questions")
 # Columns of claim tables that hold an actor id, for the "mentioned_in" cross-check.
 ACTOR_COLUMNS: tuple[str, ...] = ("actor_id", "requested_by", "target_actor_id")
+# Longest value a cell may hold: the longest real one (a note) is under 1,000 characters; anything far
+# longer is a paste gone wrong, and echoing it would make an unreadable line.
+MAX_CELL: int = 5000
+# Longest line a problem prints; values and expectations are shortened to fit.
+MAX_LINE: int = 299
+MAX_VALUE: int = 60
+
+
+def _short(text: str, limit: int) -> str:
+    """Text cut to ``limit`` characters with a marker saying how long it was."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 20] + f"… ({len(text):,} chars)"
 
 
 @dataclass(frozen=True)
@@ -39,7 +61,8 @@ class Problem:
     def __str__(self) -> str:
         where = self.file + (f", row {self.row}" if self.row is not None else "")
         what = f", field {self.field}" if self.field else ""
-        return f"{where}{what}: got {self.value!r}; expected {self.expected}"
+        line = f"{where}{what}: got {_short(self.value, MAX_VALUE)!r}; expected {self.expected}"
+        return line if len(line) <= MAX_LINE else line[: MAX_LINE - 1] + "…"
 
 
 class DataValidationError(ValueError):
@@ -51,34 +74,18 @@ class DataValidationError(ValueError):
         super().__init__(f"{len(problems)} problem(s) in the curated data:\n{lines}")
 
 
-# ---------------------------------------------------------------------------------------------------
-# Package description
-# ---------------------------------------------------------------------------------------------------
-
-
-def load_descriptor(data_dir: Path) -> dict:
-    """Read the data package descriptor (datapackage.yaml) in ``data_dir``.
-
-    Args:
-        data_dir: folder holding datapackage.yaml, curated/ and reference/.
-
-    Returns:
-        The descriptor as a dict.
-    """
-    return yaml.safe_load((data_dir / "datapackage.yaml").read_text(encoding="utf-8"))
-
-
 def _rel(data_dir: Path, resource: dict) -> str:
     return f"{data_dir.name}/{resource['path']}"
 
 
 # ---------------------------------------------------------------------------------------------------
-# Structure: encoding, quoting and column counts (checked before the schema, which assumes them)
+# Structure: encoding, byte-order mark, header, quoting, column counts, blank rows, huge cells
+# (checked before the schema, which assumes them)
 # ---------------------------------------------------------------------------------------------------
 
 
 def check_encoding(raw: bytes, file: str) -> list[Problem]:
-    """Report the first byte sequence that is not UTF-8.
+    """Report a UTF-8 byte-order mark, or the first byte sequence that is not UTF-8.
 
     Args:
         raw: the file's bytes.
@@ -87,6 +94,8 @@ def check_encoding(raw: bytes, file: str) -> list[Problem]:
     Returns:
         No problem, or one naming the line and the bad bytes.
     """
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return [Problem(file, 1, None, "a byte-order mark (BOM)", "UTF-8 without a BOM (re-save the file as plain UTF-8)")]
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -96,40 +105,65 @@ def check_encoding(raw: bytes, file: str) -> list[Problem]:
     return []
 
 
-def check_structure(text: str, file: str, expected_header: list[str]) -> list[Problem]:
-    """Check the header and that every row parses with the header's number of columns.
+def header_problems(header: list[str], expected: list[str], file: str) -> list[Problem]:
+    """Name each missing, extra, duplicated or misplaced column.
 
     Args:
-        text: the decoded file.
+        header: the file's first row.
+        expected: the columns the schema declares, in order.
+        file: name to report.
+
+    Returns:
+        One problem per column that is wrong; a reordering is reported once, at its first column.
+    """
+    problems: list[Problem] = []
+    for name in dict.fromkeys(header):
+        if header.count(name) > 1:
+            problems.append(Problem(file, 1, name, f"column {name!r} {header.count(name)} times", "each column once"))
+    for name in expected:
+        if name not in header:
+            problems.append(Problem(file, 1, name, "no such column", f"a column {name!r} (datapackage.yaml declares it)"))
+    for name in dict.fromkeys(header):
+        if name not in expected:
+            problems.append(Problem(file, 1, name or "(blank)", "an extra column", "only the columns datapackage.yaml declares"))
+    if not problems and header != expected:
+        at = next(i for i, (a, b) in enumerate(zip(header, expected)) if a != b)
+        problems.append(Problem(file, 1, header[at], f"column {at + 1} is {header[at]!r}",
+                                f"{expected[at]!r} there (columns in the order datapackage.yaml declares)"))
+    return problems
+
+
+def check_structure(text: str, file: str, expected_header: list[str]) -> list[Problem]:
+    """Check the header, quoting, column counts, rows of only commas and oversized cells.
+
+    Args:
+        text: the decoded file (a BOM, if any, already stripped).
         file: name to report.
         expected_header: column names the schema declares, in order.
 
     Returns:
-        Problems with the header, quoting or column counts.
+        Problems with the structure, one per bad row or column.
     """
     problems: list[Problem] = []
+    csv.field_size_limit(2**31 - 1)  # a huge cell is reported below, not raised as "field larger than field limit"
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader, [])
-        if header != expected_header:
-            problems.append(
-                Problem(file, 1, None, ",".join(header), "the header " + ",".join(expected_header))
-            )
+        problems += header_problems(header, expected_header, file)
         for values in reader:
-            if values and len(values) != len(expected_header):
-                problems.append(
-                    Problem(
-                        file,
-                        reader.line_num,
-                        None,
-                        f"{len(values)} values",
-                        f"{len(expected_header)} values, one per column (check commas and quotes)",
-                    )
-                )
+            if not values:
+                continue  # a blank line: the csv module and frictionless both skip it
+            if not any(v.strip() for v in values):
+                problems.append(Problem(file, reader.line_num, None, ",".join(values), "a row with values (delete the empty row)"))
+            elif len(values) != len(header):
+                problems.append(Problem(file, reader.line_num, None, f"{len(values)} values",
+                                        f"{len(header)} values, one per column (check commas and quotes)"))
+            for name, value in zip(header, values):
+                if len(value) > MAX_CELL:
+                    problems.append(Problem(file, reader.line_num, name, value, f"at most {MAX_CELL:,} characters in a cell"))
     except csv.Error as err:
-        problems.append(
-            Problem(file, reader.line_num, None, str(err), 'well-formed CSV quoting (a quote inside a value is written "")')
-        )
+        problems.append(Problem(file, reader.line_num, None, str(err),
+                                'well-formed CSV quoting (a quote inside a value is written "")'))
     return problems
 
 
@@ -145,10 +179,10 @@ _TYPE_HINTS = {
 }
 
 
-def _expected_for(error: dict, fields: dict[str, dict]) -> str:
+def _expected_for(error: dict, fields_by_name: dict[str, dict]) -> str:
     """Turn a frictionless error into what the curator should have written."""
     kind = error["type"]
-    field = fields.get(error.get("fieldName") or "", {})
+    field = fields_by_name.get(error.get("fieldName") or "", {})
     note = error.get("note", "")
     if kind == "type-error":
         return _TYPE_HINTS.get(field.get("type", ""), f"a {field.get('type')}")
@@ -176,45 +210,167 @@ def _expected_for(error: dict, fields: dict[str, dict]) -> str:
     return note or error.get("message", kind)
 
 
-def schema_problems(data_dir: Path, resources: Iterable[dict]) -> list[Problem]:
-    """Validate the given resources against the Table Schemas with frictionless.
+def _fk_target(fk: dict, own: str) -> str:
+    """The resource a foreign key points at ('' in the descriptor means the table itself)."""
+    return (fk.get("reference") or {}).get("resource") or own
+
+
+def schema_problems(data_dir: Path, descriptor: dict[str, Any], sound: set[str]) -> list[Problem]:
+    """Validate the sound resources against their Table Schemas with frictionless.
+
+    Foreign keys into a table that failed the structure checks are left out: that table's own problem
+    already says what is wrong, and frictionless would otherwise blame the healthy table pointing at it.
 
     Args:
         data_dir: folder holding datapackage.yaml.
-        resources: resource descriptors that passed the structure checks.
+        descriptor: the package descriptor.
+        sound: names of the resources that passed the structure checks.
 
     Returns:
         One problem per bad cell, missing value, duplicate id or unknown reference.
     """
     from frictionless import Package  # slow import: only when validating
 
-    descriptor = load_descriptor(data_dir)
-    names = {r["name"] for r in resources}
-    descriptor["resources"] = [r for r in descriptor["resources"] if r["name"] in names]
-    package = Package(descriptor, basepath=str(data_dir))
+    resources = []
+    for res in descriptor["resources"]:
+        if res["name"] not in sound:
+            continue
+        schema = dict(res["schema"])
+        schema["foreignKeys"] = [fk for fk in schema.get("foreignKeys", []) if _fk_target(fk, res["name"]) in sound]
+        resources.append({**res, "schema": schema})
+    if not resources:
+        return []
+    package = Package({**descriptor, "resources": resources}, basepath=str(data_dir))
     report = package.validate()
     problems: list[Problem] = []
-    by_name = {r["name"]: r for r in descriptor["resources"]}
+    by_name = {r["name"]: r for r in resources}
     for task in report.tasks:
-        resource = by_name.get(task.name, {})
-        fields = {f["name"]: f for f in resource.get("schema", {}).get("fields", [])}
+        res = by_name.get(task.name, {})
+        fields_by_name = {f["name"]: f for f in fields(res)} if res else {}
         for err in task.errors:
             e = err.to_descriptor()
             if e["type"] == "primary-key":
                 continue  # the unique-error on the same id already says it
+            if e["type"] == "constraint-error" and not _finite(str(e.get("cell", ""))):
+                continue  # inf/nan: value_problems says it once
             field = e.get("fieldName") or ",".join(e.get("fieldNames") or []) or None
             value = e.get("cell")
             if value is None:
                 value = ",".join(e.get("fieldCells") or [])
-            problems.append(
-                Problem(_rel(data_dir, resource), e.get("rowNumber"), field, value, _expected_for(e, fields))
-            )
+            file = _rel(data_dir, res) if res else task.name
+            problems.append(Problem(file, e.get("rowNumber"), field, str(value), _expected_for(e, fields_by_name)))
+    return problems
+
+
+def _finite(value: str) -> bool:
+    """False only for a number that is inf or nan ("inf", "NaN", "-Infinity")."""
+    try:
+        return math.isfinite(float(value))
+    except ValueError:
+        return True
+
+
+def _is_date(value: str) -> bool:
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return len(value) == 10
+
+
+def value_problems(file: str, rows: list[dict[str, str]], res: dict[str, Any], today: dt.date) -> list[Problem]:
+    """What the Table Schema lets through: non-finite numbers (inf, nan) and dates after today.
+
+    Args:
+        file: name to report.
+        rows: the table's rows as strings.
+        res: the resource's descriptor.
+        today: the latest date a report or claim may carry.
+
+    Returns:
+        One problem per such cell.
+    """
+    problems: list[Problem] = []
+    numbers = [f["name"] for f in fields(res) if f.get("type") in ("number", "integer")]
+    dates = [f["name"] for f in fields(res) if f.get("type") == "date"]
+    for line, row in enumerate(rows, start=2):
+        for name in numbers:
+            if not _finite(row.get(name) or "0"):
+                problems.append(Problem(file, line, name, row[name], "a finite number (not inf or nan)"))
+        for name in dates:
+            value = row.get(name) or ""
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) and value > today.isoformat():
+                problems.append(Problem(file, line, name, value, f"a date not after today ({today.isoformat()})"))
     return problems
 
 
 # ---------------------------------------------------------------------------------------------------
-# Cross-table rules the schema cannot express
+# Source reports: each registered file is present, unchanged since it was registered, and UTF-8
 # ---------------------------------------------------------------------------------------------------
+
+
+def sha256_of(path: Path) -> str:
+    """The file's sha256, hex."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def source_problems(file: str, sources: list[dict[str, str]], sources_dir: Path, cited: dict[str, int]) -> tuple[list[Problem], dict[str, str]]:
+    """Check every report sources.csv lists and read the texts of the sound ones.
+
+    Args:
+        file: sources.csv's name to report.
+        sources: rows of sources.csv.
+        sources_dir: folder holding the report files.
+        cited: source id -> number of claim rows citing it (said when its quotes cannot be checked).
+
+    Returns:
+        Problems (missing folder or file, changed checksum, not UTF-8) and source id -> whitespace-
+        normalised text for each report whose quotes can be checked.
+    """
+    if not sources_dir.is_dir():
+        return [Problem(str(sources_dir), None, None, "no such folder",
+                        "the folder holding the reports (set ISF_SOURCES_DIR or --sources-dir; --no-sources skips quotes)")], {}
+    problems: list[Problem] = []
+    texts: dict[str, str] = {}
+    for line, s in enumerate(sources, start=2):
+        sid, name = s.get("source_id", ""), s.get("file", "")
+        path = sources_dir / name
+        if not name or not path.is_file():
+            problems.append(Problem(file, line, "file", name, f"a file of that name in {sources_dir} "
+                                    f"({cited.get(sid, 0)} quotes of {sid} cannot be checked)"))
+            continue
+        raw = path.read_bytes()
+        recorded, actual = s.get("sha256", ""), hashlib.sha256(raw).hexdigest()
+        if recorded and recorded != actual:
+            problems.append(Problem(file, line, "sha256", recorded[:16] + "…", f"{actual}: {name} changed since "
+                                    "it was registered (if that is intended, record this checksum)"))
+        bad = check_encoding(raw, f"{sources_dir.name}/{name}")
+        if bad:
+            problems += bad
+            continue
+        texts[sid] = normalise_space(raw.decode("utf-8"))
+    return problems, texts
+
+
+def quote_problem(file: str, line: int, row: dict[str, str], source_file: str, texts: dict[str, str]) -> Problem:
+    """The line for a quote that is not in its source: first difference, nearest passage, who has it.
+
+    Args:
+        file: the claim table's name to report.
+        line: the row's line number.
+        row: the claim row (quote, source_id).
+        source_file: file name of the cited report.
+        texts: source id -> normalised text of every readable report.
+
+    Returns:
+        One problem.
+    """
+    m = first_mismatch(row["quote"], texts[row["source_id"]])
+    others = [sid for sid in holders(row["quote"], texts) if sid != row["source_id"]]
+    where = f"; the exact quote is in {others[0]} (check source_id)" if others else ""
+    return Problem(file, line, "quote", m.quote_excerpt,
+                   f"text of {source_file}: differs at {m.describe()}; the file has {m.text_excerpt!r}{where}")
+
 
 _NUMBER_WORDS = {
     "no": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -246,22 +402,13 @@ def stated_numbers(text: str) -> set[float]:
     return found
 
 
-def normalise_space(text: str) -> str:
-    """Collapse runs of whitespace, so quotes match across line breaks."""
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def read_rows(path: Path) -> list[dict[str, str]]:
-    """Read a CSV file as a list of string dicts (no type conversion)."""
-    with path.open(encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
-
-
 def _num(value: str) -> float | None:
+    """A cell as a finite number, or None (blank, or a bad value the schema and value checks report)."""
     try:
-        return float(value) if value.strip() else None
+        number = float(value) if value.strip() else None
     except ValueError:
-        return None  # the schema check reports it
+        return None
+    return number if number is None or math.isfinite(number) else None
 
 
 def range_problems(file: str, rows: list[dict[str, str]], low: str, high: str, text: str, unit: str | None) -> list[Problem]:
@@ -281,6 +428,8 @@ def range_problems(file: str, rows: list[dict[str, str]], low: str, high: str, t
     precision_col = "amount_precision" if low.startswith("amount") else "precision"
     for line, row in enumerate(rows, start=2):
         lo, hi = _num(row[low]), _num(row[high])
+        if (lo is None and row[low].strip()) or (hi is None and row[high].strip()):
+            continue  # a bad number is reported once, by the schema or value check
         precision = row[precision_col]
         if lo is not None and hi is not None and lo > hi:
             problems.append(Problem(file, line, high, row[high], f"a value at least {low} ({row[low]})"))
@@ -310,12 +459,31 @@ def range_problems(file: str, rows: list[dict[str, str]], low: str, high: str, t
     return problems
 
 
+def derived_mentions(tables: dict[str, list[dict[str, str]]]) -> dict[str, set[str]]:
+    """Which reports cite each actor, from the claim rows (what ``mentioned_in`` must include).
+
+    Args:
+        tables: claim table name -> rows as strings (tables missing from the dict are skipped).
+
+    Returns:
+        actor_id -> ids of the sources whose rows name it (actor_id, requested_by, target_actor_id,
+        other_actor_ids).
+    """
+    mentions: dict[str, set[str]] = {}
+    for name in CLAIM_TABLES:
+        for row in tables.get(name, []):
+            ids = [row.get(c, "") for c in ACTOR_COLUMNS] + split_list(row.get("other_actor_ids", ""))
+            for actor_id in filter(None, ids):
+                mentions.setdefault(actor_id, set()).add(row["source_id"])
+    return mentions
+
+
 def cross_table_problems(data_dir: Path, sources_dir: Path | None) -> list[Problem]:
     """Rules that span rows and tables: dates, ISO codes, mentions, linked pledges, quotes.
 
     Args:
         data_dir: folder holding curated/.
-        sources_dir: folder with the source reports, or None to skip the quote check.
+        sources_dir: folder with the source reports, or None to skip the source files and quotes.
 
     Returns:
         Problems found.
@@ -346,20 +514,20 @@ def cross_table_problems(data_dir: Path, sources_dir: Path | None) -> list[Probl
             if sid not in sources:
                 problems.append(Problem(rel("actors"), line, "mentioned_in", sid, "one of the source_id values in sources.csv"))
 
-    mentions: dict[str, set[str]] = {}
-    texts = _source_texts(sources, sources_dir)
+    texts: dict[str, str] = {}
+    if sources_dir is not None:
+        cited = {sid: sum(r["source_id"] == sid for n in CLAIM_TABLES for r in tables[n]) for sid in sources}
+        found, texts = source_problems(rel("sources"), tables["sources"], sources_dir, cited)
+        problems += found
     for name in CLAIM_TABLES:
         for line, row in enumerate(tables[name], start=2):
             source = sources.get(row["source_id"])
-            ids = [row.get(c, "") for c in ACTOR_COLUMNS] + split_list(row.get("other_actor_ids", ""))
-            for actor_id in filter(None, ids):
-                mentions.setdefault(actor_id, set()).add(row["source_id"])
             for actor_id in split_list(row.get("other_actor_ids", "")):
                 if actor_id not in actors:
                     problems.append(Problem(rel(name), line, "other_actor_ids", actor_id, "one of the actor_id values in actors.csv"))
             if source is None:
                 continue  # the schema's foreign key check reports it
-            if row["reported_date"] != source["published"]:
+            if _is_date(row["reported_date"]) and row["reported_date"] != source["published"]:
                 problems.append(Problem(rel(name), line, "reported_date", row["reported_date"], f"the source's publication date {source['published']}"))
             if bool(row.get("event_date")) != bool(row.get("event_date_precision")) and name != "events":
                 problems.append(Problem(rel(name), line, "event_date_precision", row.get("event_date_precision", ""), "a precision exactly when event_date is given"))
@@ -367,16 +535,16 @@ def cross_table_problems(data_dir: Path, sources_dir: Path | None) -> list[Probl
                 problems.append(Problem(rel(name), line, "event_date", row["event_date"], f"a date on or before reported_date {row['reported_date']}"))
             text = texts.get(row["source_id"])
             if text is not None and normalise_space(row["quote"]) not in text:
-                problems.append(Problem(rel(name), line, "quote", row["quote"][:60], f"a passage copied exactly from {source['file']}"))
+                problems.append(quote_problem(rel(name), line, row, source["file"], texts))
 
-    for actor_id, seen in sorted(mentions.items()):
+    for actor_id, seen in sorted(derived_mentions(tables).items()):
         actor = actors.get(actor_id)
         if actor is None:
             continue
         missing = sorted(seen - set(split_list(actor["mentioned_in"])))
         if missing:
             line = list(actors).index(actor_id) + 2
-            problems.append(Problem(rel("actors"), line, "mentioned_in", actor["mentioned_in"], f"to include {', '.join(missing)} (rows from those reports cite {actor_id})"))
+            problems.append(Problem(rel("actors"), line, "mentioned_in", actor["mentioned_in"], f"to include {', '.join(missing)} (rows from those reports cite {actor_id}; run: python3 dev.py fill-mentions)"))
 
     pledges = {r["pledge_id"]: r for r in tables["pledges"]}
     for line, c in enumerate(tables["conditions"], start=2):
@@ -394,16 +562,10 @@ def split_list(value: str) -> list[str]:
     return [v.strip() for v in value.split(";") if v.strip()]
 
 
-def _source_texts(sources: dict[str, dict[str, str]], sources_dir: Path | None) -> dict[str, str]:
-    """Whitespace-normalised text of each source file that is present."""
-    if sources_dir is None or not sources_dir.is_dir():
-        return {}
-    texts = {}
-    for sid, s in sources.items():
-        path = sources_dir / s["file"]
-        if path.is_file():
-            texts[sid] = normalise_space(path.read_text(encoding="utf-8"))
-    return texts
+def read_rows(path: Path) -> list[dict[str, str]]:
+    """Read a CSV file as a list of string dicts (no type conversion)."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -411,38 +573,50 @@ def _source_texts(sources: dict[str, dict[str, str]], sources_dir: Path | None) 
 # ---------------------------------------------------------------------------------------------------
 
 
-def validate_data(data_dir: Path = paths.DATA_DIR, sources_dir: Path | None = paths.SOURCES_DIR) -> list[Problem]:
-    """Run every check on the data package in ``data_dir``.
+def validate_data(data_dir: Path = paths.DATA_DIR, sources_dir: Path | None = paths.SOURCES_DIR,
+                  today: dt.date | None = None) -> list[Problem]:
+    """Run every check on the data package in ``data_dir``; never raises on bad input.
 
     Structure comes first: a file that is not UTF-8 or not well-formed CSV is reported and left out of
-    the schema and cross-table checks, whose findings would only echo the broken structure.
+    the schema checks (with every foreign key into it) and of the cross-table checks, whose findings
+    would only echo the broken structure.
 
     Args:
         data_dir: folder holding datapackage.yaml, curated/ and reference/.
-        sources_dir: folder with the source reports; quotes are checked when it exists.
+        sources_dir: folder with the source reports (files, checksums and quotes are checked; a missing
+            folder is a problem), or None to skip those checks.
+        today: the latest date allowed (default: today).
 
     Returns:
         All problems found, in file order. Empty when the data is valid.
     """
-    descriptor = load_descriptor(data_dir)
+    today = today or dt.date.today()
+    try:
+        descriptor = load_descriptor(data_dir)
+    except PackageError as err:
+        return [Problem(err.file, None, None, err.value, err.expected)]
     problems: list[Problem] = []
-    sound: list[dict] = []
-    for resource in descriptor["resources"]:
-        file = _rel(data_dir, resource)
-        path = data_dir / resource["path"]
+    sound: set[str] = set()
+    rows: dict[str, list[dict[str, str]]] = {}
+    for res in descriptor["resources"]:
+        file = _rel(data_dir, res)
+        path = data_dir / res["path"]
         if not path.is_file():
             problems.append(Problem(file, None, None, "missing file", "the file the data package lists"))
             continue
         raw = path.read_bytes()
         found = check_encoding(raw, file)
-        if not found:
-            header = [f["name"] for f in resource["schema"]["fields"]]
-            found = check_structure(raw.decode("utf-8"), file, header)
+        if not any(p.expected.startswith("UTF-8 text") for p in found):
+            # A BOM is one problem; the rest of the file is still checked in the same round.
+            text = raw.decode("utf-8").removeprefix("\ufeff")
+            found += check_structure(text, file, field_names(res))
         problems += found
         if not found:
-            sound.append(resource)
-    problems += schema_problems(data_dir, sound)
-    if len(sound) == len(descriptor["resources"]):
+            sound.add(res["name"])
+            rows[res["name"]] = read_rows(path)
+            problems += value_problems(file, rows[res["name"]], res, today)
+    problems += schema_problems(data_dir, descriptor, sound)
+    if {"sources", "actors", *CLAIM_TABLES} <= sound:
         problems += cross_table_problems(data_dir, sources_dir)
     return problems
 
@@ -454,20 +628,48 @@ def check_data(data_dir: Path = paths.DATA_DIR, sources_dir: Path | None = paths
         raise DataValidationError(problems)
 
 
+def codebook_note(data_dir: Path) -> str | None:
+    """A line saying docs/CODEBOOK.md's generated tables are stale, or None (only for the repo's data)."""
+    if data_dir.resolve() != paths.DATA_DIR.resolve():
+        return None
+    from helpers import codebook
+
+    try:
+        stale = codebook.is_stale(data_dir)
+    except (OSError, ValueError, KeyError) as err:
+        return f"docs/CODEBOOK.md: could not be compared with the data ({err})"
+    return "docs/CODEBOOK.md: its generated tables are stale; run: python3 dev.py codebook" if stale else None
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line: print one line per problem; exit 1 on any problem, 0 when the data is valid."""
     parser = argparse.ArgumentParser(prog="isf validate", description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, default=paths.DATA_DIR, help="folder with datapackage.yaml")
-    parser.add_argument("--sources-dir", type=Path, default=paths.SOURCES_DIR, help="folder with the source reports")
+    parser.add_argument("--sources-dir", type=Path, default=paths.SOURCES_DIR,
+                        help="folder with the source reports (env ISF_SOURCES_DIR; default ../shared/sources)")
+    parser.add_argument("--no-sources", action="store_true", help="skip the source files and quotes (said in the result)")
     args = parser.parse_args(argv)
-    problems = validate_data(args.data_dir, args.sources_dir)
+    sources_dir = None if args.no_sources else args.sources_dir
+    try:
+        problems = validate_data(args.data_dir, sources_dir)
+    except Exception as err:  # noqa: BLE001 - the promise is one line, never a traceback
+        print(f"validate: could not finish ({type(err).__name__}: {_short(str(err), 200)})")
+        return 1
     for problem in problems:
         print(problem)
-    if problems:
-        print(f"validate: {len(problems)} problem(s)", file=sys.stderr)
+    note = None if problems else codebook_note(args.data_dir)
+    if note:
+        print(note)
+    if problems or note:
+        print(f"validate: {len(problems) + bool(note)} problem(s)", file=sys.stderr)
         return 1
-    quotes = "checked against " + str(args.sources_dir) if args.sources_dir.is_dir() else "not checked (sources folder not found)"
-    print(f"validate: OK ({args.data_dir}); quotes {quotes}")
+    if sources_dir is None:
+        quotes = "source files and quotes NOT checked (--no-sources)"
+    else:
+        count = sum(len(read_rows(args.data_dir / "curated" / f"{n}.csv")) for n in CLAIM_TABLES)
+        reports = len(read_rows(args.data_dir / "curated" / "sources.csv"))
+        quotes = f"{count} quotes checked against {reports} reports in {sources_dir}"
+    print(f"validate: OK ({args.data_dir}); {quotes}")
     return 0
 
 
