@@ -102,6 +102,63 @@ def cmd_codebook(args: argparse.Namespace, extra: list[str]) -> int:
     return codebook_main(extra)
 
 
+# --- The curator's commands (issue 11): register a report, next ids, mentioned_in -------------------
+
+
+def _refresh_codebook(data_dir: Path) -> None:
+    """Keep docs/CODEBOOK.md's generated tables in step after a data change (repo data only)."""
+    from helpers import codebook
+
+    if data_dir.resolve() == paths.DATA_DIR.resolve() and codebook.refresh(data_dir):
+        print(f"codebook: updated {codebook.CODEBOOK.relative_to(paths.ROOT)}")
+
+
+def cmd_add_report(args: argparse.Namespace, extra: list[str]) -> int:
+    from helpers.curate import CurateError, add_report
+
+    data_dir, sources_dir = Path(args.data_dir), Path(args.sources_dir)
+    try:
+        added = add_report(Path(args.file), data_dir, sources_dir)
+    except CurateError as exc:
+        print(f"add-report: {exc}", file=sys.stderr)
+        return 1
+    print(f"add-report: stored {added.stored_at}")
+    print(f"add-report: {added.source_id} added to {data_dir.name}/curated/sources.csv (sha256 {added.sha256[:16]}…); "
+          "complete its outlet, title, dates and date_note, then: python3 dev.py validate")
+    _refresh_codebook(data_dir)
+    return 0
+
+
+def cmd_next_id(args: argparse.Namespace, extra: list[str]) -> int:
+    from helpers.curate import next_ids
+    from helpers.datapackage import PackageError
+
+    try:
+        ids = next_ids(Path(args.data_dir))
+    except (PackageError, OSError, KeyError) as exc:
+        print(f"next-id: {exc} (run python3 dev.py validate)", file=sys.stderr)
+        return 1
+    for table, next_one in ids.items():
+        print(f"{table:<15} {next_one}")
+    return 0
+
+
+def cmd_fill_mentions(args: argparse.Namespace, extra: list[str]) -> int:
+    from helpers.curate import fill_mentions
+
+    data_dir = Path(args.data_dir)
+    try:
+        added = fill_mentions(data_dir)
+    except (OSError, KeyError, ValueError) as exc:
+        print(f"fill-mentions: {exc} (run python3 dev.py validate)", file=sys.stderr)
+        return 1
+    for actor_id, ids in added.items():
+        print(f"fill-mentions: {actor_id}: added {', '.join(ids)}")
+    print(f"fill-mentions: {len(added)} actor(s) updated in {data_dir.name}/curated/actors.csv")
+    _refresh_codebook(data_dir)
+    return 0
+
+
 def cmd_editions(args: argparse.Namespace, extra: list[str]) -> int:
     from helpers.build import list_editions
 
@@ -177,6 +234,15 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     add("validate", cmd_validate, "check the data against its schema; one line per problem")
     add("test", cmd_test, "run the whole test suite with pytest (exit code is pytest's)")
     add("codebook", cmd_codebook, "regenerate the tables in docs/CODEBOOK.md from the schema (--check: only report)")
+    p = add("add-report", cmd_add_report, "store a new report's text in the sources folder and add its row to sources.csv")
+    p.add_argument("file", help="the report as a UTF-8 text file")
+    p.add_argument("--data-dir", default=str(paths.DATA_DIR), help="data folder (default: data/)")
+    p.add_argument("--sources-dir", default=str(paths.SOURCES_DIR),
+                   help="sources folder (default: env ISF_SOURCES_DIR, else ../shared/sources)")
+    p = add("next-id", cmd_next_id, "print the next free id of each table (PL-034, S005, …)")
+    p.add_argument("--data-dir", default=str(paths.DATA_DIR), help="data folder (default: data/)")
+    p = add("fill-mentions", cmd_fill_mentions, "add to actors' mentioned_in every report whose rows cite them")
+    p.add_argument("--data-dir", default=str(paths.DATA_DIR), help="data folder (default: data/)")
     add("lab", cmd_lab, "start JupyterLab at the repo root with the project kernel")
     add("editions", cmd_editions, "list the built editions in reports/editions/")
     add("bench", cmd_bench, "time the build (benchmarks/bench_build.py)")
