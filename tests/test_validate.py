@@ -90,6 +90,14 @@ def test_missing_mention_names_the_command(data: Path) -> None:
     assert "to include S001" in p.expected and "fill-mentions" in p.expected
 
 
+def test_blank_mentioned_in_of_an_actor_no_row_cites(data: Path) -> None:
+    edit(data / "curated/actors.csv", "middle_east,,S001,", "middle_east,,,")
+    edit(data / "curated/conditions.csv", "CO-001,JOR,", "CO-001,USA,")
+    edit(data / "curated/actors.csv", "north_america,,S000,", "north_america,,S000; S001,")
+    assert str(only(problems(data))) == ("data/curated/actors.csv, row 4, field mentioned_in: got ''; "
+                                         "expected the ids of the reports that name this actor (no row cites it)")
+
+
 # --- non-finite numbers and dates after today ---------------------------------------------------------
 
 

@@ -501,6 +501,7 @@ def cross_table_problems(data_dir: Path, sources_dir: Path | None) -> list[Probl
         if not s["published_earliest"] <= s["published"] <= s["published_latest"]:
             problems.append(Problem(rel("sources"), line, "published", s["published"], "a date between published_earliest and published_latest"))
 
+    derived = derived_mentions(tables)
     for line, a in enumerate(tables["actors"], start=2):
         if a["kind"] == "state":
             country = pycountry.countries.get(alpha_3=a["iso3"]) if a["iso3"] else None
@@ -510,6 +511,8 @@ def cross_table_problems(data_dir: Path, sources_dir: Path | None) -> list[Probl
                 problems.append(Problem(rel("actors"), line, "actor_id", a["actor_id"], f"the state's ISO code {a['iso3']}"))
         elif a["iso3"]:
             problems.append(Problem(rel("actors"), line, "iso3", a["iso3"], "blank (only states have an ISO code)"))
+        if not split_list(a["mentioned_in"]) and a["actor_id"] not in derived:
+            problems.append(Problem(rel("actors"), line, "mentioned_in", "", "the ids of the reports that name this actor (no row cites it)"))
         for sid in split_list(a["mentioned_in"]):
             if sid not in sources:
                 problems.append(Problem(rel("actors"), line, "mentioned_in", sid, "one of the source_id values in sources.csv"))
@@ -537,7 +540,7 @@ def cross_table_problems(data_dir: Path, sources_dir: Path | None) -> list[Probl
             if text is not None and normalise_space(row["quote"]) not in text:
                 problems.append(quote_problem(rel(name), line, row, source["file"], texts))
 
-    for actor_id, seen in sorted(derived_mentions(tables).items()):
+    for actor_id, seen in sorted(derived.items()):
         actor = actors.get(actor_id)
         if actor is None:
             continue

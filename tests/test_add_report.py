@@ -1,0 +1,119 @@
+"""The README's "Add a report" path, walked end to end on a fixture report in tmp folders.
+
+A copy of the data and of the sources gets a sixth report (a fixture, never ../shared): add-report,
+complete the sources row, next-id, add claim rows (a new actor among them), fill-mentions, validate, then
+two builds (an edition before the report and one after) with ISF_SOURCES_DIR and tmp reports/build
+folders. The new report's claims must be in the briefing and in "What changed".
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+from types import SimpleNamespace
+
+import nbformat
+import pytest
+
+from helpers import paths
+from helpers.build import BuildConfig, build
+from helpers.cli import main as cli
+from helpers.curate import read_csv, write_csv
+from helpers.validate import validate_data
+
+pytestmark = pytest.mark.skipif(not paths.SOURCES_DIR.is_dir(), reason=f"source reports not found at {paths.SOURCES_DIR}")
+
+# A fixture report: made up for this test (it is never stored in ../shared and never in the repo's data).
+REPORT = """Fixture Wire, 18 November 2025
+
+Security Council endorses the Gaza stabilization force
+
+The U.N. Security Council on Monday adopted a U.S.-drafted resolution endorsing the International Stabilization Force.
+Bangladesh said it was ready to send troops to the force, its foreign ministry said in a statement.
+"""
+
+
+def fake_renderer(executed: Path, out_dir: Path) -> SimpleNamespace:
+    """Stands in for rendering in the earlier edition, which only has to exist for 'what changed'."""
+    html, pdf = out_dir / f"{executed.stem}.html", out_dir / f"{executed.stem}.pdf"
+    html.write_text("<html></html>", encoding="utf-8")
+    pdf.write_bytes(b"%PDF-1.4 fake\n")
+    return SimpleNamespace(html=html, pdf=pdf, renderer="fake")
+
+
+def append(path: Path, row: dict[str, str]) -> None:
+    header, rows = read_csv(path)
+    write_csv(path, header, [*rows, row])
+
+
+def briefing_markdown(executed: Path) -> str:
+    nb = nbformat.read(executed, as_version=4)
+    text = "\n".join(o["data"]["text/markdown"] for c in nb.cells if c.cell_type == "code"
+                     for o in c.get("outputs", []) if "text/markdown" in o.get("data", {}))
+    return re.sub(r"\\(.)", r"\1", text)  # escape_md backslash-escapes punctuation
+
+
+def test_add_a_report_end_to_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    data, sources = tmp_path / "data", tmp_path / "sources"
+    shutil.copytree(paths.DATA_DIR, data)
+    shutil.copytree(paths.SOURCES_DIR, sources)
+    report = tmp_path / "inbox" / "unsc-adopts.txt"
+    report.parent.mkdir()
+    report.write_text(REPORT, encoding="utf-8")
+    monkeypatch.setenv("ISF_SOURCES_DIR", str(sources))  # the setting the README documents; the kernels read it
+    cur = data / "curated"
+
+    # 1. Register the report; the command picks the next source id and the stored file's name.
+    assert cli(["add-report", str(report), "--data-dir", str(data), "--sources-dir", str(sources)]) == 0
+    _, rows = read_csv(cur / "sources.csv")
+    new = rows[-1]
+    sid = new["source_id"]
+    assert (sources / new["file"]).read_text(encoding="utf-8") == REPORT
+    assert [p.file for p in validate_data(data, sources)] == ["data/curated/sources.csv"] * 6  # the blanks to complete
+
+    # 2. Complete the row, as the README says.
+    new.update(outlet="Fixture Wire", title="Security Council endorses the Gaza stabilization force", published="2025-11-18",
+               date_precision="day", published_earliest="2025-11-18", published_latest="2025-11-18",
+               date_note="Dateline in the file: 18 November 2025.")
+    header, _ = read_csv(cur / "sources.csv")
+    write_csv(cur / "sources.csv", header, rows)
+
+    # 3. Next ids, then the claim rows; the new actor's mentioned_in is left for fill-mentions.
+    capsys.readouterr()
+    assert cli(["next-id", "--data-dir", str(data)]) == 0
+    ids = dict(line.split() for line in capsys.readouterr().out.splitlines())
+    assert ids["sources"] != sid  # the id just taken is no longer offered
+    append(cur / "actors.csv", {"actor_id": "BGD", "name": "Bangladesh", "kind": "state", "iso3": "BGD", "region": "south_asia", "mentioned_in": ""})
+    common = {"source_id": sid, "reported_date": "2025-11-18"}
+    append(cur / "pledges.csv", {"pledge_id": ids["pledges"], "actor_id": "BGD", "contribution_type": "troops", "stage": "offered_public",
+                                 "amount_precision": "unspecified", "location": "unspecified", "confidence": "on_record",
+                                 "attribution": "its foreign ministry", **common,
+                                 "quote": "Bangladesh said it was ready to send troops to the force"})
+    append(cur / "events.csv", {"event_id": ids["events"], "event_date": "2025-11-17", "event_date_precision": "day",
+                                "event_type": "resolution", "title": "Security Council adopts the US resolution endorsing the force",
+                                "actor_id": "UNSC", "confidence": "unattributed", **common,
+                                "quote": "The U.N. Security Council on Monday adopted a U.S.-drafted resolution"})
+    found = validate_data(data, sources)  # BGD's and UNSC's mentioned_in lack the new report
+    assert sorted((p.field, p.value.split(";")[0], p.expected.split(" (")[0]) for p in found) == [
+        ("mentioned_in", "", f"to include {sid}"), ("mentioned_in", "S000", f"to include {sid}")], [str(p) for p in found]
+
+    # 4. fill-mentions writes what validate asked for; then the data is clean.
+    assert cli(["fill-mentions", "--data-dir", str(data)]) == 0
+    assert f"BGD: added {sid}" in capsys.readouterr().out
+    assert [str(p) for p in validate_data(data, sources)] == []
+
+    # 5. Build the edition before the report (fake render), then the one after it (real render).
+    common_config = dict(data_dir=data, reports_dir=tmp_path / "reports", build_dir=tmp_path / "build",
+                         validator=lambda d: validate_data(d, sources))
+    build(BuildConfig(as_of="2025-11-16", renderer=fake_renderer, **common_config))
+    build(BuildConfig(as_of="2025-11-20", **common_config))
+
+    markdown = briefing_markdown(tmp_path / "build" / "2025-11-20" / "03-write-briefing.ipynb")
+    changed = markdown[markdown.index("new reports"):]
+    assert f"new reports ({sid})" in markdown
+    assert "Bangladesh" in changed.split("**New pledges and requests**")[0]  # under New actors
+    assert f"Bangladesh: offered publicly, troops" in changed and f"; {sid})" in changed
+    html = (tmp_path / "reports" / "briefing.html").read_text(encoding="utf-8")
+    assert "Bangladesh" in html and sid in html
+    assert "Fixture Wire" in html  # listed under Sources
