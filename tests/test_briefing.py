@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import re
 import shutil
 from html.parser import HTMLParser
@@ -136,6 +137,8 @@ def test_text_from_the_data_is_escaped(tmp_path: Path, monkeypatch: pytest.Monke
     dawn.write_text(dawn.read_text(encoding="utf-8") + "\n" + HOSTILE_QUOTE + "\n", encoding="utf-8")
     data = tmp_path / "data"
     shutil.copytree(paths.DATA_DIR, data)
+    replace_cell(data / "curated" / "sources.csv", "sha256", hashlib.sha256((paths.SOURCES_DIR / dawn.name).read_bytes()).hexdigest(),
+                 hashlib.sha256(dawn.read_bytes()).hexdigest())  # the edited report's checksum, as a curator would record it
     replace_cell(data / "curated" / "actors.csv", "name", "Jordan", HOSTILE_NAME)
     replace_cell(data / "curated" / "pledges.csv", "quote",
                  "Azerbaijan does not plan to send peacekeepers to Gaza unless fighting between Israel and Hamas completely stops.", HOSTILE_QUOTE)

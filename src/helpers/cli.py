@@ -110,7 +110,7 @@ def _refresh_codebook(data_dir: Path) -> None:
     from helpers import codebook
 
     if data_dir.resolve() == paths.DATA_DIR.resolve() and codebook.refresh(data_dir):
-        print(f"codebook: updated {codebook.CODEBOOK.relative_to(paths.ROOT)}")
+        print(f"codebook: updated {codebook.CODEBOOK}")
 
 
 def cmd_add_report(args: argparse.Namespace, extra: list[str]) -> int:

@@ -128,34 +128,35 @@ def render_codebook(text: str, data_dir: Path) -> str:
     return text
 
 
-def is_stale(data_dir: Path, codebook: Path = CODEBOOK) -> bool:
+def is_stale(data_dir: Path, codebook: Path | None = None) -> bool:
     """Whether the codebook's generated tables differ from what ``data_dir`` gives.
 
     Args:
         data_dir: folder holding datapackage.yaml.
-        codebook: the codebook file.
+        codebook: the codebook file (default: docs/CODEBOOK.md).
 
     Returns:
         True when ``isf codebook`` would change the file.
     """
-    current = codebook.read_text(encoding="utf-8")
+    current = (codebook or CODEBOOK).read_text(encoding="utf-8")
     return render_codebook(current, data_dir) != current
 
 
-def refresh(data_dir: Path, codebook: Path = CODEBOOK) -> bool:
+def refresh(data_dir: Path, codebook: Path | None = None) -> bool:
     """Rewrite the generated tables when they are stale.
 
     Args:
         data_dir: folder holding datapackage.yaml.
-        codebook: the codebook file.
+        codebook: the codebook file (default: docs/CODEBOOK.md).
 
     Returns:
         True when the file was rewritten.
     """
-    current = codebook.read_text(encoding="utf-8")
+    path = codebook or CODEBOOK
+    current = path.read_text(encoding="utf-8")
     fresh = render_codebook(current, data_dir)
     if fresh != current:
-        codebook.write_text(fresh, encoding="utf-8")
+        path.write_text(fresh, encoding="utf-8")
     return fresh != current
 
 
