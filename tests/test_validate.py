@@ -208,6 +208,19 @@ def test_wrong_column_count(data: Path) -> None:
     assert (p.file, p.row, p.value) == ("data/curated/figures.csv", 2, "16 values")
 
 
+def test_a_header_missing_one_name_is_one_line_not_one_per_row(data: Path) -> None:
+    path = data / "curated/sources.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    sids = [f"S{i:03d}" for i in range(2, 6)]
+    rows = [lines[2].replace("S001,001_bbbbbbbbbbbbbbbb.txt", f"{sid},{sid[1:]}_bbbbbbbbbbbbbbbb.txt") for sid in sids]
+    path.write_text("\n".join([lines[0].replace("author,", ""), *lines[1:], *rows]) + "\n", encoding="utf-8")
+    found = problems(data)
+    assert [str(p) for p in found] == [
+        "data/curated/sources.csv, row 1, field author: got 'no such column'; expected a column 'author' (datapackage.yaml declares it)",
+        "data/curated/sources.csv, row 2: got '13 values in 6 rows (rows 2-7)'; expected 12 values, one per column (check commas and quotes)",
+    ]
+
+
 # --- the package descriptor and the data folder -----------------------------------------------------
 
 
@@ -241,7 +254,7 @@ def test_missing_source_file_is_an_error_never_ok(pkg: tuple[Path, Path], capsys
     out = capsys.readouterr().out
     assert "OK" not in out
     assert out.splitlines() == [f"data/curated/sources.csv, row 3, field file: got '001_bbbbbbbbbbbbbbbb.txt'; "
-                                f"expected a file of that name in {sources} (2 quotes of S001 cannot be checked)"]
+                                f"expected that file (2 quotes of S001 cannot be checked without it) in the sources folder {sources}"]
 
 
 def test_changed_source_file_is_named(pkg: tuple[Path, Path]) -> None:

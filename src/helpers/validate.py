@@ -145,6 +145,7 @@ def check_structure(text: str, file: str, expected_header: list[str]) -> list[Pr
         Problems with the structure, one per bad row or column.
     """
     problems: list[Problem] = []
+    miscounted: dict[int, list[int]] = {}  # number of values -> lines with that many
     csv.field_size_limit(2**31 - 1)  # a huge cell is reported below, not raised as "field larger than field limit"
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
@@ -156,14 +157,19 @@ def check_structure(text: str, file: str, expected_header: list[str]) -> list[Pr
             if not any(v.strip() for v in values):
                 problems.append(Problem(file, reader.line_num, None, ",".join(values), "a row with values (delete the empty row)"))
             elif len(values) != len(header):
-                problems.append(Problem(file, reader.line_num, None, f"{len(values)} values",
-                                        f"{len(header)} values, one per column (check commas and quotes)"))
+                miscounted.setdefault(len(values), []).append(reader.line_num)
             for name, value in zip(header, values):
                 if len(value) > MAX_CELL:
                     problems.append(Problem(file, reader.line_num, name, value, f"at most {MAX_CELL:,} characters in a cell"))
     except csv.Error as err:
         problems.append(Problem(file, reader.line_num, None, str(err),
                                 'well-formed CSV quoting (a quote inside a value is written "")'))
+    expected = f"{len(header)} values, one per column (check commas and quotes)"
+    for count, lines in miscounted.items():
+        if len(lines) > 3:  # the header, not the rows, is likely wrong: one line, not one per row
+            problems.append(Problem(file, lines[0], None, f"{count} values in {len(lines)} rows (rows {lines[0]}-{lines[-1]})", expected))
+        else:
+            problems += [Problem(file, line, None, f"{count} values", expected) for line in lines]
     return problems
 
 
@@ -336,8 +342,8 @@ def source_problems(file: str, sources: list[dict[str, str]], sources_dir: Path,
         sid, name = s.get("source_id", ""), s.get("file", "")
         path = sources_dir / name
         if not name or not path.is_file():
-            problems.append(Problem(file, line, "file", name, f"a file of that name in {sources_dir} "
-                                    f"({cited.get(sid, 0)} quotes of {sid} cannot be checked)"))
+            problems.append(Problem(file, line, "file", name, f"that file ({cited.get(sid, 0)} quotes of {sid} "
+                                    f"cannot be checked without it) in the sources folder {sources_dir}"))
             continue
         raw = path.read_bytes()
         recorded, actual = s.get("sha256", ""), hashlib.sha256(raw).hexdigest()
