@@ -94,3 +94,17 @@ def test_fill_mentions_adds_derived_ids_and_keeps_hand_added_ones(pkg: tuple[Pat
     assert validate_data(data, sources) == []
     before = actors.read_bytes()
     assert fill_mentions(data) == {} and actors.read_bytes() == before  # nothing to add: file untouched
+
+
+def test_commands_refuse_a_broken_table_in_one_line(pkg: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    data, _ = pkg
+    actors = data / "curated" / "actors.csv"
+    actors.write_bytes(b"\xef\xbb\xbf" + actors.read_bytes())
+    before = actors.read_bytes()
+    assert cli(["fill-mentions", "--data-dir", str(data)]) == 1
+    assert capsys.readouterr().err == ("fill-mentions: data/curated/actors.csv, row 1: got 'a byte-order mark (BOM)'; expected UTF-8 "
+                                       "without a BOM (re-save the file as plain UTF-8) (fix it first: python3 dev.py validate)\n")
+    assert actors.read_bytes() == before
+    (data / "datapackage.yaml").write_text("", encoding="utf-8")
+    assert cli(["next-id", "--data-dir", str(data)]) == 1
+    assert capsys.readouterr().err == "next-id: data/datapackage.yaml: got an empty file; expected a YAML mapping with a 'resources' list\n"

@@ -237,6 +237,12 @@ def test_descriptor_missing_empty_or_not_yaml(data: Path, content: str | None, l
     assert [str(p) for p in problems(data)] == [line]
 
 
+def test_unknown_field_type_in_the_schema_is_one_line(data: Path) -> None:
+    edit(data / "datapackage.yaml", "      type: date\n", "      type: dtae\n")
+    assert str(only(problems(data))) == ("data/datapackage.yaml: got 'field type \"dtae\" is not supported'; "
+                                         "expected a valid Table Schema (see the Frictionless docs)")
+
+
 def test_nonexistent_data_dir_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     missing = tmp_path / "nonexistent"
     assert main(["--data-dir", str(missing), "--no-sources"]) == 1

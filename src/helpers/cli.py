@@ -130,13 +130,12 @@ def cmd_add_report(args: argparse.Namespace, extra: list[str]) -> int:
 
 
 def cmd_next_id(args: argparse.Namespace, extra: list[str]) -> int:
-    from helpers.curate import next_ids
-    from helpers.datapackage import PackageError
+    from helpers.curate import CurateError, next_ids
 
     try:
         ids = next_ids(Path(args.data_dir))
-    except (PackageError, OSError, KeyError) as exc:
-        print(f"next-id: {exc} (run python3 dev.py validate)", file=sys.stderr)
+    except CurateError as exc:
+        print(f"next-id: {exc}", file=sys.stderr)
         return 1
     for table, next_one in ids.items():
         print(f"{table:<15} {next_one}")
@@ -144,13 +143,13 @@ def cmd_next_id(args: argparse.Namespace, extra: list[str]) -> int:
 
 
 def cmd_fill_mentions(args: argparse.Namespace, extra: list[str]) -> int:
-    from helpers.curate import fill_mentions
+    from helpers.curate import CurateError, fill_mentions
 
     data_dir = Path(args.data_dir)
     try:
         added = fill_mentions(data_dir)
-    except (OSError, KeyError, ValueError) as exc:
-        print(f"fill-mentions: {exc} (run python3 dev.py validate)", file=sys.stderr)
+    except CurateError as exc:
+        print(f"fill-mentions: {exc}", file=sys.stderr)
         return 1
     for actor_id, ids in added.items():
         print(f"fill-mentions: {actor_id}: added {', '.join(ids)}")

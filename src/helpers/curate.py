@@ -15,9 +15,10 @@ import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from helpers.datapackage import PackageError, field_names, fields, load_descriptor, next_id, primary_key, resource
-from helpers.validate import CLAIM_TABLES, derived_mentions, split_list
+from helpers.validate import CLAIM_TABLES, check_encoding, check_structure, derived_mentions, split_list
 
 
 class CurateError(ValueError):
@@ -65,6 +66,36 @@ def write_csv(path: Path, header: list[str], rows: list[dict[str, str]]) -> None
     os.replace(tmp, path)  # a crash never leaves a half-written table
 
 
+def require_sound(data_dir: Path, names: tuple[str, ...]) -> dict[str, Any]:
+    """Refuse to touch tables that are not well-formed: a command never rewrites a broken file.
+
+    Args:
+        data_dir: folder holding datapackage.yaml and the tables.
+        names: the tables the command reads.
+
+    Returns:
+        The package descriptor.
+
+    Raises:
+        CurateError: the descriptor is unreadable, or a table is not UTF-8 / not well-formed CSV (the
+            message is validate's first line for it).
+    """
+    try:
+        descriptor = load_descriptor(data_dir)
+    except PackageError as err:
+        raise CurateError(str(err)) from None
+    for name in names:
+        res = resource(descriptor, name)
+        path = data_dir / res["path"]
+        if not path.is_file():
+            raise CurateError(f"{path}: no such file")
+        raw = path.read_bytes()
+        found = check_encoding(raw, f"{data_dir.name}/{res['path']}") or check_structure(raw.decode("utf-8"), f"{data_dir.name}/{res['path']}", field_names(res))
+        if found:
+            raise CurateError(f"{found[0]} (fix it first: python3 dev.py validate)")
+    return descriptor
+
+
 def report_file_name(number: int, raw: bytes) -> str:
     """The stored name of a report: its three-digit number and the first 16 hex digits of its sha256.
 
@@ -93,7 +124,8 @@ def add_report(text_file: Path, data_dir: Path, sources_dir: Path) -> AddedRepor
         The registered id, file name, checksum and stored path.
 
     Raises:
-        CurateError: the file is missing, not UTF-8, already registered, or the folders are missing.
+        CurateError: the file is missing, not UTF-8, already registered, the folders are missing, or
+            sources.csv is not well-formed.
     """
     if not text_file.is_file():
         raise CurateError(f"{text_file}: no such file (give the path of the report's text)")
@@ -107,15 +139,9 @@ def add_report(text_file: Path, data_dir: Path, sources_dir: Path) -> AddedRepor
         raise CurateError(f"{text_file}: {'starts with a byte-order mark' if text.strip() else 'is empty'}; save the report as plain UTF-8 text")
     if not sources_dir.is_dir():
         raise CurateError(f"{sources_dir}: no such sources folder (set ISF_SOURCES_DIR or --sources-dir)")
-    try:
-        descriptor = load_descriptor(data_dir)
-    except PackageError as err:
-        raise CurateError(str(err)) from None
-    res = resource(descriptor, "sources")
+    res = resource(require_sound(data_dir, ("sources",)), "sources")
     path = data_dir / res["path"]
     header, rows = read_csv(path)
-    if header != field_names(res):
-        raise CurateError(f"{path}: its columns differ from datapackage.yaml; run python3 dev.py validate first")
     digest = hashlib.sha256(raw).hexdigest()
     for row in rows:
         if row.get("sha256") == digest:
@@ -145,13 +171,14 @@ def next_ids(data_dir: Path) -> dict[str, str]:
     Returns:
         Table name -> next id (e.g. "pledges" -> "PL-034"), in the package's order.
     """
-    descriptor = load_descriptor(data_dir)
+    descriptor = require_sound(data_dir, ())
     found: dict[str, str] = {}
     for res in descriptor["resources"]:
         key = primary_key(res)
         if len(key) != 1 or not res["path"].startswith("curated/"):
             continue
         pattern = next((f for f in fields(res) if f["name"] == key[0]), {}).get("constraints", {}).get("pattern")
+        require_sound(data_dir, (res["name"],))
         _, rows = read_csv(data_dir / res["path"])
         try:
             found[res["name"]] = next_id([r[key[0]] for r in rows], pattern)
@@ -171,6 +198,7 @@ def fill_mentions(data_dir: Path) -> dict[str, list[str]]:
     Returns:
         actor_id -> the source ids added (only actors that changed).
     """
+    require_sound(data_dir, ("actors", *CLAIM_TABLES))
     curated = data_dir / "curated"
     tables = {name: read_csv(curated / f"{name}.csv")[1] for name in CLAIM_TABLES}
     derived = derived_mentions(tables)

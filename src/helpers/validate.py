@@ -235,7 +235,7 @@ def schema_problems(data_dir: Path, descriptor: dict[str, Any], sound: set[str])
     Returns:
         One problem per bad cell, missing value, duplicate id or unknown reference.
     """
-    from frictionless import Package  # slow import: only when validating
+    from frictionless import FrictionlessException, Package  # slow import: only when validating
 
     resources = []
     for res in descriptor["resources"]:
@@ -246,8 +246,12 @@ def schema_problems(data_dir: Path, descriptor: dict[str, Any], sound: set[str])
         resources.append({**res, "schema": schema})
     if not resources:
         return []
-    package = Package({**descriptor, "resources": resources}, basepath=str(data_dir))
-    report = package.validate()
+    try:
+        package = Package({**descriptor, "resources": resources}, basepath=str(data_dir))
+        report = package.validate()
+    except FrictionlessException as err:  # the descriptor itself is wrong (e.g. an unknown field type)
+        note = getattr(err.error, "note", "") or str(err)
+        return [Problem(f"{data_dir.name}/datapackage.yaml", None, None, note, "a valid Table Schema (see the Frictionless docs)")]
     problems: list[Problem] = []
     by_name = {r["name"]: r for r in resources}
     for task in report.tasks:
