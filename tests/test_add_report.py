@@ -112,7 +112,8 @@ def test_add_a_report_end_to_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 
     markdown = briefing_markdown(tmp_path / "build" / "2025-11-20" / "03-write-briefing.ipynb")
     changed = markdown[markdown.index("new reports"):]
-    assert f"new reports ({sid})" in markdown
+    new_reports = re.search(r"new reports \(([^)]*)\)", markdown)
+    assert new_reports and sid in new_reports.group(1).split(", ")
     assert "Bangladesh" in changed.split("**New pledges and requests**")[0]  # under New actors
     assert f"Bangladesh: offered publicly, troops" in changed and f"; {sid})" in changed
     html = (tmp_path / "reports" / "briefing.html").read_text(encoding="utf-8")
