@@ -108,3 +108,18 @@ def test_commands_refuse_a_broken_table_in_one_line(pkg: tuple[Path, Path], caps
     (data / "datapackage.yaml").write_text("", encoding="utf-8")
     assert cli(["next-id", "--data-dir", str(data)]) == 1
     assert capsys.readouterr().err == "next-id: data/datapackage.yaml: got an empty file; expected a YAML mapping with a 'resources' list\n"
+
+
+def test_add_report_into_a_folder_it_cannot_write_is_one_line(pkg: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data, sources = pkg
+    text = tmp_path / "unsc.txt"
+    text.write_text(REPORT, encoding="utf-8")
+    before = (data / "curated" / "sources.csv").read_bytes()
+
+    def refuse(self: Path, raw: bytes) -> int:  # what a read-only folder does (root ignores chmod, so simulate it)
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "write_bytes", refuse)
+    with pytest.raises(CurateError, match=r"cannot write the report there \(Permission denied\); use a writable copy"):
+        add_report(text, data, sources)
+    assert (data / "curated" / "sources.csv").read_bytes() == before

@@ -153,12 +153,16 @@ def add_report(text_file: Path, data_dir: Path, sources_dir: Path) -> AddedRepor
     stored = sources_dir / name
     if stored.exists():
         raise CurateError(f"{stored}: already exists; remove it or check sources.csv")
-    stored.write_bytes(raw)
+    try:
+        stored.write_bytes(raw)
+    except OSError as err:
+        raise CurateError(f"{sources_dir}: cannot write the report there ({err.strerror}); use a writable copy "
+                          "and point ISF_SOURCES_DIR at it (README, 'Add a report', step 1)") from None
     try:
         write_csv(path, header, [*rows, {key: source_id, "file": name, "sha256": digest}])
-    except OSError:
+    except OSError as err:
         stored.unlink()  # leave no stored file without its row
-        raise
+        raise CurateError(f"{path}: cannot write it ({err.strerror}); the report was not added") from None
     return AddedReport(source_id, name, digest, stored)
 
 
@@ -211,5 +215,8 @@ def fill_mentions(data_dir: Path) -> dict[str, list[str]]:
             added[actor["actor_id"]] = new
             actor["mentioned_in"] = "; ".join(sorted({*listed, *new}))
     if added:
-        write_csv(curated / "actors.csv", header, actors)
+        try:
+            write_csv(curated / "actors.csv", header, actors)
+        except OSError as err:
+            raise CurateError(f"{curated / 'actors.csv'}: cannot write it ({err.strerror})") from None
     return added
