@@ -82,6 +82,8 @@ def require_sound(data_dir: Path, names: tuple[str, ...]) -> dict[str, Any]:
     """
     try:
         descriptor = load_descriptor(data_dir)
+        for name in names:
+            resource(descriptor, name)
     except PackageError as err:
         raise CurateError(str(err)) from None
     for name in names:
