@@ -112,8 +112,8 @@ def standings(pledges: pd.DataFrame, conditions: pd.DataFrame) -> pd.DataFrame:
     stated = p[p["amount_label"].fillna("not stated").ne("not stated")]
     figure = stated.groupby(keys).tail(1).set_index(keys)
     figure_sources = stated.groupby(keys)["source_id"].agg(fmt.cite)
-    # "20,000" and "some 20.000" are one figure; "about 200" and "up to 200" and "about 24" are not
-    bounds = stated["amount_low"].fillna(-1).astype(str) + "|" + stated["amount_high"].fillna(-1).astype(str) + "|" + stated["amount_precision"]
+    # "20,000" and "some 20.000" are one figure in two wordings; "about 200", "up to 200" and "about 24" are not
+    bounds = stated["amount_low"].fillna(-1).astype(str) + "|" + stated["amount_high"].fillna(-1).astype(str)
     n_amounts = bounds.groupby([stated[k] for k in keys]).nunique()
     # every stated figure of the pair, oldest first: shown whole where reports are in tension
     reports = stated.groupby(keys).apply(lambda g: "; ".join(
