@@ -101,9 +101,13 @@ class NewsItem(TypedDict):
 
 
 class FieldChange(TypedDict):
+    """One curated field edited: codes in old/new, reader labels (the codes when there are none) beside them."""
+
     field: str
     old: str
     new: str
+    old_label: str
+    new_label: str
 
 
 class Correction(TypedDict):
@@ -113,6 +117,8 @@ class Correction(TypedDict):
     table: str
     claim_id: str
     source_id: str
+    date: str | None  # the claim's report date (a source's publication date)
+    date_label: str
     changes: list[FieldChange]
     summary: str
     notes: str
@@ -275,6 +281,13 @@ def _with_previous(new: pd.DataFrame, previous: pd.DataFrame, keys: list[str], v
     return new.assign(**{k: new[k].fillna("") for k in keys}).merge(_latest(previous, keys, value), on=keys, how="left")
 
 
+def _seen(previous: pd.DataFrame, columns: list[str]) -> set[tuple[str, ...]]:
+    """The value combinations (e.g. actor, contribution, stage) some claim of the previous edition gave."""
+    if previous.empty or not set(columns) <= set(previous.columns):
+        return set()
+    return set(previous[columns].fillna("").astype(str).itertuples(index=False, name=None))
+
+
 def _label(row: dict[str, Any], code: str) -> str:
     """The reader label of a code column, or the code itself when no label column is there."""
     return _text(row.get(LABEL_COLUMNS.get(code, f"{code}_label"))) or _text(row.get(code)).replace("_", " ")
@@ -294,6 +307,7 @@ def pledge_news(new: pd.DataFrame, previous: pd.DataFrame, precision: dict[str, 
     if new.empty:
         return []
     rows = _with_previous(new, previous, ["actor_id", "contribution_type"], "stage").to_dict("records")
+    seen = _seen(previous, ["actor_id", "contribution_type", "stage"])
     items = []
     for r in rows:
         stage, old = _text(r.get("stage")), _text(r.get("_old"))
@@ -302,14 +316,15 @@ def pledge_news(new: pd.DataFrame, previous: pd.DataFrame, precision: dict[str, 
         # A move up the ladder is a change of stage; a later report that only names or approaches the
         # actor again is not a step back, so it stays a plain pledge item (its text shows both).
         up = changed and rank is not None and (old_rank is None or rank > old_rank)
-        repeat = bool(old) and not changed  # an earlier report said the same: not a new offer or refusal
+        # An earlier report already gave this stage: not a new offer or refusal.
+        repeat = (_text(r.get("actor_id")), _text(r.get("contribution_type")), stage) in seen
         kind = ("pledge" if repeat else "refusal" if stage in REFUSAL_STAGES
                 else "offer" if rank is not None and rank >= OFFER_RANK else "stage_change" if up else "pledge")
         text = f"{_text(r.get('actor_name')) or _text(r.get('actor_id'))}: {_label(r, 'stage').lower()}, {_label(r, 'contribution_type').lower()}"
         amount = _text(r.get("amount_label"))
         text += f", {amount}" if amount and amount != "not stated" else ""
         text += f", asked by {_text(r.get('requested_by_name')) or _text(r.get('requested_by'))}" if _text(r.get("requested_by")) else ""
-        text += f" (earlier reports: {_text(r.get('_old_label')).lower()})" if changed else " (as in earlier reports)" if repeat else ""
+        text += " (as in earlier reports)" if repeat else f" (previous edition: {_text(r.get('_old_label')).lower()})" if changed else ""
         items.append(_item(kind, "pledges", r, "pledge_id", precision, text, subject=_text(r.get("contribution_type")),
                            old=old or None, new=stage, value_low=r.get("amount_low"), value_high=r.get("amount_high")))
     return items
@@ -328,12 +343,13 @@ def position_news(new: pd.DataFrame, previous: pd.DataFrame, precision: dict[str
     """
     if new.empty:
         return []
+    seen = _seen(previous, ["actor_id", "topic", "direction"])
     items = []
     for r in _with_previous(new, previous, ["actor_id", "topic"], "direction").to_dict("records"):
         direction, old = _text(r.get("direction")), _text(r.get("_old"))
-        changed = bool(old) and old != direction
+        changed = bool(old) and old != direction and (_text(r.get("actor_id")), _text(r.get("topic")), direction) not in seen
         text = f"{_text(r.get('actor_name')) or _text(r.get('actor_id'))} on {_label(r, 'topic')}: {_label(r, 'direction').lower()}"
-        text += f" (earlier reports: {_text(r.get('_old_label')).lower()})" if changed else " (as in earlier reports)" if old else ""
+        text += f" (previous edition: {_text(r.get('_old_label')).lower()})" if changed else " (as in earlier reports)" if old else ""
         text += f". {_text(r.get('summary'))}" if _text(r.get("summary")) else ""
         items.append(_item("stance_change" if changed else "position", "positions", r, "position_id", precision, text,
                            subject=_text(r.get("topic")), old=old or None, new=direction))
@@ -359,7 +375,7 @@ def figure_news(new: pd.DataFrame, previous: pd.DataFrame, precision: dict[str, 
         shown, old = _text(r.get(value)), _text(r.get("_old"))
         revised = bool(old) and old != shown
         who = _text(r.get("actor_name"))
-        text = f"{_label(r, 'metric')}{f' ({who})' if who else ''}: {shown}" + (f" (earlier reports: {old})" if revised else "")
+        text = f"{_label(r, 'metric')}{f' ({who})' if who else ''}: {shown}" + (f" (previous edition: {old})" if revised else "")
         items.append(_item("figure_revised" if revised else "figure", "figures", r, "figure_id", precision, text,
                            subject=_text(r.get("metric")), old=old or None, new=shown,
                            value_low=r.get("value_low"), value_high=r.get("value_high")))
@@ -502,13 +518,14 @@ def actor_mentions(tables: Tables) -> pd.DataFrame:
     return long[long["actor_id"] != ""][["actor_id", "table", "claim_id", "source_id", "reported_date"]]
 
 
-def actor_news(current: Tables, previous: Tables, precision: dict[str, str]) -> list[NewsItem]:
+def actor_news(current: Tables, previous: Tables, precision: dict[str, str], late_ids: set[str] = frozenset()) -> list[NewsItem]:
     """One item per actor named for the first time, in any actor column, cited by the first claim naming it.
 
     Args:
         current: this edition's tables.
         previous: the previous edition's tables.
         precision: source_id -> date precision.
+        late_ids: ids of new claims added late (an actor first named in one is marked late too).
 
     Returns:
         Items of kind actor; ``actor_id`` is the new actor, ``claim_id`` the first claim naming it.
@@ -518,8 +535,8 @@ def actor_news(current: Tables, previous: Tables, precision: dict[str, str]) -> 
     first = new.drop_duplicates("actor_id")
     actors = _table(current, "actors")
     names = dict(zip(actors["actor_id"], actors["name"])) if {"actor_id", "name"} <= set(actors.columns) else {}
-    return [_item("actor", r["table"], r, "claim_id", precision, f"Newly named: {names.get(r['actor_id'], r['actor_id'])}")
-            for r in first.to_dict("records")]
+    return [_item("actor", r["table"], r | {"_late": r["claim_id"] in late_ids}, "claim_id", precision,
+                  f"Newly named: {names.get(r['actor_id'], r['actor_id'])}") for r in first.to_dict("records")]
 
 
 def _sort(items: list[NewsItem]) -> list[NewsItem]:
@@ -554,7 +571,7 @@ def news_items(current: Tables, previous: Tables, previous_as_of: str | None) ->
         *status_news("conditions", _table(current, "conditions"), _table(previous, "conditions"), precision),
         *status_news("open_questions", _table(current, "open_questions"), _table(previous, "open_questions"), precision),
         *source_news(_table(current, "sources"), _table(previous, "sources"), previous_as_of),
-        *actor_news(current, previous, precision),
+        *actor_news(current, previous, precision, {i for df in new.values() if len(df) for i in df.loc[df["_late"]].iloc[:, 0]}),
     ]
     counts = {"new_claims": int(sum(len(df) for df in new.values())),
               "late_claims": int(sum(int(df["_late"].sum()) for df in new.values() if len(df)))}
@@ -590,13 +607,35 @@ def edited_rows(table: str, current: pd.DataFrame, previous: pd.DataFrame, id_co
         at = columns.index("status")
         differs[:, at] &= ~now["status"].isin(list(STATUS_NEWS[table])).to_numpy()
     notes = current.drop_duplicates(id_col).set_index(id_col)["notes"].map(_text) if "notes" in current else pd.Series(dtype=str)
+    label_now, label_before = _labels(current, id_col, columns), _labels(previous, id_col, columns)
     out: list[Correction] = []
     for i in np.flatnonzero(differs.any(axis=1)):
         claim_id = shared[i]
-        changes: list[FieldChange] = [{"field": columns[j], "old": before.iat[i, j], "new": now.iat[i, j]} for j in np.flatnonzero(differs[i])]
+        changes: list[FieldChange] = [
+            {"field": columns[j], "old": before.iat[i, j], "new": now.iat[i, j],
+             "old_label": label_before.get((claim_id, columns[j])) or before.iat[i, j],
+             "new_label": label_now.get((claim_id, columns[j])) or now.iat[i, j]}
+            for j in np.flatnonzero(differs[i])]
         out.append({"kind": "edited", "table": table, "claim_id": claim_id,
                     "source_id": now.at[claim_id, "source_id"] if "source_id" in now else claim_id,
-                    "changes": changes, "summary": "", "notes": notes.get(claim_id, "")})
+                    **_dated(now, claim_id), "changes": changes, "summary": "", "notes": notes.get(claim_id, "")})
+    return out
+
+
+def _dated(rows: pd.DataFrame, claim_id: str) -> dict[str, Any]:
+    """date and date_label of a row (rows as text, indexed by id): its report date, or a source's publication date."""
+    col = next((c for c in ("reported_date", "published") if c in rows), None)
+    date = rows.at[claim_id, col] if col else ""
+    return {"date": date or None, "date_label": _when(date) if date else ""}
+
+
+def _labels(df: pd.DataFrame, id_col: str, columns: list[str]) -> dict[tuple[str, str], str]:
+    """(claim id, code column) -> the row's reader label for that code, for the columns that have one."""
+    out: dict[tuple[str, str], str] = {}
+    for col in columns:
+        label = LABEL_COLUMNS.get(col, f"{col}_label")
+        if label in df and label != col:
+            out |= {(i, col): _text(v) for i, v in zip(df[id_col], df[label])}
     return out
 
 
@@ -616,8 +655,9 @@ def removed_rows(table: str, current: pd.DataFrame, previous: pd.DataFrame, id_c
     if previous.empty or id_col not in previous:
         return []
     gone = previous[~previous[id_col].isin(set(current.get(id_col, [])))].sort_values(id_col)
+    dates = previous.drop_duplicates(id_col).set_index(id_col).reindex(gone[id_col]).apply(_as_text) if len(gone) else pd.DataFrame()
     return [{"kind": "removed", "table": table, "claim_id": r[id_col], "source_id": _text(r.get("source_id")) or r[id_col],
-             "changes": [], "summary": summaries.get(r[id_col], _text(r.get("title")) or _text(r.get("summary"))),
+             **_dated(dates, r[id_col]), "changes": [], "summary": summaries.get(r[id_col], _text(r.get("title")) or _text(r.get("summary"))),
              "notes": _text(r.get("notes"))} for r in gone.to_dict("records")]
 
 
@@ -638,6 +678,10 @@ def corrections(current: Tables, previous: Tables) -> list[Correction]:
         now, before = _table(current, name), _table(previous, name)
         out += edited_rows(name, now, before, id_col)
         out += removed_rows(name, now, before, id_col, summaries)
+    # "c. 15 Nov 2025" when the report's own date is an estimate, as in the news items.
+    precision = _precision_of(_table(previous, "sources")) | _precision_of(_table(current, "sources"))
+    for c in out:
+        c["date_label"] = _when(c["date"], precision.get(c["source_id"], "day")) if c["date"] else ""
     return out
 
 
@@ -689,8 +733,10 @@ def _correction_line(c: Correction) -> str:
     if c["kind"] == "removed":
         body = f"{head} removed" + (f": {c['summary']}" if c["summary"] else "")
     else:
-        body = f"{head}: " + "; ".join(f"{f['field']} {_short(f['old']) or '(blank)'} → {_short(f['new']) or '(blank)'}" for f in c["changes"])
-    return f"- {esc(body)}" + (f". Note: {esc(c['notes'])}" if c["notes"] else "")
+        body = f"{head}: " + "; ".join(f"{f['field'].replace('_', ' ')} {_short(f['old_label']) or '(blank)'} → {_short(f['new_label']) or '(blank)'}"
+                                       for f in c["changes"])
+    cite = ", ".join(p for p in (c["source_id"], c["date_label"]) if p and p != c["claim_id"])
+    return f"- {esc(body)}" + (f" ({esc(cite)})" if cite else "") + (f". Note: {esc(c['notes'])}" if c["notes"] else "")
 
 
 def _capped(lines: list[str], what: str) -> list[str]:
@@ -735,9 +781,10 @@ def changes_md(changes: dict[str, Any]) -> str:
     counts = changes["counts"]
     lines = []
     if changes["news"]:
-        late = f", {counts['late_claims']} of them added late to reports already covered" if counts["late_claims"] else ""
-        lines.append(f"Since the previous edition{since_text}: {_plural(counts['new_claims'], 'new claim')} "
-                     f"from {_plural(counts['new_sources'], 'new report')}{late}, most important first.")
+        late = f" ({counts['late_claims']} added late to reports already covered)" if counts["late_claims"] else ""
+        reports = f"from {_plural(counts['new_sources'], 'new report')}" if counts["new_sources"] else "and no new report"
+        lines.append(f"Since the previous edition{since_text}: {_plural(counts['new_claims'], 'new claim')}{late} {reports}; "
+                     "the most important first.")
         lines.append("")
         lines += _capped(_news_lines(changes["news"]), "items")
     else:
