@@ -269,3 +269,12 @@ def test_a_curated_row_edited_later_is_a_correction(tmp_path) -> None:
     result = changes.changes_since(clean.build_processed(data, as_of), clean.build_processed(paths.DATA_DIR, as_of), as_of, as_of)
     assert [(c["claim_id"], c["kind"], c["notes"]) for c in result["corrections"]] == [(old["pledge_id"], "edited", "Recoded after review.")]
     assert result["news"] == []
+
+
+def test_an_edition_before_any_report_compares_without_error(tmp_path) -> None:
+    data = make_data(tmp_path, WEEK_ONE)
+    empty, first = clean.build_processed(data, "2025-01-01"), clean.build_processed(data, FIRST)
+    result = changes.changes_since(first, empty, FIRST, "2025-01-01")
+    assert result["counts"]["new_claims"] == len(WEEK_ONE) - 1 and result["corrections"] == []
+    assert {i["claim_id"] for i in result["news"] if i["kind"] == "source"} == {"S1"}
+    assert changes.changes_since(empty, empty, "2025-01-02", "2025-01-01")["quiet"] is True

@@ -73,8 +73,7 @@ DERIVED_COLUMNS: frozenset[str] = frozenset({"outlet", "on_ladder", "inside_gaza
 # Columns that may hold actor ids ("; "-separated lists included).
 ACTOR_ID_COLUMNS: tuple[str, ...] = ("actor_id", "requested_by", "target_actor_id", "other_actor_ids")
 # Label columns build_processed names other than "<code>_label".
-LABEL_COLUMNS: dict[str, str] = {"condition_type": "condition_label", "contribution_type": "contribution_label",
-                                 "value_label": "value_label"}
+LABEL_COLUMNS: dict[str, str] = {"condition_type": "condition_label", "contribution_type": "contribution_label"}
 HEADLINE_MAX = 5
 MAX_ITEMS = 40
 MAX_VALUE_CHARS = 120
@@ -161,6 +160,7 @@ def _when(value: Any, precision: str = "day") -> str:
 
 
 def _iso(value: Any) -> str | None:
+    """A date as YYYY-MM-DD, None when missing."""
     return None if _py(value) is None or value == "" else f"{pd.Timestamp(value):%Y-%m-%d}"
 
 
@@ -169,10 +169,6 @@ def _table(tables: Tables | None, name: str) -> pd.DataFrame:
     if tables is None or name not in tables:
         return pd.DataFrame()
     return tables[name]
-
-
-def _id_column(name: str, df: pd.DataFrame) -> str:
-    return CLAIM_IDS.get(name) or (str(df.columns[0]) if len(df.columns) else "id")
 
 
 def _as_text(series: pd.Series) -> pd.Series:
@@ -724,6 +720,7 @@ def _cite(item: NewsItem) -> str:
 
 
 def _short(value: str) -> str:
+    """A long field value cut to MAX_VALUE_CHARS, marked with an ellipsis."""
     return value if len(value) <= MAX_VALUE_CHARS else value[: MAX_VALUE_CHARS - 1] + "…"
 
 
@@ -740,12 +737,14 @@ def _correction_line(c: Correction) -> str:
 
 
 def _capped(lines: list[str], what: str) -> list[str]:
+    """The first MAX_ITEMS bullets and one saying how many more the edition's changes.json holds."""
     if len(lines) <= MAX_ITEMS:
         return lines
     return [*lines[:MAX_ITEMS], f"- *… and {len(lines) - MAX_ITEMS} more {what}; all are in the edition's analysis/changes.json*"]
 
 
 def _plural(n: int, word: str) -> str:
+    """ "1 new report", "2 new reports"."""
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
