@@ -16,7 +16,8 @@ FIRST, SECOND, LATER = "2025-01-10", "2025-01-20", "2025-01-27"
 ACTORS = [
     {"actor_id": a, "name": n, "kind": "state", "region": "europe"}
     for a, n in (("TUR", "Turkey"), ("ISR", "Israel"), ("USA", "United States"), ("IDN", "Indonesia"),
-                 ("RUS", "Russia"), ("CHN", "China"), ("UNSC", "UN Security Council"))
+                 ("RUS", "Russia"), ("CHN", "China"), ("UNSC", "UN Security Council"),
+                 ("EGY", "Egypt"), ("GBR", "United Kingdom"))
 ]
 BASE = {"confidence": "unattributed"}
 
@@ -45,6 +46,9 @@ WEEK_TWO = [
     claim("pledges", "PL-2", "S2", "2025-01-15", actor_id="TUR", contribution_type="troops", stage="offered_private", amount_precision="unspecified", location="unspecified"),
     claim("pledges", "PL-3", "S2", "2025-01-15", actor_id="IDN", contribution_type="troops", stage="declined", amount_precision="unspecified", location="unspecified"),
     claim("positions", "PO-2", "S2", "2025-01-15", actor_id="ISR", topic="turkish_troops", target_actor_id="TUR", direction="opposes", summary="Against"),
+    claim("pledges", "PL-4", "S2", "2025-01-15", actor_id="IDN", contribution_type="funding", stage="approached", requested_by="GBR",
+          amount_precision="unspecified", location="unspecified"),
+    claim("positions", "PO-3", "S2", "2025-01-15", actor_id="ISR", topic="hamas_disarmament", target_actor_id="EGY", direction="supports", summary="Backs"),
     claim("figures", "FI-2", "S2", "2025-01-15", metric="countries_willing", value_low="19", value_high="19", unit="countries", precision="exact"),
     claim("figures", "FI-3", "S2", "2025-01-15", metric="countries_approached", value_low="70", value_high="70", unit="countries", precision="approximate"),
     claim("events", "EV-1", "S2", "2025-01-15", event_date="2025-01-14", event_date_precision="day", event_type="resolution",
@@ -119,6 +123,7 @@ def test_each_kind_of_news_with_its_old_and_new_values(two_weeks) -> None:
     assert (items["FI-2"]["kind"], items["FI-2"]["value_low"], items["FI-2"]["subject"]) == ("figure_revised", 19.0, "countries_willing")
     assert (items["FI-3"]["kind"], items["FI-3"]["value_low"], items["FI-3"]["old"]) == ("figure", 70.0, None)
     assert "about 70" in items["FI-3"]["text"] and "19" in items["FI-2"]["text"]
+    assert (items["PL-4"]["kind"], items["PO-3"]["kind"]) == ("pledge", "position")
     assert (items["CO-2"]["kind"], items["CO-2"]["new"]) == ("condition", "non_combat")
     assert (items["OQ-2"]["kind"], items["OQ-2"]["text"]) == ("question_opened", "Open question: Which rules?")
     assert all(i["source_id"] == "S2" and i["date"] == "2025-01-15" and i["date_label"] == "c. 15 Jan 2025" for i in items.values())
@@ -128,7 +133,8 @@ def test_new_sources_and_actors_named_in_any_column(two_weeks) -> None:
     first, second = two_weeks
     result = changes.changes_since(second, first, SECOND, FIRST)
     actors = {i["actor_id"]: i["claim_id"] for i in result["news"] if i["kind"] == "actor"}
-    assert actors == {"RUS": "EV-1", "CHN": "EV-1", "USA": "EV-1"}  # TUR, ISR, IDN were named in week one
+    # TUR, ISR, IDN were named in week one; the others only in other_actor_ids, target_actor_id, requested_by
+    assert actors == {"RUS": "EV-1", "CHN": "EV-1", "USA": "EV-1", "EGY": "PO-3", "GBR": "PL-4"}
     assert [i["claim_id"] for i in result["news"] if i["kind"] == "source"] == ["S2"]
     assert result["counts"]["new_sources"] == 1
 

@@ -24,7 +24,7 @@ from typing import Any, TypedDict
 import numpy as np
 import pandas as pd
 
-from helpers.clean import date_label
+from helpers.clean import date_label, latest_stance
 from helpers.markdown import escape_md as esc
 
 Tables = dict[str, pd.DataFrame]
@@ -248,7 +248,7 @@ def new_claims(current: pd.DataFrame, previous: pd.DataFrame, id_col: str, old_s
 
 
 def _latest(df: pd.DataFrame, keys: list[str], value: str) -> pd.DataFrame:
-    """The latest ``value`` per key in ``df`` (later report first, then the later id).
+    """The latest ``value`` per key in ``df``, picked as the briefing picks it (clean.latest_stance).
 
     Args:
         df: a claim table (may be empty or lack the columns).
@@ -259,9 +259,9 @@ def _latest(df: pd.DataFrame, keys: list[str], value: str) -> pd.DataFrame:
         Columns keys + _old, _old_label, _old_rank (NaN when the table has no rank column).
     """
     out_cols = [*keys, "_old", "_old_label", "_old_rank"]
-    if df.empty or not {*keys, value, "reported_date"} <= set(df.columns):
+    if df.empty or not {*keys, value, "reported_date", "confidence"} <= set(df.columns):
         return pd.DataFrame(columns=out_cols)
-    latest = df.sort_values(["reported_date", str(df.columns[0])]).groupby(keys, sort=False).tail(1)
+    latest = latest_stance(df.assign(**{k: df[k].fillna("") for k in keys}), df["reported_date"].max(), tuple(keys))
     label, rank = LABEL_COLUMNS.get(value, f"{value}_label"), f"{value}_rank"
     return pd.DataFrame({
         **{k: latest[k].fillna("") for k in keys},
