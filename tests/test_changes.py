@@ -152,6 +152,7 @@ def test_a_quiet_week_says_so_in_one_line(tmp_path) -> None:
     data = make_data(tmp_path, WEEK_ONE + WEEK_TWO)
     result = changes.changes_since(clean.build_processed(data, LATER), clean.build_processed(data, SECOND), LATER, SECOND)
     assert result["quiet"] is True and result["news"] == [] and result["corrections"] == []
+    assert result["headline"] == ["Nothing new since the previous edition of 20 Jan 2025."]
     text = changes.changes_md(result)
     assert "\n" not in text and "20 Jan 2025" in text
 
@@ -163,7 +164,7 @@ def test_an_edited_old_claim_and_a_removed_one_are_corrections_not_news(tmp_path
     result = changes.changes_since(build(tmp_path / "b", recoded, SECOND), before, SECOND, FIRST)
     assert result["news"] == [] and result["quiet"] is False
     fixes = {c["claim_id"]: c for c in result["corrections"]}
-    assert set(fixes) == {"PL-1", "OQ-1"}
+    assert set(fixes) == {"PL-1", "OQ-1"} and len(result["headline"]) == 1 and "2 corrections" in result["headline"][0]
     assert (fixes["PL-1"]["kind"], fixes["PL-1"]["notes"]) == ("edited", "Recoded: the report says approached.")
     assert [(f["field"], f["old"], f["new"]) for f in fixes["PL-1"]["changes"]] == [("stage", "mentioned", "approached")]
     assert (fixes["OQ-1"]["kind"], fixes["OQ-1"]["summary"]) == ("removed", "Open question: Who commands?")
@@ -267,14 +268,20 @@ def test_weekly_editions_report_every_new_claim(weekly) -> None:
 def test_a_curated_row_edited_later_is_a_correction(tmp_path) -> None:
     data = tmp_path / "data"
     shutil.copytree(paths.DATA_DIR, data)
+    sources = clean.read_table(data / "curated" / "sources.csv")
     pledges = clean.read_table(data / "curated" / "pledges.csv")
-    old = pledges.loc[pledges["source_id"] == pledges["source_id"].iloc[-1]].iloc[-1]  # a row of an early report
+    earliest = sources.sort_values("published")["source_id"].iloc[0]
+    old = pledges[pledges["source_id"] == earliest].iloc[0]  # a claim of the earliest report, recoded afterwards
     pledges.loc[pledges["pledge_id"] == old["pledge_id"], ["stage", "notes"]] = ["withdrawn", "Recoded after review."]
     pledges.to_csv(data / "curated" / "pledges.csv", index=False)
-    as_of = weekly_dates(clean.read_table(data / "curated" / "sources.csv"))[-1]
-    result = changes.changes_since(clean.build_processed(data, as_of), clean.build_processed(paths.DATA_DIR, as_of), as_of, as_of)
+    last = weekly_dates(sources)[-1]
+    week_after = (pd.Timestamp(last) + pd.Timedelta(days=7)).strftime("%Y-%m-%d")
+    result = changes.changes_since(clean.build_processed(data, week_after), clean.build_processed(paths.DATA_DIR, last), week_after, last)
     assert [(c["claim_id"], c["kind"], c["notes"]) for c in result["corrections"]] == [(old["pledge_id"], "edited", "Recoded after review.")]
+    assert [(f["field"], f["old"], f["new"]) for f in result["corrections"][0]["changes"]] == [("stage", old["stage"], "withdrawn")]
     assert result["news"] == []
+    _, _, fixed = changes.changes_md(result).partition("### Corrections since the previous edition")
+    assert old["pledge_id"].replace("-", "\\-") in fixed
 
 
 def test_an_edition_before_any_report_compares_without_error(tmp_path) -> None:

@@ -707,7 +707,26 @@ def changes_since(current: Tables, previous: Tables | None, as_of: str, previous
     counts = empty | counts | {"news": len(news), "corrections": len(fixes),
                                "new_sources": sum(i["kind"] == "source" for i in news)}
     return {"as_of": as_of, "previous_as_of": previous_as_of, "has_previous": True, "quiet": not news and not fixes,
-            "counts": counts, "headline": [i["text"] for i in news[:HEADLINE_MAX]], "news": news, "corrections": fixes}
+            "counts": counts, "headline": headline(news, fixes, previous_as_of), "news": news, "corrections": fixes}
+
+
+def headline(news: list[NewsItem], fixes: list[Correction], previous_as_of: str | None) -> list[str]:
+    """The few lines an editions list or a feed shows: the most important news, or one line saying why there is none.
+
+    Args:
+        news: sorted news items.
+        fixes: corrections.
+        previous_as_of: the previous edition's date, or None.
+
+    Returns:
+        Up to HEADLINE_MAX plain-text lines (not escaped).
+    """
+    if news:
+        return [i["text"] for i in news[:HEADLINE_MAX]]
+    since = f" since the previous edition of {_when(previous_as_of)}" if previous_as_of else " since the previous edition"
+    if fixes:
+        return [f"No new report or claim{since}; {len(fixes)} correction{'' if len(fixes) == 1 else 's'}."]
+    return [f"Nothing new{since}."]
 
 
 # --- the reader's section -----------------------------------------------------------------------
