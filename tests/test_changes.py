@@ -291,3 +291,24 @@ def test_an_edition_before_any_report_compares_without_error(tmp_path) -> None:
     assert result["counts"]["new_claims"] == len(WEEK_ONE) - 1 and result["corrections"] == []
     assert {i["claim_id"] for i in result["news"] if i["kind"] == "source"} == {"S1"}
     assert changes.changes_since(empty, empty, "2025-01-02", "2025-01-01")["quiet"] is True
+
+
+def test_a_question_answered_is_news(tmp_path) -> None:
+    status = {"open_questions": ["status"]}
+    asked = [(t, r | {"status": "open"}) if t == "open_questions" else (t, r) for t, r in WEEK_ONE]
+    answered = [(t, r | {"status": "answered"}) if t == "open_questions" else (t, r) for t, r in WEEK_ONE]
+    result = changes.changes_since(build(tmp_path / "b", answered, SECOND, extra_columns=status),
+                                   build(tmp_path / "a", asked, FIRST, extra_columns=status), SECOND, FIRST)
+    assert [(i["kind"], i["claim_id"], i["new"]) for i in result["news"]] == [("question_answered", "OQ-1", "answered")]
+    assert result["corrections"] == []
+
+
+def test_claim_hashes_change_with_curated_fields_only(tmp_path, two_weeks) -> None:
+    _, second = two_weeks
+    hashes = changes.claim_hashes(second).set_index("claim_id")["sha256"]
+    assert len(hashes) == len(WEEK_ONE) + len(WEEK_TWO) and hashes.is_unique
+    clean.write_processed(second, tmp_path / "processed")
+    assert changes.claim_hashes(clean.read_processed(tmp_path / "processed")).set_index("claim_id")["sha256"].equals(hashes)
+    edited = second | {"pledges": second["pledges"].assign(stage_label="relabelled", stage=["approached", *second["pledges"]["stage"].iloc[1:]])}
+    after = changes.claim_hashes(edited).set_index("claim_id")["sha256"]
+    assert sorted(after.index[after != hashes]) == [second["pledges"]["pledge_id"].iloc[0]]

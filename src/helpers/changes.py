@@ -19,6 +19,7 @@ How a claim is sorted (by its id, per claim table):
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any, TypedDict
 
 import numpy as np
@@ -679,6 +680,31 @@ def corrections(current: Tables, previous: Tables) -> list[Correction]:
     for c in out:
         c["date_label"] = _when(c["date"], precision.get(c["source_id"], "day")) if c["date"] else ""
     return out
+
+
+def claim_hashes(tables: Tables) -> pd.DataFrame:
+    """A content hash per claim and source over its curated fields, for an edition to record what it was built from.
+
+    The fields are taken by name in sorted order and as the same text :func:`edited_rows` compares, so a
+    table read back from CSV hashes like the one built in memory, and a relabelled code changes nothing.
+
+    Args:
+        tables: an edition's processed tables.
+
+    Returns:
+        Columns table, claim_id, sha256; one row per source and claim.
+    """
+    frames = []
+    for name, id_col in {"sources": "source_id", **CLAIM_IDS}.items():
+        df = _table(tables, name)
+        if df.empty:
+            continue
+        columns = sorted(curated_columns(df))
+        text = df[columns].apply(_as_text)
+        joined = pd.Series(["\x1f".join(f"{c}={v}" for c, v in zip(columns, row)) for row in text.itertuples(index=False)])
+        frames.append(pd.DataFrame({"table": name, "claim_id": df[id_col].to_numpy(),
+                                    "sha256": joined.map(lambda t: hashlib.sha256(t.encode("utf-8")).hexdigest()).to_numpy()}))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["table", "claim_id", "sha256"])
 
 
 # --- the whole comparison -----------------------------------------------------------------------
