@@ -231,12 +231,31 @@ def weekly_dates(sources: pd.DataFrame) -> list[str]:
     return sorted({"2025-10-17", "2025-10-20", "2025-11-10", "2025-11-20", after_all})
 
 
-@pytest.fixture(scope="module")
-def weekly() -> dict[str, dict]:
-    """as_of -> changes since the edition before it, on the curated data."""
-    dates = weekly_dates(clean.read_table(paths.CURATED_DIR / "sources.csv"))
-    editions = {d: clean.build_processed(paths.DATA_DIR, d) for d in dates}
-    return {d: changes.changes_since(editions[d], editions[p] if p else None, d, p) for p, d in zip([None, *dates], dates)}
+def redate(data: Path, source_id: str, published: str) -> None:
+    """Move one report, and every claim it carries, to a new publication date (as the lead does for S001)."""
+    sources = clean.read_table(data / "curated" / "sources.csv")
+    at = sources["source_id"] == source_id
+    sources.loc[at, ["published", "published_earliest", "published_latest"]] = published
+    sources.to_csv(data / "curated" / "sources.csv", index=False)
+    for name in changes.CLAIM_IDS:
+        table = clean.read_table(data / "curated" / f"{name}.csv")
+        table.loc[table["source_id"] == source_id, "reported_date"] = published
+        table.to_csv(data / "curated" / f"{name}.csv", index=False)
+
+
+@pytest.fixture(scope="module", params=["as curated", "S001 re-dated to 13 Dec 2025"])
+def weekly(request, tmp_path_factory) -> tuple[pd.DataFrame, dict[str, dict]]:
+    """The sources table, and as_of -> changes since the edition before it, on the curated data (and on a copy
+    with S001 re-dated)."""
+    data = paths.DATA_DIR
+    if request.param != "as curated":
+        data = tmp_path_factory.mktemp("redated") / "data"
+        shutil.copytree(paths.DATA_DIR, data)
+        redate(data, "S001", "2025-12-13")
+    dates = weekly_dates(clean.read_table(data / "curated" / "sources.csv"))
+    editions = {d: clean.build_processed(data, d) for d in dates}
+    results = {d: changes.changes_since(editions[d], editions[p] if p else None, d, p) for p, d in zip([None, *dates], dates)}
+    return clean.read_table(data / "curated" / "sources.csv"), results
 
 
 def items_of(result: dict, kind: str | None = None) -> list[dict]:
@@ -244,7 +263,7 @@ def items_of(result: dict, kind: str | None = None) -> list[dict]:
 
 
 def test_weekly_editions_report_the_news_the_issue_names(weekly) -> None:
-    sources = clean.read_table(paths.CURATED_DIR / "sources.csv")
+    sources, weekly = weekly
     s001 = pd.Timestamp(sources.set_index("source_id").at["S001", "published"])
     with_s001 = min(d for d in weekly if pd.Timestamp(d) >= s001)
     assert weekly[min(weekly)]["has_previous"] is False
@@ -255,11 +274,12 @@ def test_weekly_editions_report_the_news_the_issue_names(weekly) -> None:
     israel = [i for i in items_of(weekly[with_s001], "stance_change") if (i["actor_id"], i["subject"]) == ("ISR", "turkish_troops")]
     assert [(i["old"], i["new"]) for i in israel] == [("undecided", "opposes")]
     assert all(r["corrections"] == [] for r in weekly.values())
+    assert not [i for d, r in weekly.items() if d < with_s001 for i in r["news"] if i["source_id"] == "S001"]
     assert all(items_of(r, "source") for d, r in weekly.items() if r["has_previous"] and not r["quiet"])
 
 
 def test_weekly_editions_report_every_new_claim(weekly) -> None:
-    for as_of, result in weekly.items():
+    for as_of, result in weekly[1].items():
         if result["has_previous"]:
             reported = {i["claim_id"] for i in result["news"] if i["kind"] not in ("actor", "source")}
             assert len(reported) == result["counts"]["new_claims"], as_of
