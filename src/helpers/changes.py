@@ -15,6 +15,10 @@ How a claim is sorted (by its id, per claim table):
   claim id present before and gone now. Sources get the same treatment (a re-dated report is a
   correction). A change of a condition's or question's ``status`` to met, lapsed or answered is news,
   not a correction: it records a development, not a fix.
+
+News leads with what matters most (``RANKS``): a milestone event (one dated before the previous edition is
+background, ranked as an event), a new offer or refusal (a stage an earlier report already gave is not
+new), a condition met, a stance or stage change, a new or revised figure, then the rest.
 """
 
 from __future__ import annotations
@@ -721,8 +725,9 @@ def changes_since(current: Tables, previous: Tables | None, as_of: str, previous
 
     Returns:
         A JSON-ready dict: as_of, previous_as_of, has_previous, quiet (nothing new, nothing corrected),
-        counts {new_claims, late_claims, news, corrections, new_sources}, headline (3-5 item texts, most
-        important first), news (NewsItem dicts, most important first) and corrections (Correction dicts).
+        counts {new_claims, late_claims, news, corrections, new_sources}, headline (up to 5 plain-text item
+        texts, most important first; one line saying so when nothing is new), news (NewsItem dicts, sorted
+        by RANKS then latest report) and corrections (Correction dicts).
     """
     empty = {"new_claims": 0, "late_claims": 0, "news": 0, "corrections": 0, "new_sources": 0}
     if previous is None:
