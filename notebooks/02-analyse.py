@@ -41,7 +41,7 @@ previous = analysis.read_previous(previous_edition)
 # ## Process: every table and figure the briefing prints
 
 # %%
-results, summary = analysis.analyse(tables, as_of, previous)
+results, summary = analysis.analyse(tables, as_of, previous, analysis.previous_as_of(previous_edition))
 results["funnel_steps"] = analysis.funnel_steps(tables["figures"], summary)
 summary["previous_edition"] = previous_edition if previous is not None else ""
 

@@ -23,10 +23,9 @@ out_dir: str = "../build/notebook-defaults"  # this edition's working folder, wi
 previous_edition: str = ""  # folder of the previous edition, "" when there is none
 
 # %% tags=["remove-cell"]
-import datetime as dt
 from pathlib import Path
 
-from helpers import analysis, briefing, captions, charts, chart_renderer, clean
+from helpers import analysis, briefing, captions, changes, charts, chart_renderer, clean
 from helpers.markdown import show_md
 
 chart_renderer.enable()
@@ -119,7 +118,7 @@ show_md(briefing.disagreements_md(results["disagreements"]))
 # ## What changed since the previous edition
 
 # %%
-show_md(briefing.changes_md(summary["changes"], summary.get("previous_edition", "")))
+show_md(changes.changes_md(summary["changes"]))
 
 # %% [markdown]
 # ## Open questions

@@ -74,7 +74,8 @@ def make_data(folder: Path, rows: list[tuple[str, dict[str, str]]], extra_column
     shutil.copytree(paths.REFERENCE_DIR, data / "reference")
     (data / "curated").mkdir(parents=True)
     for name in clean.CURATED_TABLES:
-        header = list(pd.read_csv(paths.CURATED_DIR / f"{name}.csv", nrows=0).columns) + (extra_columns or {}).get(name, [])
+        header = list(pd.read_csv(paths.CURATED_DIR / f"{name}.csv", nrows=0).columns)
+        header += [c for c in (extra_columns or {}).get(name, []) if c not in header]
         table = [r for t, r in ([("actors", a) for a in ACTORS] + rows) if t == name]
         pd.DataFrame(table, columns=header, dtype=object).fillna("").to_csv(data / "curated" / f"{name}.csv", index=False)
     return data

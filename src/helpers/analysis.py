@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from helpers import clean, fmt
+from helpers import changes, clean, fmt
 
 Tables = dict[str, pd.DataFrame]
 # Ladder rank from which an actor counts as willing (2 = signalled willingness, or willing only if).
@@ -445,43 +445,6 @@ def disagreements(t: Tables) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["kind", "actor_name", "subject", "claims", "quotes", "sources"])
 
 
-def changes_since(current: Tables, as_of: str, previous: Tables | None) -> dict[str, Any]:
-    """What changed since the previous edition: new actors, new pledges, changed latest stances.
-
-    Args:
-        current: this edition's processed tables.
-        as_of: this edition's date.
-        previous: the previous edition's processed tables, or None when there is none.
-
-    Returns:
-        {"has_previous": False} when there is no previous edition; otherwise {"has_previous": True,
-        "new_claims": n, "new_actors": [names], "new_pledges": [lines], "changed_stances": [lines],
-        "new_sources": [ids]}.
-    """
-    if previous is None:
-        return {"has_previous": False}
-    old_claims = set(previous["claims"]["claim_id"])
-    new = current["claims"][~current["claims"]["claim_id"].isin(old_claims)]
-    old_actors = set(previous["claims"]["actor_id"].dropna())
-    new_actor_ids = sorted(set(new["actor_id"].dropna()) - old_actors - {""})
-    names = current["actors"].set_index("actor_id")["name"]
-    pledges = current["pledges"]
-    new_pledges = pledges[~pledges["pledge_id"].isin(set(previous["pledges"]["pledge_id"]))]
-    now = clean.latest_stance(pledges, as_of).set_index(["actor_id", "contribution_type"])
-    before = clean.latest_stance(previous["pledges"], as_of).set_index(["actor_id", "contribution_type"])
-    shared = now.index.intersection(before.index)
-    changed = [f"{now.loc[k, 'actor_name']}, {now.loc[k, 'contribution_label'].lower()}: {before.loc[k, 'stage_label'].lower()} → {now.loc[k, 'stage_label'].lower()} ({now.loc[k, 'source_id']})"
-               for k in shared if now.loc[k, "stage"] != before.loc[k, "stage"]]
-    return {
-        "has_previous": True,
-        "new_claims": int(len(new)),
-        "new_sources": sorted(set(current["sources"]["source_id"]) - set(previous["sources"]["source_id"])),
-        "new_actors": [names.get(a, a) for a in new_actor_ids],
-        "new_pledges": [f"{r.actor_name}: {r.stage_label.lower()}, {r.contribution_label.lower()} ({r.amount_label}; {r.source_id})" for r in new_pledges.itertuples()],
-        "changed_stances": changed,
-    }
-
-
 def open_questions(t: Tables) -> pd.DataFrame:
     """Questions the reports leave open: stated ones, undecided positions, and unnamed willing groups.
 
@@ -502,13 +465,14 @@ def open_questions(t: Tables) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["question", "basis", "sources"])
 
 
-def analyse(t: Tables, as_of: str, previous: Tables | None) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
+def analyse(t: Tables, as_of: str, previous: Tables | None, previous_as_of: str | None = None) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
     """Every analysis table and the key figures of one edition.
 
     Args:
         t: processed tables of this edition.
         as_of: edition date.
         previous: processed tables of the previous edition, or None.
+        previous_as_of: the previous edition's date (for what changed since it).
 
     Returns:
         (tables, summary) — tables: commitments, conditions_matrix, condition_implications,
@@ -525,7 +489,7 @@ def analyse(t: Tables, as_of: str, previous: Tables | None) -> tuple[dict[str, p
         "position_cells": position_cells(t["positions"]),
         "stated_figures": stated_figures(t["pledges"]),
     }
-    summary = key_figures(t, standing) | {"as_of": as_of, "changes": changes_since(t, as_of, previous)}
+    summary = key_figures(t, standing) | {"as_of": as_of, "changes": changes.changes_since(t, previous, as_of, previous_as_of)}
     return tables, summary
 
 
@@ -623,6 +587,17 @@ def read_previous(previous_edition: str) -> Tables | None:
     return clean.read_processed(folder)
 
 
+def previous_as_of(previous_edition: str) -> str | None:
+    """The previous edition's date: its manifest's ``as_of``, else its folder's name; None without one."""
+    if not previous_edition:
+        return None
+    manifest = Path(previous_edition) / "manifest.json"
+    try:
+        return str(json.loads(manifest.read_text(encoding="utf-8"))["as_of"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return Path(previous_edition).name[:10] or None
+
+
 def write_analysis(tables: dict[str, pd.DataFrame], summary: dict[str, Any], out_dir: Path) -> list[Path]:
     """Write analysis tables (JSON records, so list cells survive) and key_figures.json."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -633,7 +608,10 @@ def write_analysis(tables: dict[str, pd.DataFrame], summary: dict[str, Any], out
         written.append(path)
     path = out_dir / "key_figures.json"
     path.write_text(json.dumps(summary, indent=1, default=str), encoding="utf-8")
-    return [*written, path]
+    # what changed, on its own for the editions page and the feed
+    changed = out_dir / "changes.json"
+    changed.write_text(json.dumps(summary.get("changes", {}), indent=1, default=str, ensure_ascii=False), encoding="utf-8")
+    return [*written, path, changed]
 
 
 def read_analysis(out_dir: Path) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
@@ -641,7 +619,7 @@ def read_analysis(out_dir: Path) -> tuple[dict[str, pd.DataFrame], dict[str, Any
     summary = json.loads((out_dir / "key_figures.json").read_text(encoding="utf-8"))
     tables = {}
     for path in sorted(out_dir.glob("*.json")):
-        if path.stem == "key_figures":
+        if path.stem in ("key_figures", "changes"):
             continue
         df = pd.read_json(path, orient="records", dtype=False)
         for col in ("first_reported", "reported_date"):

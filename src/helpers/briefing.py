@@ -278,20 +278,6 @@ def disagreements_md(disagreements: pd.DataFrame) -> str:
     return "\n\n".join(blocks) + note
 
 
-def changes_md(changes: dict[str, Any], previous_edition: str) -> str:
-    """What changed since the previous edition, or that there is none to compare with."""
-    if not changes.get("has_previous"):
-        return "There is no previous edition to compare with: this is the first edition built."
-    lines = [f"Compared with the previous edition ({esc(previous_edition.rstrip('/').rsplit('/', 1)[-1])}): "
-             f"{changes['new_claims']} new claims from {len(changes['new_sources'])} new reports"
-             + (f" ({esc(', '.join(changes['new_sources']))})." if changes["new_sources"] else ".")]
-    for label, key in (("New actors", "new_actors"), ("New pledges and requests", "new_pledges"), ("Changed stances", "changed_stances")):
-        items = changes[key]
-        lines.append(f"\n**{label}** ({len(items)})" + ("\n" if items else ": none"))
-        lines += _capped_items([f"- {esc(i)}" for i in items], label.lower())
-    return "\n".join(lines)
-
-
 def open_questions_md(questions: pd.DataFrame) -> str:
     """The open questions, each with what it rests on."""
     if questions.empty:
@@ -334,7 +320,8 @@ def ladder_md(stages: pd.DataFrame) -> str:
     """The stage ladder, from the reference table."""
     on = stages[stages["on_ladder"].astype(bool)].sort_values("rank")
     off = stages[~stages["on_ladder"].astype(bool)]
-    lines = [f"{int(r.rank)}. **{esc(r.label)}**: {esc(r.description)}" for r in on.itertuples()]
+    # ranks as text, not a numbered list: two stages can share a rank (willing, and willing only if)
+    lines = [f"- **{int(r.rank)} · {esc(r.label)}**: {esc(r.description)}" for r in on.itertuples()]
     lines += [f"- Off the ladder, **{esc(r.label)}**: {esc(r.description)}" for r in off.itertuples()]
     return "\n".join(lines)
 

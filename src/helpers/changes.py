@@ -74,7 +74,7 @@ STATUS_NEWS: dict[str, dict[str, str]] = {
 }
 # Columns that build_processed derives from codes and reference tables: not compared for corrections.
 DERIVED_SUFFIXES: tuple[str, ...] = ("_label", "_name", "_kind", "_region", "_rank")
-DERIVED_COLUMNS: frozenset[str] = frozenset({"outlet", "on_ladder", "inside_gaza", "milestone", "notes"})
+DERIVED_COLUMNS: frozenset[str] = frozenset({"outlet", "on_ladder", "withdraws", "part_of_force", "inside_gaza", "milestone", "notes"})
 # Columns that may hold actor ids ("; "-separated lists included).
 ACTOR_ID_COLUMNS: tuple[str, ...] = ("actor_id", "requested_by", "target_actor_id", "other_actor_ids")
 # Label columns build_processed names other than "<code>_label".
