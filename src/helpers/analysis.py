@@ -143,8 +143,11 @@ def standings(pledges: pd.DataFrame, conditions: pd.DataFrame) -> pd.DataFrame:
             "requested_by_name": r.get("requested_by_name", ""),
         })
     out = pd.DataFrame(rows, columns=columns)
+    # contributors to the force first, furthest along first; outside support after them
     out["_order"] = out["rank"].fillna(-1)
-    return out.sort_values(["_order", "actor_name", "contribution_type"], ascending=[False, True, True]).drop(columns="_order").reset_index(drop=True)
+    out["_force"] = out["part_of_force"].astype(bool)
+    out = out.sort_values(["_force", "_order", "actor_name", "contribution_type"], ascending=[False, False, True, True])
+    return out.drop(columns=["_order", "_force"]).reset_index(drop=True)
 
 
 def contributors(standing: pd.DataFrame, min_rank: int = WILLING_RANK, contribution: str | None = None) -> pd.DataFrame:
