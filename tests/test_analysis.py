@@ -26,45 +26,45 @@ def standing_of(t: dict[str, pd.DataFrame], actor: str, contribution: str = "tro
 
 
 def test_a_later_mention_does_not_demote_an_offer(tmp_path) -> None:
-    t = tables(tmp_path, pledges=[pledge("PL-1", "TUR", "offered_private", "S1"), pledge("PL-2", "TUR", "mentioned", "S2")])
+    t = tables(tmp_path, pledges=[pledge("PL-001", "TUR", "offered_private", "S011"), pledge("PL-002", "TUR", "mentioned", "S012")])
     turkey = standing_of(t, "TUR")
-    assert (turkey["stage"], turkey["basis_id"]) == ("offered_private", "PL-1")
-    assert turkey["since"] == "named as candidate (S2, 8 Nov 2025)"
+    assert (turkey["stage"], turkey["basis_id"]) == ("offered_private", "PL-001")
+    assert turkey["since"] == "named as candidate (S012, 8 Nov 2025)"
     summary = analysis.key_figures(t)
     assert [o["name"] for o in summary["troop_offers"]] == ["Turkey"]
 
 
 def test_only_a_withdrawal_takes_an_offer_back_and_a_later_offer_stands_again(tmp_path) -> None:
-    t = tables(tmp_path, pledges=[pledge("PL-1", "TUR", "offered_private", "S1"), pledge("PL-2", "TUR", "withdrawn", "S2")])
+    t = tables(tmp_path, pledges=[pledge("PL-001", "TUR", "offered_private", "S011"), pledge("PL-002", "TUR", "withdrawn", "S012")])
     assert standing_of(t, "TUR")["stage"] == "withdrawn"
     assert analysis.key_figures(t)["troop_offers"] == []
-    again = tables(tmp_path / "b", pledges=[pledge("PL-1", "TUR", "offered_private", "S1"), pledge("PL-2", "TUR", "withdrawn", "S2"),
-                                             pledge("PL-3", "TUR", "signalled_willingness", "S3")])
+    again = tables(tmp_path / "b", pledges=[pledge("PL-001", "TUR", "offered_private", "S011"), pledge("PL-002", "TUR", "withdrawn", "S012"),
+                                             pledge("PL-003", "TUR", "signalled_willingness", "S013")])
     assert standing_of(again, "TUR")["stage"] == "signalled_willingness"
 
 
 def test_a_conditional_stance_is_not_a_refusal(tmp_path) -> None:
     t = tables(tmp_path,
-               pledges=[pledge("PL-1", "AZE", "offered_private", "S1"), pledge("PL-2", "AZE", "conditional", "S2")],
-               conditions=[condition("CO-1", "AZE", "after_fighting_stops", "S2", "PL-2"), condition("CO-2", "AZE", "parliamentary_approval", "S2", "PL-2")])
+               pledges=[pledge("PL-001", "AZE", "offered_private", "S011"), pledge("PL-002", "AZE", "conditional", "S012")],
+               conditions=[condition("CO-001", "AZE", "after_fighting_stops", "S012", "PL-002"), condition("CO-002", "AZE", "parliamentary_approval", "S012", "PL-002")])
     aze = standing_of(t, "AZE")
     assert aze["stage"] == "offered_private" and bool(aze["conditional"])
     assert aze["condition_types"] == "Only after fighting stops; Parliamentary approval"
     summary = analysis.key_figures(t)
     assert [(o["name"], o["conditional"]) for o in summary["troop_offers"]] == [("Azerbaijan", True)]
     # alone, "will only if" still makes a willing contributor, never a refusal
-    only = tables(tmp_path / "b", pledges=[pledge("PL-2", "AZE", "conditional", "S2")],
-                  conditions=[condition("CO-1", "AZE", "after_fighting_stops", "S2", "PL-2")])
+    only = tables(tmp_path / "b", pledges=[pledge("PL-002", "AZE", "conditional", "S012")],
+                  conditions=[condition("CO-001", "AZE", "after_fighting_stops", "S012", "PL-002")])
     assert [w["name"] for w in analysis.key_figures(only)["contributors_willing"]] == ["Azerbaijan"]
     assert analysis.key_figures(only)["troop_offers"] == []
 
 
 def test_support_from_outside_is_not_a_contribution(tmp_path) -> None:
     t = tables(tmp_path, pledges=[
-        pledge("PL-1", "GBR", "deployed", "S1", "advisers", location="israel"),
-        pledge("PL-2", "USA", "offered_public", "S1", "command_coordination", amount_high=200, amount_unit="troops", amount_text="up to 200",
+        pledge("PL-001", "GBR", "deployed", "S011", "advisers", location="israel"),
+        pledge("PL-002", "USA", "offered_public", "S011", "command_coordination", amount_high=200, amount_unit="troops", amount_text="up to 200",
                amount_precision="up_to", location="nearby_bases"),
-        pledge("PL-3", "IDN", "offered_public", "S1", amount_low=20000, amount_high=20000, amount_unit="troops", amount_text="20,000"),
+        pledge("PL-003", "IDN", "offered_public", "S011", amount_low=20000, amount_high=20000, amount_unit="troops", amount_text="20,000"),
     ])
     summary = analysis.key_figures(t)
     assert [w["name"] for w in summary["contributors_willing"]] == ["Indonesia"]
@@ -77,27 +77,27 @@ def test_support_from_outside_is_not_a_contribution(tmp_path) -> None:
 
 def test_differing_figures_are_kept_apart_not_merged(tmp_path) -> None:
     t = tables(tmp_path, pledges=[
-        pledge("PL-1", "USA", "deployed", "S1", "command_coordination", amount_low=200, amount_high=200, amount_unit="personnel",
+        pledge("PL-001", "USA", "deployed", "S011", "command_coordination", amount_low=200, amount_high=200, amount_unit="personnel",
                amount_text="about 200", amount_precision="approximate"),
-        pledge("PL-2", "USA", "deployed", "S2", "command_coordination", amount_low=24, amount_high=24, amount_unit="personnel",
+        pledge("PL-002", "USA", "deployed", "S012", "command_coordination", amount_low=24, amount_high=24, amount_unit="personnel",
                amount_text="about two dozen", amount_precision="approximate"),
-        pledge("PL-3", "IDN", "offered_public", "S1", amount_low=20000, amount_high=20000, amount_unit="troops", amount_text="20,000", amount_precision="exact"),
-        pledge("PL-4", "IDN", "offered_public", "S3", amount_low=20000, amount_high=20000, amount_unit="troops", amount_text="some 20.000",
+        pledge("PL-003", "IDN", "offered_public", "S011", amount_low=20000, amount_high=20000, amount_unit="troops", amount_text="20,000", amount_precision="exact"),
+        pledge("PL-004", "IDN", "offered_public", "S013", amount_low=20000, amount_high=20000, amount_unit="troops", amount_text="some 20.000",
                amount_precision="approximate"),
     ])
     us = standing_of(t, "USA", "command_coordination")
     assert bool(us["figures_differ"])
-    assert us["reports"] == "deployed, about 200 personnel (S1, 18 Oct 2025); deployed, about 24 personnel (S2, 8 Nov 2025)"
+    assert us["reports"] == "deployed, about 200 personnel (S011, 18 Oct 2025); deployed, about 24 personnel (S012, 8 Nov 2025)"
     # "20,000" and "some 20.000" are one figure in two wordings: no tension, the latest wording is shown
     idn = standing_of(t, "IDN")
     assert not idn["figures_differ"] and idn["figure"] == "about 20,000 troops"
 
 
 def test_information_date_is_the_newest_report_not_the_build_date(tmp_path) -> None:
-    t = tables(tmp_path, as_of="2026-06-30", pledges=[pledge("PL-1", "IDN", "mentioned", "S3")])
+    t = tables(tmp_path, as_of="2026-06-30", pledges=[pledge("PL-001", "IDN", "mentioned", "S013")])
     info = analysis.key_figures(t)["information_date"]
-    assert info == {"date": "2025-12-13", "label": "c. 13 Dec 2025", "source_id": "S3"}
-    early = tables(tmp_path / "b", as_of="2025-11-01", pledges=[pledge("PL-1", "IDN", "mentioned", "S1")])
+    assert info == {"date": "2025-12-13", "label": "c. 13 Dec 2025", "source_id": "S013"}
+    early = tables(tmp_path / "b", as_of="2025-11-01", pledges=[pledge("PL-001", "IDN", "mentioned", "S011")])
     assert analysis.key_figures(early)["information_date"]["date"] == "2025-10-18"
     before = tables(tmp_path / "c", as_of="2025-10-01")
     assert analysis.key_figures(before)["information_date"] == {"date": "", "label": "", "source_id": ""}
@@ -105,9 +105,9 @@ def test_information_date_is_the_newest_report_not_the_build_date(tmp_path) -> N
 
 def test_conditions_count_only_willing_contributors(tmp_path) -> None:
     t = tables(tmp_path,
-               pledges=[pledge("PL-1", "GRP-19", "signalled_willingness", "S2"), pledge("PL-2", "IDN", "offered_public", "S1")],
-               conditions=[condition("CO-1", "GRP-19", "un_mandate", "S2", "PL-1"),
-                           condition("CO-2", "FRA", "un_mandate", "S2", applies_to="supporting_resolution")])
+               pledges=[pledge("PL-001", "GRP-19", "signalled_willingness", "S012"), pledge("PL-002", "IDN", "offered_public", "S011")],
+               conditions=[condition("CO-001", "GRP-19", "un_mandate", "S012", "PL-001"),
+                           condition("CO-002", "FRA", "un_mandate", "S012", applies_to="supporting_resolution")])
     imp = analysis.condition_implications(analysis.standings(t["pledges"], t["conditions"]), t["conditions"], t["condition_types"]).set_index("condition_type")
     un = imp.loc["un_mandate"]
     assert (un["n_willing"], un["n_willing_states"], un["n_willing_groups"], un["n_attaching"]) == (2, 1, 1, 1)
@@ -116,44 +116,44 @@ def test_conditions_count_only_willing_contributors(tmp_path) -> None:
 
 
 def test_chronology_orders_by_when_it_happened_with_its_precision(tmp_path) -> None:
-    t = tables(tmp_path, events=[event("EV-1", "2025-11-05", "resolution", "Draft circulated", "USA", "S2"),
-                                 event("EV-2", "2025-09-01", "diplomatic_contact", "Erdogan tells Trump", "TUR", "S1", precision="month")])
+    t = tables(tmp_path, events=[event("EV-001", "2025-11-05", "resolution", "Draft circulated", "USA", "S012"),
+                                 event("EV-002", "2025-09-01", "diplomatic_contact", "Erdogan tells Trump", "TUR", "S011", precision="month")])
     chron = analysis.chronology(t["events"])
     assert chron[["event_id", "date", "who", "source_id"]].values.tolist() == [
-        ["EV-2", "Sep 2025", "Turkey", "S1"], ["EV-1", "5 Nov 2025", "United States", "S2"]]
+        ["EV-002", "Sep 2025", "Turkey", "S011"], ["EV-001", "5 Nov 2025", "United States", "S012"]]
     assert chron["milestone"].tolist() == [False, True]
 
 
 def test_funnel_steps_read_the_findings(tmp_path) -> None:
-    t = tables(tmp_path, pledges=[pledge("PL-1", "IDN", "offered_public", "S1"), pledge("PL-2", "EGY", "signalled_willingness", "S1")],
-               figures=[figure("FI-1", "countries_approached", 70, 70, "approximate", "some 70", "S3"),
-                        figure("FI-2", "countries_willing", 3, "", "vague", "several", "S2")])
+    t = tables(tmp_path, pledges=[pledge("PL-001", "IDN", "offered_public", "S011"), pledge("PL-002", "EGY", "signalled_willingness", "S011")],
+               figures=[figure("FI-001", "countries_approached", 70, 70, "approximate", "some 70", "S013"),
+                        figure("FI-002", "countries_willing", 3, "", "vague", "several", "S012")])
     summary = analysis.key_figures(t)
     steps = analysis.funnel_steps(t["figures"], summary)
     assert steps[["row", "value", "open"]].values.tolist() == [
-        ["Asked to contribute · S3, c. 13 Dec 2025", 70.0, False], ["Said to be willing · S2, 8 Nov 2025", 3.0, True],
+        ["Asked to contribute · S013, c. 13 Dec 2025", 70.0, False], ["Said to be willing · S012, 8 Nov 2025", 3.0, True],
         ["Named as willing or offering", 2.0, False], ["Named as offering troops", 1.0, False]]
     assert steps["label"].iloc[-2] == "2: Indonesia and Egypt"
 
 
 def test_positions_latest_stance_per_topic(tmp_path) -> None:
-    t = tables(tmp_path, positions=[position("PO-1", "ISR", "turkish_troops", "undecided", "S1", target_actor_id="TUR"),
-                                    position("PO-2", "ISR", "turkish_troops", "opposes", "S3", target_actor_id="TUR")])
+    t = tables(tmp_path, positions=[position("PO-001", "ISR", "turkish_troops", "undecided", "S011", target_actor_id="TUR"),
+                                    position("PO-002", "ISR", "turkish_troops", "opposes", "S013", target_actor_id="TUR")])
     cells = analysis.position_cells(t["positions"])
     assert cells.set_index("direction")["current"].to_dict() == {"opposes": True, "undecided": False}
     assert [o["target"] for o in analysis.key_figures(t)["opposed"]] == ["Turkey"]
 
 
 def test_an_edition_before_any_report_has_empty_findings(tmp_path) -> None:
-    t = tables(tmp_path, as_of="2025-10-01", pledges=[pledge("PL-1", "IDN", "offered_public", "S1")])
+    t = tables(tmp_path, as_of="2025-10-01", pledges=[pledge("PL-001", "IDN", "offered_public", "S011")])
     results, summary = analysis.analyse(t, "2025-10-01", None)
     assert summary["counts"]["claims"] == 0 and summary["troop_offers"] == [] and summary["largest_offer"] is None
     assert results["commitments"].empty and results["chronology"].empty
 
 
 def test_analysis_round_trips_through_files(tmp_path) -> None:
-    t = tables(tmp_path, pledges=[pledge("PL-1", "IDN", "offered_public", "S1")],
-               figures=[figure("FI-1", "countries_willing", 19, 19, "exact", "19", "S3")])
+    t = tables(tmp_path, pledges=[pledge("PL-001", "IDN", "offered_public", "S011")],
+               figures=[figure("FI-001", "countries_willing", 19, 19, "exact", "19", "S013")])
     results, summary = analysis.analyse(t, "2026-01-31", None)
     analysis.write_analysis(results, summary, tmp_path / "out")
     back, back_summary = analysis.read_analysis(tmp_path / "out")

@@ -30,25 +30,25 @@ def fixture_tables(tmp: Path) -> dict[str, pd.DataFrame]:
     return clean.build_processed(make_data(
         tmp,
         pledges=[
-            pledge("PL-1", "IDN", "offered_public", "S1", amount_low=20000, amount_high=20000, amount_unit="troops", amount_text="20,000",
+            pledge("PL-001", "IDN", "offered_public", "S011", amount_low=20000, amount_high=20000, amount_unit="troops", amount_text="20,000",
                    amount_precision="exact", location="inside_gaza"),
-            pledge("PL-2", "AZE", "offered_private", "S1", location="inside_gaza"),
-            pledge("PL-3", "AZE", "conditional", "S2"),
-            pledge("PL-4", "TUR", "offered_private", "S1"),
-            pledge("PL-5", "TUR", "mentioned", "S2"),
-            pledge("PL-6", "USA", "offered_public", "S1", "command_coordination", amount_high=200, amount_unit="troops", amount_text="up to 200",
+            pledge("PL-002", "AZE", "offered_private", "S011", location="inside_gaza"),
+            pledge("PL-003", "AZE", "conditional", "S012"),
+            pledge("PL-004", "TUR", "offered_private", "S011"),
+            pledge("PL-005", "TUR", "mentioned", "S012"),
+            pledge("PL-006", "USA", "offered_public", "S011", "command_coordination", amount_high=200, amount_unit="troops", amount_text="up to 200",
                    amount_precision="up_to", location="nearby_bases"),
-            pledge("PL-7", "GBR", "deployed", "S1", "advisers", location="israel"),
-            pledge("PL-8", "GRP-19", "signalled_willingness", "S3"),
-            pledge("PL-9", "FRA", "approached", "S3", requested_by="USA"),
+            pledge("PL-007", "GBR", "deployed", "S011", "advisers", location="israel"),
+            pledge("PL-008", "GRP-19", "signalled_willingness", "S013"),
+            pledge("PL-009", "FRA", "approached", "S013", requested_by="USA"),
         ],
-        conditions=[condition("CO-1", "AZE", "after_fighting_stops", "S2", "PL-3")],
-        positions=[position("PO-1", "ISR", "turkish_troops", "undecided", "S1", target_actor_id="TUR"),
-                   position("PO-2", "ISR", "turkish_troops", "opposes", "S3", target_actor_id="TUR"),
-                   position("PO-3", "USA", "turkish_troops", "supports", "S3", target_actor_id="TUR"),
-                   position("PO-4", "IDN", "isf_participation", "not_ready", "S3")],
-        figures=[figure("FI-1", "countries_approached", 70, 70, "approximate", "some 70", "S3"),
-                 figure("FI-2", "countries_willing", 19, 19, "exact", "19", "S3")],
+        conditions=[condition("CO-001", "AZE", "after_fighting_stops", "S012", "PL-003")],
+        positions=[position("PO-001", "ISR", "turkish_troops", "undecided", "S011", target_actor_id="TUR"),
+                   position("PO-002", "ISR", "turkish_troops", "opposes", "S013", target_actor_id="TUR"),
+                   position("PO-003", "USA", "turkish_troops", "supports", "S013", target_actor_id="TUR"),
+                   position("PO-004", "IDN", "isf_participation", "not_ready", "S013")],
+        figures=[figure("FI-001", "countries_approached", 70, 70, "approximate", "some 70", "S013"),
+                 figure("FI-002", "countries_willing", 19, 19, "exact", "19", "S013")],
     ), AS_OF)
 
 
@@ -178,7 +178,7 @@ def test_commitments_grid_draws_the_standing(fixture) -> None:
     rows = rows_of(chart).set_index(["actor", "contribution"])
     # Turkey's offer stands although a later report only names it; Azerbaijan's is "only if"
     assert rows.loc[("Turkey", "Troops"), "stage"] == "Offered (not announced)"
-    assert rows.loc[("Turkey", "Troops"), "since"] == "named as candidate (S2, 8 Nov 2025)"
+    assert rows.loc[("Turkey", "Troops"), "since"] == "named as candidate (S012, 8 Nov 2025)"
     assert rows.loc[("Azerbaijan", "Troops"), "cell"] == "offered\nonly if"
     assert rows.loc[("Azerbaijan", "Troops"), "conditions"] == "Only after fighting stops"
     assert caption["title"] == "3 named states offer troops as of c. 13 Dec 2025: Indonesia (publicly), Azerbaijan (on conditions) and Turkey"
