@@ -335,8 +335,8 @@ def check_archive(archive: Path, first_run: bool) -> list[SiteEdition]:
                 problems.append(f"editions/{entry['folder']}/{rel} differs from the index")
     if problems:
         raise PublishError(
-            f"archive restore incomplete in {archive}: {len(problems)} file(s) of {len(listed)} edition(s) "
-            f"missing or changed (first: {problems[0]}); nothing was published"
+            f"archive restore incomplete in {archive}: {len(problems)} file(s) of the {len(listed)} edition(s) "
+            f"its index lists are missing or changed (first: {problems[0]}); nothing was published"
         )
     return newest_first(read_site_edition(archive / "editions" / e["folder"]) for e in listed)
 
@@ -438,7 +438,6 @@ ol.editions > li { border-top: 1px solid var(--rule); padding: 1rem 0; }
 .links { margin: .4rem 0 0; padding: 0; list-style: none; display: flex; flex-wrap: wrap; gap: .4rem 1.2rem; }
 .revised { margin: .3rem 0; font-size: .92rem; }
 .superseded h2 { color: var(--muted); }
-.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 """
 
 
@@ -474,16 +473,15 @@ def _edition_item(edition: SiteEdition, superseded: bool, newest_folder: str) ->
         lines += [f"<li>{esc(item)}</li>" for item in edition.headline]
         lines.append("</ul>")
     label = esc(edition_label(edition))
-    # Screen readers list links out of context: each link names its edition.
-    hidden = f'<span class="visually-hidden">, {label}</span>'
-    lines.append(
-        f'<ul class="links" aria-label="Files of the {label} edition">'
-        f'<li><a href="{base}/{HTML_NAME}">Briefing (HTML){hidden}</a></li>'
-        f'<li><a href="{base}/{PDF_NAME}">Briefing (PDF){hidden}</a></li>'
-        f'<li><a href="{base}/{DATA_ZIP}">Data (CSV and JSON, zip){hidden}</a></li>'
-        f'<li><a href="{base}/{MANIFEST_NAME}">Build record (JSON){hidden}</a></li>'
-        "</ul>"
+    # Screen readers list links out of context: each link's name starts with its visible text and
+    # names its edition.
+    links = (
+        (HTML_NAME, "Briefing (HTML)"), (PDF_NAME, "Briefing (PDF)"),
+        (DATA_ZIP, "Data (CSV and JSON, zip)"), (MANIFEST_NAME, "Build record (JSON)"),
     )
+    lines.append(f'<ul class="links" aria-label="Files of the {label} edition">')
+    lines += [f'<li><a href="{base}/{name}" aria-label="{text}, {label}">{text}</a></li>' for name, text in links]
+    lines.append("</ul>")
     lines.append("</li>")
     return "\n".join(lines)
 
