@@ -185,6 +185,7 @@ def test_an_edition_without_changes_or_information_date_is_listed_without_them(t
     publish_site(reports, tmp_path / "site", first_run=True, now=NOW)
     page = (tmp_path / "site" / "editions.html").read_text(encoding="utf-8")
     assert "Information current to: not recorded" in page and "What changed" not in page
+    assert "No list of changes was recorded for this edition." in page
 
 
 def test_a_broken_manifest_stops_the_publish_naming_the_file(reports: Path, tmp_path: Path) -> None:

@@ -472,6 +472,8 @@ def _edition_item(edition: SiteEdition, superseded: bool, newest_folder: str) ->
         lines.append("<p>What changed since the previous edition:</p><ul>")
         lines += [f"<li>{esc(item)}</li>" for item in edition.headline]
         lines.append("</ul>")
+    else:
+        lines.append('<p class="dates">No list of changes was recorded for this edition.</p>')
     label = esc(edition_label(edition))
     # Screen readers list links out of context: each link's name starts with its visible text and
     # names its edition.
