@@ -189,10 +189,32 @@ def test_an_edition_without_changes_or_information_date_is_listed_without_them(t
 
 
 def test_a_broken_manifest_stops_the_publish_naming_the_file(reports: Path, tmp_path: Path) -> None:
-    (reports / "editions" / "2025-11-10" / "manifest.json").write_text("[1, 2", encoding="utf-8")
-    with pytest.raises(PublishError, match=r"2025-11-10/manifest\.json: not readable JSON"):
-        publish_site(reports, tmp_path / "site", first_run=True, now=NOW)
-    assert not (tmp_path / "site").exists()
+    site = tmp_path / "site"
+    publish_site(reports, site, first_run=True, now=NOW)
+    before = snapshot(site)
+    make_edition(reports, "2025-11-27")
+    (reports / "editions" / "2025-11-27" / "manifest.json").write_text("[1, 2", encoding="utf-8")
+    with pytest.raises(PublishError, match=r"2025-11-27/manifest\.json: not readable JSON"):
+        publish_site(reports, site, now=NOW)
+    (reports / "editions" / "2025-11-27" / "manifest.json").write_text("[1, 2]", encoding="utf-8")
+    proc = run_publish("--site", str(site), reports=reports)
+    assert proc.returncode == 1 and proc.stderr.count("\n") == 1
+    assert "2025-11-27/manifest.json: expected a JSON object, got list" in proc.stderr
+    assert snapshot(site) == before
+    assert sorted(p.name for p in tmp_path.iterdir() if "staging" in p.name or ".old-" in p.name) == []
+
+
+def test_a_second_publish_of_the_same_site_at_once_is_refused(reports: Path, tmp_path: Path) -> None:
+    import fcntl
+
+    site = tmp_path / "site"
+    with (tmp_path / ".site.publish.lock").open("w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        with pytest.raises(PublishError, match="another publish of .* is running"):
+            publish_site(reports, site, first_run=True, now=NOW)
+    assert not site.exists()
+    publish_site(reports, site, first_run=True, now=NOW)
+    assert (site / ARCHIVE_INDEX).is_file()
 
 
 # --------------------------------------------------------------------------------------------------
@@ -261,7 +283,8 @@ def test_a_restore_that_lost_editions_stops_with_one_line_and_leaves_the_site_un
         assert "1 file(s) of the 4 edition(s)" in lines[0]
         assert "editions/2025-10-17/briefing.pdf is missing" in lines[0]
     assert snapshot(site) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["archive", "reports", "site"] or damage == "no folder"
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".") and not p.name.endswith(".lock")]
+    assert leftovers == []
 
 
 def test_restore_command_refuses_a_lost_archive_too(reports: Path, tmp_path: Path) -> None:
@@ -299,7 +322,7 @@ def test_a_server_keeps_its_archive_in_the_site_folder(reports: Path, tmp_path: 
     assert proc.returncode == 0, proc.stderr
     index = json.loads((site / ARCHIVE_INDEX).read_text(encoding="utf-8"))
     assert [e["folder"] for e in index["editions"]] == ["2025-11-27", *ORDER]
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".") and not p.name.endswith(".lock")] == []
 
 
 # --------------------------------------------------------------------------------------------------

@@ -20,7 +20,9 @@ the previous site byte-identical.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
 import hashlib
 import html
 import json
@@ -29,7 +31,7 @@ import re
 import shutil
 import uuid
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -777,6 +779,25 @@ def _swap_in(staging: Path, site: Path) -> None:
     shutil.rmtree(aside, ignore_errors=True)
 
 
+@contextlib.contextmanager
+def publish_lock(site: Path) -> Iterator[None]:
+    """Hold an fcntl lock beside the site for the whole publish; a second publish is refused.
+
+    Args:
+        site: the site folder (the lock file is its hidden sibling).
+
+    Raises:
+        PublishError: another publish of the same site is running.
+    """
+    site.parent.mkdir(parents=True, exist_ok=True)
+    with (site.parent / f".{site.name}.publish.lock").open("w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise PublishError(f"another publish of {site} is running; try again later") from None
+        yield
+
+
 def publish_site(
     reports_dir: Path,
     site: Path,
@@ -802,22 +823,22 @@ def publish_site(
         PublishError: a failed archive check, no edition to publish, or an unreadable edition.
     """
     archive = site if archive is None else archive
-    archived = check_archive(archive, first_run)
-    editions, notes = gather_editions(reports_dir / "editions", archived)
-    for note in notes:
-        print(note, flush=True)
-    if not editions:
-        raise PublishError(f"no edition to publish in {reports_dir / 'editions'} (run: python3 dev.py build)")
-    published_at = (now or dt.datetime.now(dt.timezone.utc)).isoformat(timespec="seconds")
-    site.parent.mkdir(parents=True, exist_ok=True)
-    staging = site.with_name(f".{site.name}.staging-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
-    try:
-        build_site(editions, staging, base_url, published_at)
-        _swap_in(staging, site)
-    except BaseException:
+    with publish_lock(site):
+        archived = check_archive(archive, first_run)
+        editions, notes = gather_editions(reports_dir / "editions", archived)
+        for note in notes:
+            print(note, flush=True)
+        if not editions:
+            raise PublishError(f"no edition to publish in {reports_dir / 'editions'} (run: python3 dev.py build)")
+        published_at = (now or dt.datetime.now(dt.timezone.utc)).isoformat(timespec="seconds")
+        staging = site.with_name(f".{site.name}.staging-{os.getpid()}")
         shutil.rmtree(staging, ignore_errors=True)
-        raise
+        try:
+            build_site(editions, staging, base_url, published_at)
+            _swap_in(staging, site)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
     local = {e.folder for e in local_editions(reports_dir / "editions")}
     restored = tuple(e.folder for e in editions if e.folder not in local)
     return PublishResult(site=site, editions=tuple(editions), restored=restored)
