@@ -462,3 +462,24 @@ def test_no_workflow_step_commits_or_pushes_to_main() -> None:
             assert not any(word in uses for word in ("commit", "push", "gh-pages")), uses
         for key in ("ref", "branch", "publish_branch"):
             assert settings.get(key) not in ("main", "master", "${{ github.ref }}", "${{ github.ref_name }}")
+
+
+def test_scheduling_examples_publish_with_the_same_command_the_parser_accepts() -> None:
+    import shlex
+
+    from helpers.cli import build_parser
+
+    doc = (paths.ROOT / "docs" / "SCHEDULING.md").read_text(encoding="utf-8")
+    blocks = doc.split("```")[1::2]
+    cron = next(b for b in blocks if b.startswith("cron"))
+    service = next(b for b in blocks if b.startswith("ini") and "ExecStart" in b)
+    commands = [
+        line.split("dev.py publish ", 1)[1].split(">>")[0]
+        for line in (cron + service).splitlines()
+        if "dev.py publish" in line
+    ]
+    assert len(commands) == 2 and all(c.startswith("--site /var/www/isf-briefing") for c in commands)
+    for command in commands:
+        args = build_parser().parse_args(["publish", *shlex.split(command)])
+        assert (args.command, args.site, args.archive, args.first_run) == ("publish", "/var/www/isf-briefing", None, False)
+    assert "archive.json" in doc and "--first-run" in doc and "site-archive" in doc
