@@ -287,6 +287,23 @@ def test_a_restore_that_lost_editions_stops_with_one_line_and_leaves_the_site_un
     assert leftovers == []
 
 
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ({"folder": "../../etc", "files": {"x": {}}}, "editions entry 1: field folder must be a plain folder name, got '../../etc'"),
+        ({"folder": "2025-10-17", "files": []}, "editions entry 1 (2025-10-17): field files must be a non-empty object"),
+        ("2025-10-17", "editions entry 1: field folder must be a plain folder name, got None"),
+    ],
+)
+def test_a_malformed_archive_index_is_named_in_one_line(tmp_path: Path, entry: object, message: str) -> None:
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    (archive / ARCHIVE_INDEX).write_text(json.dumps({"format": 1, "editions": [entry]}), encoding="utf-8")
+    with pytest.raises(PublishError) as caught:
+        check_archive(archive, first_run=False)
+    assert str(caught.value) == f"{archive / ARCHIVE_INDEX}: {message}"
+
+
 def test_restore_command_refuses_a_lost_archive_too(reports: Path, tmp_path: Path) -> None:
     empty = tmp_path / "archive"
     empty.mkdir()

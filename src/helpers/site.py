@@ -51,6 +51,7 @@ DATA_FOLDERS: tuple[str, ...] = ("processed", "analysis")
 # A namespace for the feed's entry ids: stable across runs, hosts and base URLs.
 _ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "isf-briefing/editions")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_FOLDER_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")
 # Relative links inside a briefing (a data download, an image file) must still work from the front
 # page; only plain paths are rewritten (not anchors, schemes, or script text such as `${...}`).
 _RELATIVE_ATTR = re.compile(r'(\s(?:href|src)=")([A-Za-z0-9_][A-Za-z0-9_./\-]*)(")')
@@ -320,8 +321,15 @@ def check_archive(archive: Path, first_run: bool) -> list[SiteEdition]:
             "site; restore the archive, or pass --first-run if no edition was ever published"
         )
     listed = index.get("editions")
-    if not isinstance(listed, list) or not all(isinstance(e, dict) and isinstance(e.get("folder"), str) for e in listed):
-        raise PublishError(f"{index_path}: field editions must be a list of objects with a folder")
+    if not isinstance(listed, list):
+        raise PublishError(f"{index_path}: field editions must be a list")
+    for row, entry in enumerate(listed, start=1):
+        # A folder is one plain name: an edited index must not reach outside the archive.
+        folder = entry.get("folder") if isinstance(entry, dict) else None
+        if not isinstance(folder, str) or not _FOLDER_RE.match(folder):
+            raise PublishError(f"{index_path}: editions entry {row}: field folder must be a plain folder name, got {folder!r}")
+        if not isinstance(entry.get("files"), dict) or not entry["files"]:
+            raise PublishError(f"{index_path}: editions entry {row} ({folder}): field files must be a non-empty object")
     if first_run:
         raise PublishError(
             f"--first-run refused: {archive} already holds an archive of {len(listed)} edition(s)"
@@ -329,11 +337,11 @@ def check_archive(archive: Path, first_run: bool) -> list[SiteEdition]:
     problems: list[str] = []
     for entry in listed:
         folder = archive / "editions" / entry["folder"]
-        for rel, info in sorted((entry.get("files") or {}).items()):
+        for rel, info in sorted(entry["files"].items()):
             path = folder / rel
             if not path.is_file():
                 problems.append(f"editions/{entry['folder']}/{rel} is missing")
-            elif path.stat().st_size != info.get("bytes") or _sha256(path) != info.get("sha256"):
+            elif not isinstance(info, dict) or path.stat().st_size != info.get("bytes") or _sha256(path) != info.get("sha256"):
                 problems.append(f"editions/{entry['folder']}/{rel} differs from the index")
     if problems:
         raise PublishError(
