@@ -36,10 +36,16 @@ def make_edition(
     folder: str,
     *,
     headline: list[str] | None = None,
+    has_previous: bool = True,
     information_date: str | None = None,
+    information_label: str | None = None,
     manifest_extra: dict | None = None,
 ) -> Path:
-    """A minimal edition folder like the build writes: briefing.html/.pdf, manifest, data, analysis."""
+    """A minimal edition folder like the build writes: briefing.html/.pdf, manifest, data, analysis.
+
+    information_date is written as helpers.analysis writes it ({"date", "label", "source_id"}) when a
+    label is given, else as a bare YYYY-MM-DD string; changes.json only when a headline is given.
+    """
     path = reports / "editions" / folder
     (path / "processed").mkdir(parents=True)
     (path / "analysis").mkdir()
@@ -53,10 +59,14 @@ def make_edition(
     (path / "processed" / "claims.csv").write_text(f"claim_id,as_of\nC1,{as_of}\n", encoding="utf-8")
     figures = {"countries_willing": []}
     if information_date:
-        figures["information_date"] = information_date
+        figures["information_date"] = (
+            {"date": information_date, "label": information_label, "source_id": "S001"} if information_label
+            else information_date
+        )
     (path / "analysis" / "key_figures.json").write_text(json.dumps(figures), encoding="utf-8")
     if headline is not None:
-        (path / "analysis" / "changes.json").write_text(json.dumps({"headline": headline}), encoding="utf-8")
+        changes = {"as_of": as_of, "has_previous": has_previous, "headline": headline, "news": []}
+        (path / "analysis" / "changes.json").write_text(json.dumps(changes), encoding="utf-8")
     manifest = {"as_of": as_of, "built_at": f"{as_of}T06:17:00+00:00", "renderer": "fake",
                 "input_key": "ab" * 32, **(manifest_extra or {})}
     (path / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
@@ -65,13 +75,16 @@ def make_edition(
 
 @pytest.fixture
 def reports(tmp_path: Path) -> Path:
-    """Three editions, the last with a revision beside it; only the middle one lacks changes.json."""
+    """Three editions, the last with a revision beside it; only the middle one lacks changes.json and
+    records its information date as a bare string."""
     root = tmp_path / "reports"
-    make_edition(root, "2025-10-17", headline=["First edition: 4 reports"], information_date="2025-10-17")
+    make_edition(root, "2025-10-17", headline=[], has_previous=False, information_date="2025-10-17",
+                 information_label="17 Oct 2025")
     make_edition(root, "2025-11-10", information_date="2025-11-08")
-    make_edition(root, "2025-11-20", headline=["About 70 countries asked", "19 willing"], information_date="2025-11-15")
+    make_edition(root, "2025-11-20", headline=["About 70 countries asked", "19 willing"], information_date="2025-11-15",
+                 information_label="c. 15 Nov 2025")
     make_edition(root, "2025-11-20-r2", headline=["Corrected: Egypt's stage"], information_date="2025-11-15",
-                 manifest_extra={"as_of": "2025-11-20", "revision": 2, "revises": "2025-11-20",
+                 information_label="c. 15 Nov 2025", manifest_extra={"as_of": "2025-11-20", "revision": 2, "revises": "2025-11-20",
                                  "revision_note": "a quote was corrected"})
     return root
 
@@ -153,7 +166,10 @@ def test_editions_page_lists_editions_newest_first_with_dates_changes_revisions_
     assert "20 November 2025 (revision 2)" in page
     assert "Revision 2 of the 20 November 2025 edition: a quote was corrected." in page
     assert page.count("Superseded by a later revision") == 1
-    assert "Information current to: 15 November 2025" in page and "Information current to: 8 November 2025" in page
+    assert "Information current to: c. 15 Nov 2025" in page and "Information current to: 8 November 2025" in page
+    assert "Information current to: 17 Oct 2025" in page
+    assert page.count("No previous edition to compare with.") == 1
+    assert page.count("No list of changes was recorded for this edition.") == 1
     assert "<li>About 70 countries asked</li>" in page and "<li>Corrected: Egypt&#x27;s stage</li>" in page
     assert "<script" not in page and "http" not in page.split("<body>")[0].replace('http-equiv', '')
     links = hrefs(site / "editions.html")
@@ -181,7 +197,7 @@ def test_an_edition_without_changes_or_information_date_is_listed_without_them(t
     reports = tmp_path / "reports"
     make_edition(reports, "2025-10-17")
     edition = read_site_edition(reports / "editions" / "2025-10-17")
-    assert (edition.headline, edition.information_date, edition.revision) == ((), "", 0)
+    assert (edition.headline, edition.has_previous, edition.information_date, edition.revision) == ((), None, "", 0)
     publish_site(reports, tmp_path / "site", first_run=True, now=NOW)
     page = (tmp_path / "site" / "editions.html").read_text(encoding="utf-8")
     assert "Information current to: not recorded" in page and "What changed" not in page
@@ -364,9 +380,10 @@ def test_feed_is_atom_with_one_entry_per_edition_in_order(reports: Path, tmp_pat
         "Edition of 10 November 2025", "Edition of 17 October 2025",
     ]
     assert feed.entries[1].summary == (
-        "Information current to 15 November 2025. What changed: About 70 countries asked; 19 willing."
+        "Information current to c. 15 Nov 2025. What changed: About 70 countries asked; 19 willing."
     )
-    assert feed.entries[2].summary.endswith("No list of changes was recorded for this edition.")
+    assert feed.entries[2].summary == "Information current to 8 November 2025. No list of changes was recorded for this edition."
+    assert feed.entries[3].summary == "Information current to 17 Oct 2025. No previous edition to compare with."
     assert feed.entries[0].summary.startswith("Revision 2 of the 20 November 2025 edition: a quote was corrected.")
     assert feed.entries[3].updated_parsed[:3] == (2025, 10, 17)
     assert "https://example.org/isf/editions/2025-10-17/briefing.pdf" in feed.entries[3].content[0].value

@@ -72,8 +72,12 @@ class SiteEdition:
         path: where its files are read from.
         as_of: the edition date.
         built_at: when it was built (ISO timestamp, "" when the manifest does not say).
-        information_date: the date its information is current to ("" when not recorded).
+        information_date: the date its information is current to, YYYY-MM-DD ("" when not recorded).
+        information_label: that date as the analysis words it, with its precision ("c. 15 Nov 2025");
+            "" when only the bare date is recorded.
         headline: the headline changes since the previous edition (empty when not recorded).
+        has_previous: what changes.json says: False for an edition with nothing before it to compare
+            with, None when the edition has no changes.json.
         revision: 0 for an original edition, n for the n-th revision of its date.
         revision_note: why it was revised, when the manifest says.
     """
@@ -83,7 +87,9 @@ class SiteEdition:
     as_of: str
     built_at: str
     information_date: str
+    information_label: str
     headline: tuple[str, ...]
+    has_previous: bool | None
     revision: int
     revision_note: str
 
@@ -153,34 +159,42 @@ def _revision_number(manifest: Mapping[str, Any]) -> int:
     return 0
 
 
-def _headline(analysis_dir: Path) -> tuple[str, ...]:
-    """The headline changes of an edition (analysis/changes.json "headline"), empty when absent.
+def _changes(analysis_dir: Path) -> tuple[tuple[str, ...], bool | None]:
+    """The headline changes of an edition (analysis/changes.json), and whether it had a previous one.
 
     Args:
         analysis_dir: the edition's analysis/ folder.
 
     Returns:
-        The non-empty strings of the "headline" list.
+        (the non-empty strings of "headline", "has_previous" as a bool or None); ((), None) when the
+        edition has no changes.json.
     """
-    changes = _read_json_object(analysis_dir / "changes.json") or {}
+    changes = _read_json_object(analysis_dir / "changes.json")
+    if changes is None:
+        return (), None
     items = changes.get("headline")
-    if not isinstance(items, list):
-        return ()
-    return tuple(str(item).strip() for item in items if isinstance(item, str) and item.strip())
+    headline = tuple(i.strip() for i in items if isinstance(i, str) and i.strip()) if isinstance(items, list) else ()
+    has_previous = changes.get("has_previous")
+    return headline, has_previous if isinstance(has_previous, bool) else None
 
 
-def _information_date(analysis_dir: Path) -> str:
-    """The date the edition's information is current to, "" when key_figures.json does not say.
+def _information_date(analysis_dir: Path) -> tuple[str, str]:
+    """The date the edition's information is current to (key_figures.json "information_date").
 
     Args:
         analysis_dir: the edition's analysis/ folder.
 
     Returns:
-        A YYYY-MM-DD string or "".
+        (YYYY-MM-DD, label): from {"date", "label"} as helpers.analysis writes it, or from a bare
+        "YYYY-MM-DD" string (label ""); ("", "") when not recorded.
     """
     figures = _read_json_object(analysis_dir / "key_figures.json") or {}
     value = figures.get("information_date")
-    return value if isinstance(value, str) and _DATE_RE.match(value) else ""
+    if isinstance(value, dict):
+        date, label = value.get("date"), value.get("label")
+        date = date if isinstance(date, str) and _DATE_RE.match(date) else ""
+        return date, label if date and isinstance(label, str) else ""
+    return (value, "") if isinstance(value, str) and _DATE_RE.match(value) else ("", "")
 
 
 def read_site_edition(folder: Path) -> SiteEdition:
@@ -207,13 +221,17 @@ def read_site_edition(folder: Path) -> SiteEdition:
         if not _DATE_RE.match(as_of):
             raise PublishError(f"{folder / MANIFEST_NAME}: field as_of is missing or not YYYY-MM-DD")
     note = manifest.get("revision_note") or manifest.get("revised_note") or ""
+    information_date, information_label = _information_date(folder / "analysis")
+    headline, has_previous = _changes(folder / "analysis")
     return SiteEdition(
         folder=folder.name,
         path=folder,
         as_of=as_of,
         built_at=str(manifest.get("built_at") or ""),
-        information_date=_information_date(folder / "analysis"),
-        headline=_headline(folder / "analysis"),
+        information_date=information_date,
+        information_label=information_label,
+        headline=headline,
+        has_previous=has_previous,
         revision=_revision_number(manifest),
         revision_note=str(note),
     )
@@ -401,6 +419,33 @@ def long_date(value: str) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+def information_text(edition: SiteEdition) -> str:
+    """The date an edition's information is current to, as readers see it.
+
+    Args:
+        edition: an edition.
+
+    Returns:
+        The analysis's own label when recorded (it keeps the date's precision, e.g. "c. 15 Nov 2025"),
+        else the long form of the bare date, else "".
+    """
+    return edition.information_label or long_date(edition.information_date)
+
+
+def no_changes_text(edition: SiteEdition) -> str:
+    """What the page and feed say for an edition with no headline changes.
+
+    Args:
+        edition: an edition whose headline is empty.
+
+    Returns:
+        One sentence.
+    """
+    if edition.has_previous is False:
+        return "No previous edition to compare with."
+    return "No list of changes was recorded for this edition."
+
+
 def edition_label(edition: SiteEdition) -> str:
     """The edition's name for readers: "20 November 2025", or "... (revision 2)".
 
@@ -464,7 +509,7 @@ def _edition_item(edition: SiteEdition, superseded: bool, newest_folder: str) ->
     """
     esc = html.escape
     base = f"editions/{esc(edition.folder)}"
-    info = long_date(edition.information_date) if edition.information_date else "not recorded"
+    info = information_text(edition) or "not recorded"
     lines = [f'<li class="{"superseded" if superseded else "current"}" id="edition-{esc(edition.folder)}">']
     lines.append(f"<h2>{esc(edition_label(edition))}</h2>")
     lines.append(
@@ -483,7 +528,7 @@ def _edition_item(edition: SiteEdition, superseded: bool, newest_folder: str) ->
         lines += [f"<li>{esc(item)}</li>" for item in edition.headline]
         lines.append("</ul>")
     else:
-        lines.append('<p class="dates">No list of changes was recorded for this edition.</p>')
+        lines.append(f'<p class="dates">{esc(no_changes_text(edition))}</p>')
     label = esc(edition_label(edition))
     # Screen readers list links out of context: each link's name starts with its visible text and
     # names its edition.
@@ -609,13 +654,13 @@ def edition_summary(edition: SiteEdition, with_changes: bool = True) -> str:
         parts.append(f"Revision {edition.revision} of the {long_date(edition.as_of)} edition"
                      + (f": {edition.revision_note}." if edition.revision_note else "."))
     if edition.information_date:
-        parts.append(f"Information current to {long_date(edition.information_date)}.")
+        parts.append(f"Information current to {information_text(edition)}.")
     if not with_changes:
         pass
     elif edition.headline:
         parts.append("What changed: " + "; ".join(edition.headline) + ".")
     else:
-        parts.append("No list of changes was recorded for this edition.")
+        parts.append(no_changes_text(edition))
     return " ".join(parts)
 
 
