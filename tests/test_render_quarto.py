@@ -78,12 +78,21 @@ def test_quarto_config_fixes_what_quarto_1_9_got_wrong() -> None:
     assert "#let briefing-article(" in (paths.ROOT / typst["include-in-header"]).read_text(encoding="utf-8")
 
 
+def _config_paths(node: object) -> list[str]:
+    """Every string in the config that names a file of the repo (``src/...`` or ``scripts/...``)."""
+    if isinstance(node, dict):
+        return [found for value in node.values() for found in _config_paths(value)]
+    if isinstance(node, list):
+        return [found for value in node for found in _config_paths(value)]
+    return [node] if isinstance(node, str) and node.startswith(("src/", "scripts/")) else []
+
+
 def test_every_file_the_config_names_is_staged() -> None:
-    text = paths.QUARTO_CONFIG.read_text(encoding="utf-8")
+    named = _config_paths(yaml.safe_load(paths.QUARTO_CONFIG.read_text(encoding="utf-8")))
+    assert len(named) == 5  # post-render, css, html partial, typst header, typst partial
     for relative in paths.QUARTO_PROJECT_FILES:
         assert (paths.ROOT / relative).is_file(), relative
-    for named in ("src/helpers/assets/briefing.css", "src/helpers/assets/styles.typ", "scripts/quarto_post_render.py"):
-        assert named in text and named in paths.QUARTO_PROJECT_FILES
+    assert set(named) | {"_quarto.yml"} == set(paths.QUARTO_PROJECT_FILES)
 
 
 def test_post_render_strips_cdn_scripts_only(post_render: ModuleType) -> None:
