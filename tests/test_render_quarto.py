@@ -258,6 +258,19 @@ def test_quarto_path_renders_both_formats_in_one_run_under_the_stem(
     assert {"_quarto.yml", STAGED_NOTEBOOK, *paths.QUARTO_PROJECT_FILES} <= set(staged)
 
 
+def test_quarto_stages_under_the_stem_so_the_pdf_link_holds(tmp_path: Path, fake_quarto: Path) -> None:
+    result = render_briefing(fx.write_notebook(tmp_path), tmp_path / "out", stem="edition-2025-11-20")
+    assert (result.html.name, result.pdf.name) == ("edition-2025-11-20.html", "edition-2025-11-20.pdf")
+    staged = (fake_quarto / "quarto-calls.txt").read_text().split(" | ")[1]
+    assert "edition-2025-11-20.ipynb" in staged.split(",") and STAGED_NOTEBOOK not in staged.split(",")
+    project = tmp_path / "p"
+    nb = fx.build_notebook()
+    stage_quarto_project(nb, read_briefing(nb, "b.ipynb"), project, "edition-2025-11-20")
+    config = yaml.safe_load((project / "_quarto.yml").read_text(encoding="utf-8"))
+    assert config["project"]["render"] == ["edition-2025-11-20.ipynb"]
+    assert config["format"] == yaml.safe_load(paths.QUARTO_CONFIG.read_text(encoding="utf-8"))["format"]
+
+
 def test_quarto_failure_is_one_line_and_writes_nothing(
     tmp_path: Path, fake_quarto: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -237,7 +237,8 @@ def render_with_quarto(quarto: str, nb: nbformat.NotebookNode, briefing: Briefin
     env = {**os.environ, "QUARTO_PYTHON": sys.executable}
     with tempfile.TemporaryDirectory(prefix="isf-quarto-") as work:
         project = Path(work)
-        staged = stage_quarto_project(nb, briefing, project)
+        # Staged under the stem, so the page's "PDF" link names the file that sits beside it.
+        staged = stage_quarto_project(nb, briefing, project, stem.name)
         # A project render (no file argument) so the post-render script surely runs.
         done = subprocess.run([quarto, "render"], cwd=project, env=env, capture_output=True, text=True)
         if done.returncode != 0:
@@ -252,13 +253,17 @@ def render_with_quarto(quarto: str, nb: nbformat.NotebookNode, briefing: Briefin
     return RenderResult(html=html_path, pdf=pdf_path, renderer=f"quarto {version}")
 
 
-def stage_quarto_project(nb: nbformat.NotebookNode, briefing: Briefing, project: Path) -> Path:
+def stage_quarto_project(
+    nb: nbformat.NotebookNode, briefing: Briefing, project: Path, stem: str = Path(STAGED_NOTEBOOK).stem
+) -> Path:
     """Copy the Quarto project files into ``project`` and write the notebook to render there.
 
     Args:
         nb: the executed notebook (left unchanged).
         briefing: title, date and title block for the front matter.
         project: an empty folder.
+        stem: the staged notebook's name without suffix (Quarto names its outputs after it); the
+            staged ``_quarto.yml`` renders that file.
 
     Returns:
         The staged notebook's path.
@@ -267,11 +272,17 @@ def stage_quarto_project(nb: nbformat.NotebookNode, briefing: Briefing, project:
         target = project / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(paths.ROOT / relative, target)
+    name = f"{stem}.ipynb"
+    if name != STAGED_NOTEBOOK:
+        config_path = project / paths.QUARTO_CONFIG.name
+        config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
+        config["project"]["render"] = [name]
+        config_path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     staged = nbformat.from_dict(nb)
     staged.cells = [_quarto_cell(cell) for _, cell in _take_title(staged)[1]]
     front = yaml.safe_dump(quarto_front_matter(briefing), allow_unicode=True, sort_keys=False)
     staged.cells.insert(0, nbformat.v4.new_raw_cell(f"---\n{front}---"))
-    path = project / STAGED_NOTEBOOK
+    path = project / name
     nbformat.write(staged, path)
     return path
 
