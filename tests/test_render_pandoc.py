@@ -94,6 +94,7 @@ def test_html_has_title_block_toc_tables_and_no_code(rendered: tuple[RenderResul
     page = rendered[0].html.read_text(encoding="utf-8")
     assert f'<h1 class="title">{fx.TITLE}</h1>' in page
     assert 'Edition of <time datetime="2025-11-20">20 November 2025</time>' in " ".join(page.split())
+    assert '<a href="briefing.pdf" type="application/pdf">PDF</a>' in page  # the PDF written beside it
     assert 'id="TOC"' in page and fx.HEADING in page
     assert "<td style=\"text-align: right;\">20000</td>" in page
     for marker in (*fx.CODE_MARKERS, "debug line"):

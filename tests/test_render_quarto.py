@@ -65,12 +65,14 @@ def test_quarto_config_never_executes_and_hides_code() -> None:
 
 def test_quarto_config_fixes_what_quarto_1_9_got_wrong() -> None:
     html, typst = (yaml.safe_load(paths.QUARTO_CONFIG.read_text(encoding="utf-8"))["format"][f] for f in ("html", "typst"))
-    # The PDF link reads "PDF", and a string entry stops Quarto adding its own "Typst" link.
-    assert html["format-links"] == ["html", {"format": "typst", "text": "PDF", "icon": "file-pdf"}]
+    # No "Other Formats" h2 and "Typst" link: the title-block partial links the PDF as "PDF".
+    assert html["format-links"] is False
     assert html["toc-location"] == "body"  # after the h1, and shown on phones
     assert html["template-partials"] == ["src/helpers/assets/title-block.html"]
     assert typst["shift-heading-level-by"] == 0 and typst["pdf-standard"] == "ua-1"
     assert typst["template-partials"] == ["src/helpers/assets/typst-show.typ"]
+    title_block = (paths.ROOT / html["template-partials"][0]).read_text(encoding="utf-8")
+    assert '<a href="$pdf-file$" type="application/pdf">PDF</a>' in title_block and "$dateline$" in title_block
     for partial in (*html["template-partials"], *typst["template-partials"]):
         assert Path(partial).name in {"title-block.html", "typst-show.typ"}  # Quarto matches partials by name
     show = (paths.ROOT / typst["template-partials"][0]).read_text(encoding="utf-8")
@@ -148,7 +150,8 @@ def test_staged_notebook_has_front_matter_and_no_hidden_cells(tmp_path: Path) ->
     assert staged_path.name == STAGED_NOTEBOOK
     front = staged.cells[0]
     assert front.cell_type == "raw"
-    assert yaml.safe_load(front.source.strip("-\n")) == {"title": fx.TITLE, "kicker": "Analytical briefing", "date": fx.AS_OF}
+    assert yaml.safe_load(front.source.strip("-\n")) == {
+        "title": fx.TITLE, "kicker": "Analytical briefing", "pdf-file": "briefing.pdf", "date": fx.AS_OF}
     tags = [tag for cell in staged.cells for tag in cell.metadata.get("tags", [])]
     assert not {"parameters", "injected-parameters", "remove-cell"} & set(tags)
     assert not staged.cells[1].source.startswith("# ")  # the title heading moved to the front matter
@@ -167,6 +170,7 @@ def test_staged_title_block_becomes_front_matter_and_charts_get_fig_alt(tmp_path
     assert yaml.safe_load(staged.cells[0].source.strip("-\n")) == {
         "title": fx.TITLE,
         "kicker": "Analytical briefing",
+        "pdf-file": "briefing.pdf",
         "date": fx.AS_OF,
         "dateline": "Information current to c. 13 Nov 2025 (newest report) · Edition 20 Nov 2025 · Built 2 Dec 2026",
     }
@@ -268,6 +272,8 @@ def test_quarto_stages_under_the_stem_so_the_pdf_link_holds(tmp_path: Path, fake
     stage_quarto_project(nb, read_briefing(nb, "b.ipynb"), project, "edition-2025-11-20")
     config = yaml.safe_load((project / "_quarto.yml").read_text(encoding="utf-8"))
     assert config["project"]["render"] == ["edition-2025-11-20.ipynb"]
+    front = yaml.safe_load(nbformat.read(project / "edition-2025-11-20.ipynb", as_version=4).cells[0].source.strip("-\n"))
+    assert front["pdf-file"] == "edition-2025-11-20.pdf"
     assert config["format"] == yaml.safe_load(paths.QUARTO_CONFIG.read_text(encoding="utf-8"))["format"]
 
 
@@ -298,7 +304,7 @@ def test_quarto_renders_a_self_contained_page_and_pdf(tmp_path: Path, monkeypatc
     flat = " ".join(page.split())
     assert "Information current to 13 Nov 2025 (newest report)" in flat and "Analytical briefing" in flat
     assert flat.index("<h1") < flat.index("<h2")  # contents and other formats come after the title
-    assert 'href="briefing.pdf"' in flat and ">PDF<" in flat.replace("</span>", "<").replace("<span>", ">")
+    assert '<a href="briefing.pdf" type="application/pdf">PDF</a>' in flat and "Typst" not in flat
     text = " ".join(pdf_text(result.pdf).split())
     for expected in (fx.TITLE, fx.HEADING, "Indonesia", "20000", *fx.CHART_TITLES, fx.HOSTILE, "Information current to"):
         assert expected in text, expected

@@ -198,7 +198,7 @@ def render_with_pandoc(briefing: Briefing, stem: Path) -> RenderResult:
     Returns:
         The paths written and ``pandoc X + typst Y``.
     """
-    front = _front_matter(briefing)
+    front = _front_matter(briefing, stem.with_suffix(".pdf").name)
     html_path, pdf_path = stem.with_suffix(".html"), stem.with_suffix(".pdf")
     html_path.write_text(_html_page(front, briefing.blocks), encoding="utf-8")
     with tempfile.TemporaryDirectory(prefix="isf-render-") as work:
@@ -280,27 +280,29 @@ def stage_quarto_project(
         config_path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     staged = nbformat.from_dict(nb)
     staged.cells = [_quarto_cell(cell) for _, cell in _take_title(staged)[1]]
-    front = yaml.safe_dump(quarto_front_matter(briefing), allow_unicode=True, sort_keys=False)
+    front = yaml.safe_dump(quarto_front_matter(briefing, f"{stem}.pdf"), allow_unicode=True, sort_keys=False)
     staged.cells.insert(0, nbformat.v4.new_raw_cell(f"---\n{front}---"))
     path = project / name
     nbformat.write(staged, path)
     return path
 
 
-def quarto_front_matter(briefing: Briefing) -> dict[str, str]:
+def quarto_front_matter(briefing: Briefing, pdf_name: str) -> dict[str, str]:
     """Return the staged notebook's front matter.
 
-    ``kicker`` and ``dateline`` are custom fields; the project's own title-block partials
+    ``kicker``, ``dateline`` and ``pdf-file`` are custom fields; the project's own title-block partials
     (``template-partials`` in _quarto.yml, for html and typst) show them, so Quarto's "Published
-    <date>" line never stands alone. ``date`` stays for the page's metadata and the fallback line.
+    <date>" line never stands alone and the page links its PDF as "PDF" under the title.
+    ``date`` stays for the page's metadata and the fallback line.
 
     Args:
         briefing: title, date and title block.
+        pdf_name: the PDF's file name, written beside the page.
 
     Returns:
-        ``title``, ``kicker``, and ``date`` and ``dateline`` when known.
+        ``title``, ``kicker``, ``pdf-file``, and ``date`` and ``dateline`` when known.
     """
-    fields = {"title": briefing.title, "kicker": KICKER}
+    fields = {"title": briefing.title, "kicker": KICKER, "pdf-file": pdf_name}
     block = briefing.title_block
     if block:
         fields.update(kicker=escape_md(block.kicker), date=block.as_of, dateline=block.dateline)
@@ -479,17 +481,18 @@ def _display_date(value: str, short: bool = False) -> str:
     return f"{day.day} {day:%b %Y}" if short else f"{day.day} {day:%B %Y}"
 
 
-def _front_matter(briefing: Briefing) -> str:
-    """Return YAML metadata (title, kicker, date, dateline) whose strings pandoc reads as Markdown.
+def _front_matter(briefing: Briefing, pdf_name: str) -> str:
+    """Return YAML metadata (title, kicker, date, dateline, PDF link) whose strings pandoc reads as Markdown.
 
     Args:
         briefing: title, date and title block.
+        pdf_name: the PDF's file name, written beside the page (the page links it).
 
     Returns:
         YAML text without the ``---`` fences, the date as the title block shows it. ``dateline``
         (information date, edition, build) only when the notebook recorded a title block.
     """
-    fields = {"title": briefing.title, "kicker": KICKER, "lang": "en-GB"}
+    fields = {"title": briefing.title, "kicker": KICKER, "lang": "en-GB", "pdf-file": pdf_name}
     block = briefing.title_block
     date = block.as_of if block else briefing.date
     if date:
