@@ -11,6 +11,7 @@ JupyterLab uses), so escaping all of it turns off every Markdown, raw HTML, math
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import string
 from collections.abc import Mapping, Sequence
@@ -19,6 +20,10 @@ import pandas as pd
 from IPython.display import display
 
 MISSING = "—"
+# Output metadata key and role that helpers.render reads for the title block of both renderers.
+TITLE_BLOCK_KEY = "isf"
+TITLE_BLOCK_ROLE = "title-block"
+KICKER = "Analytical briefing"
 _PUNCTUATION = frozenset(string.punctuation)
 # Relative column widths only matter when a table row is wider than pandoc's 72 columns; cap them so
 # one long quote cannot squeeze the other columns to nothing.
@@ -78,6 +83,52 @@ def show_md(text: str) -> None:
         text: Markdown; escape data inside it with ``escape_md`` or build tables with ``md_table``.
     """
     display({"text/markdown": text}, raw=True)
+
+
+def show_title_block(
+    information_date: str,
+    as_of: str,
+    built_on: str,
+    *,
+    approximate: bool = False,
+    kicker: str = KICKER,
+) -> None:
+    """Display the title block's dates: a one-line Markdown summary, the fields in output metadata.
+
+    Readers must see the date the information is current to (the newest report's) apart from the
+    edition and build dates. helpers.render reads the metadata under ``TITLE_BLOCK_KEY`` for both
+    renderers' title blocks and leaves this output out of the body, so the line is not shown twice.
+    Call it once, in the briefing's first cell.
+
+    Args:
+        information_date: the newest report's date (YYYY-MM-DD).
+        as_of: the edition date (YYYY-MM-DD).
+        built_on: the day the build ran (YYYY-MM-DD).
+        approximate: the newest report's date is an estimate (its label reads "c. 13 Dec 2025").
+        kicker: the line above the title.
+
+    Raises:
+        ValueError: a date is not YYYY-MM-DD (the message names the argument).
+    """
+    days = {}
+    for name, value in {"information_date": information_date, "as_of": as_of, "built_on": built_on}.items():
+        try:
+            days[name] = dt.date.fromisoformat(str(value)[:10])
+        except ValueError:
+            raise ValueError(f"show_title_block: {name} {value!r} is not a date (YYYY-MM-DD)") from None
+    # Dates as clean.date_label writes them ("8 Nov 2025", "c. 8 Nov 2025").
+    label = {name: f"{day.day} {day:%b %Y}" for name, day in days.items()}
+    information_label = ("c. " if approximate else "") + label["information_date"]
+    meta = {
+        "role": TITLE_BLOCK_ROLE,
+        "kicker": kicker,
+        "information_date": days["information_date"].isoformat(),
+        "information_label": information_label,
+        "as_of": days["as_of"].isoformat(),
+        "built_on": days["built_on"].isoformat(),
+    }
+    line = f"Information current to {information_label} (newest report) · Edition {label['as_of']} · Built {label['built_on']}"
+    display({"text/markdown": escape_md(line)}, raw=True, metadata={TITLE_BLOCK_KEY: meta})
 
 
 def _cell_text(value: object) -> str:
