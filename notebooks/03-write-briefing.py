@@ -23,10 +23,11 @@ out_dir: str = "../build/notebook-defaults"  # this edition's working folder, wi
 previous_edition: str = ""  # folder of the previous edition, "" when there is none
 
 # %% tags=["remove-cell"]
+import datetime as dt
 from pathlib import Path
 
 from helpers import analysis, briefing, captions, changes, charts, chart_renderer, clean
-from helpers.markdown import show_md
+from helpers.markdown import show_md, show_title_block
 
 chart_renderer.enable()
 tables = clean.read_processed(Path(out_dir) / "processed")
@@ -34,6 +35,7 @@ results, summary = analysis.read_analysis(Path(out_dir) / "analysis")
 standing = results["commitments"]
 
 # %%
+show_title_block(briefing.title_block_fields(as_of, f"{dt.date.today():%Y-%m-%d}", summary))
 show_md(briefing.title_block(as_of, summary))
 
 # %% [markdown]

@@ -9,7 +9,7 @@ from unittest import mock
 import nbformat
 from pypdf import PdfReader
 
-from helpers import markdown
+from helpers import fmt, markdown
 
 # src=/href= values and CSS url(...) that point off the machine.
 EXTERNAL_REF = re.compile(r"""(?:\b(?:src|href)\s*=\s*["']?|url\(\s*["']?)(?:https?:)?//""", re.IGNORECASE)
@@ -49,7 +49,9 @@ def title_block_output(information_date: str, as_of: str, built_on: str, approxi
         A display_data output.
     """
     with mock.patch.object(markdown, "display") as display:
-        markdown.show_title_block(information_date, as_of, built_on, approximate=approximate)
+        label = fmt.date_label(information_date, "approximate" if approximate else "day")
+        markdown.show_title_block({"kicker": markdown.KICKER, "information_date": information_date, "information_label": label,
+                                   "as_of": as_of, "built_on": built_on})
     (data,), kwargs = display.call_args
     assert kwargs["raw"] is True
     return nbformat.v4.new_output("display_data", data=data, metadata=kwargs["metadata"])

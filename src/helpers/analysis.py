@@ -321,6 +321,9 @@ def conditions_matrix(conditions: pd.DataFrame) -> pd.DataFrame:
         One row per actor and condition type: actor_id, actor_name, actor_kind, condition_type,
         condition_label, applies_to, first_reported, sources.
     """
+    cols = ["actor_id", "actor_name", "actor_kind", "condition_type", "condition_label", "applies_to", "first_reported", "sources"]
+    if conditions.empty:
+        return pd.DataFrame(columns=cols)
     grouped = conditions.groupby(["actor_id", "actor_name", "actor_kind", "condition_type", "condition_label"], as_index=False).agg(
         applies_to=("applies_to", "first"), first_reported=("reported_date", "min"), sources=("source_id", cite))
     return grouped.sort_values(["condition_type", "first_reported", "actor_name"]).reset_index(drop=True)
@@ -591,23 +594,25 @@ def read_previous(previous_edition: str) -> Tables | None:
 
 
 def previous_as_of(previous_edition: str) -> str | None:
-    """The previous edition's date: its manifest's ``as_of``, else its folder's name; None without one."""
+    """The previous edition's date, as its own analysis recorded it (``as_of`` in key_figures.json); None without one."""
     if not previous_edition:
         return None
-    manifest = Path(previous_edition) / "manifest.json"
-    try:
-        return str(json.loads(manifest.read_text(encoding="utf-8"))["as_of"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return Path(previous_edition).name[:10] or None
+    for record in (Path(previous_edition) / "analysis" / "key_figures.json", Path(previous_edition) / "manifest.json"):
+        try:
+            return str(json.loads(record.read_text(encoding="utf-8"))["as_of"])
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+    return None
 
 
 def write_analysis(tables: dict[str, pd.DataFrame], summary: dict[str, Any], out_dir: Path) -> list[Path]:
-    """Write analysis tables (JSON records, so list cells survive) and key_figures.json."""
+    """Write analysis tables (JSON, so list cells survive), key_figures.json and changes.json."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for name, df in tables.items():
         path = out_dir / f"{name}.json"
-        df.to_json(path, orient="records", date_format="iso", indent=1)
+        # "split" keeps the columns of an empty table, so the views work before any report
+        df.to_json(path, orient="split", index=False, date_format="iso", indent=1)
         written.append(path)
     path = out_dir / "key_figures.json"
     path.write_text(json.dumps(summary, indent=1, default=str), encoding="utf-8")
@@ -624,8 +629,8 @@ def read_analysis(out_dir: Path) -> tuple[dict[str, pd.DataFrame], dict[str, Any
     for path in sorted(out_dir.glob("*.json")):
         if path.stem in ("key_figures", "changes"):
             continue
-        df = pd.read_json(path, orient="records", dtype=False)
-        for col in ("first_reported", "reported_date"):
+        df = pd.read_json(path, orient="split", dtype=False)
+        for col in ("first_reported", "reported_date", "basis_date", "event_date", "last"):
             if col in df:
                 df[col] = pd.to_datetime(df[col])
         tables[path.stem] = df

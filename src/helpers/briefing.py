@@ -75,12 +75,11 @@ def title_block_fields(as_of: str, built_on: str, summary: dict[str, Any]) -> di
 
 
 def title_block(as_of: str, summary: dict[str, Any]) -> str:
-    """The line under the title: what the edition is built from and the date its information is current to."""
-    c, info = summary["counts"], summary["information_date"]
+    """The line under the title block's dates: what the edition is built from."""
+    c = summary["counts"]
     if not c["sources"]:
         return f"No report is in yet for the edition of {esc(fmt.date_label(as_of))}: there is nothing to brief."
-    return (f"Information current to {esc(info['label'])} (the newest of {c['sources']} news reports), built from "
-            f"{c['claims']} dated claims. Edition of {esc(fmt.date_label(as_of))}.")
+    return f"Built from {c['claims']} dated claims in {c['sources']} news reports; the newest is {ref(summary['information_date']['source_id'])}."
 
 
 def bottom_line(summary: dict[str, Any], implications: pd.DataFrame) -> str:
@@ -245,6 +244,8 @@ def watch_md(summary: dict[str, Any], implications: pd.DataFrame) -> str:
 
 def conditions_table_md(matrix: pd.DataFrame) -> str:
     """Every condition attached, by whom, first reported when."""
+    if matrix.empty:
+        return "No condition reported yet."
     df = matrix.assign(first=matrix["first_reported"].map(fmt_date), applies=matrix["applies_to"].str.replace("_", " "))
     df, note = _capped(df, "conditions")
     return md_table(df, columns=["actor_name", "condition_label", "applies", "first", "sources"],

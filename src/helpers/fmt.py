@@ -26,11 +26,24 @@ def date_label(value: Any, precision: str = "day") -> str:
     if value is None or (not isinstance(value, str) and pd.isna(value)) or value == "":
         return ""
     day = pd.Timestamp(value)
+    if precision == "day_long":  # title blocks: "20 November 2025"
+        return f"{day:%-d %B %Y}"
     if precision == "month":
         return f"{day:%b %Y}"
     if precision == "week":
         return f"week of {day:%-d %b %Y}"
     return ("c. " if precision == "approximate" else "") + f"{day:%-d %b %Y}"
+
+
+def dateline(information_date: str, information_label: str, as_of: str, built_on: str) -> str:
+    """The title block's dates: what the information is current to, apart from the edition and build dates.
+
+    Returns:
+        "Information current to c. 13 Dec 2025 (newest report) · Edition 20 Dec 2025 · Built 2 Dec 2026", or
+        "No report is in yet · Edition … · Built …" when the edition predates every report.
+    """
+    info = f"Information current to {information_label} (newest report)" if information_date else "No report is in yet"
+    return f"{info} · Edition {date_label(as_of)} · Built {date_label(built_on)}"
 
 
 def iso_day(value: Any) -> str:

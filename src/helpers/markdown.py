@@ -19,6 +19,8 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 from IPython.display import display
 
+from helpers import fmt
+
 MISSING = "—"
 # Output metadata key and role that helpers.render reads for the title block of both renderers.
 TITLE_BLOCK_KEY = "isf"
@@ -85,14 +87,7 @@ def show_md(text: str) -> None:
     display({"text/markdown": text}, raw=True)
 
 
-def show_title_block(
-    information_date: str,
-    as_of: str,
-    built_on: str,
-    *,
-    approximate: bool = False,
-    kicker: str = KICKER,
-) -> None:
+def show_title_block(fields: Mapping[str, str]) -> None:
     """Display the title block's dates: a one-line Markdown summary, the fields in output metadata.
 
     Readers must see the date the information is current to (the newest report's) apart from the
@@ -101,33 +96,22 @@ def show_title_block(
     Call it once, in the briefing's first cell.
 
     Args:
-        information_date: the newest report's date (YYYY-MM-DD).
-        as_of: the edition date (YYYY-MM-DD).
-        built_on: the day the build ran (YYYY-MM-DD).
-        approximate: the newest report's date is an estimate (its label reads "c. 13 Dec 2025").
-        kicker: the line above the title.
+        fields: ``helpers.briefing.title_block_fields``: kicker, information_date (YYYY-MM-DD, or "" before
+            any report), information_label ("c. 13 Dec 2025"), as_of and built_on (YYYY-MM-DD).
 
     Raises:
-        ValueError: a date is not YYYY-MM-DD (the message names the argument).
+        ValueError: a field is missing or a date is not YYYY-MM-DD (the message names the field).
     """
-    days = {}
-    for name, value in {"information_date": information_date, "as_of": as_of, "built_on": built_on}.items():
-        try:
-            days[name] = dt.date.fromisoformat(str(value)[:10])
-        except ValueError:
-            raise ValueError(f"show_title_block: {name} {value!r} is not a date (YYYY-MM-DD)") from None
-    # Dates as clean.date_label writes them ("8 Nov 2025", "c. 8 Nov 2025").
-    label = {name: f"{day.day} {day:%b %Y}" for name, day in days.items()}
-    information_label = ("c. " if approximate else "") + label["information_date"]
-    meta = {
-        "role": TITLE_BLOCK_ROLE,
-        "kicker": kicker,
-        "information_date": days["information_date"].isoformat(),
-        "information_label": information_label,
-        "as_of": days["as_of"].isoformat(),
-        "built_on": days["built_on"].isoformat(),
-    }
-    line = f"Information current to {information_label} (newest report) · Edition {label['as_of']} · Built {label['built_on']}"
+    meta: dict[str, str] = {"role": TITLE_BLOCK_ROLE}
+    for name in ("kicker", "information_date", "information_label", "as_of", "built_on"):
+        value = str(fields.get(name, ""))
+        if name in ("as_of", "built_on") or (name == "information_date" and value):
+            try:
+                dt.date.fromisoformat(value)
+            except ValueError:
+                raise ValueError(f"show_title_block: {name} {value!r} is not a date (YYYY-MM-DD)") from None
+        meta[name] = value
+    line = fmt.dateline(meta["information_date"], meta["information_label"], meta["as_of"], meta["built_on"])
     display({"text/markdown": escape_md(line)}, raw=True, metadata={TITLE_BLOCK_KEY: meta})
 
 

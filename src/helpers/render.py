@@ -30,7 +30,7 @@ import pypandoc
 import typst
 import yaml
 
-from helpers import paths
+from helpers import fmt, paths
 from helpers.chart_renderer import BUNDLE_MARKER, CHART_METADATA_KEY
 from helpers.markdown import KICKER, TITLE_BLOCK_KEY, TITLE_BLOCK_ROLE, escape_md
 
@@ -100,10 +100,7 @@ class TitleBlock:
     @property
     def dateline(self) -> str:
         """The line under the title: "Information current to 13 Dec 2025 (newest report) · Edition ... · Built ..."."""
-        return (
-            f"Information current to {self.information_label} (newest report) · "
-            f"Edition {_display_date(self.as_of, short=True)} · Built {_display_date(self.built_on, short=True)}"
-        )
+        return fmt.dateline(self.information_date, self.information_label, self.as_of, self.built_on)
 
 
 @dataclass(frozen=True)
@@ -425,6 +422,9 @@ def _title_block(cell: nbformat.NotebookNode, where: str) -> TitleBlock | None:
         fields = {}
         for name in ("kicker", "information_date", "information_label", "as_of", "built_on"):
             value = meta.get(name)
+            if name.startswith("information") and value == "":
+                fields[name] = ""  # an edition before any report: no information date to show
+                continue
             if not isinstance(value, str) or not value.strip():
                 raise RenderError(f"{where}: the title block has no {name}; call helpers.markdown.show_title_block")
             if name in ("information_date", "as_of", "built_on") and not _is_iso_date(value):
@@ -475,10 +475,10 @@ def _display_date(value: str, short: bool = False) -> str:
         e.g. "20 November 2025"; text that is not an ISO date, unchanged.
     """
     try:
-        day = dt.date.fromisoformat(value[:10])
+        dt.date.fromisoformat(value[:10])
     except ValueError:
         return value
-    return f"{day.day} {day:%b %Y}" if short else f"{day.day} {day:%B %Y}"
+    return fmt.date_label(value[:10], "day" if short else "day_long")
 
 
 def _front_matter(briefing: Briefing, pdf_name: str) -> str:
