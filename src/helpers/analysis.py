@@ -109,7 +109,7 @@ def standings(pledges: pd.DataFrame, conditions: pd.DataFrame) -> pd.DataFrame:
     cond_labels = cond_key.groupby(keys)["condition_label"].agg(lambda s: "; ".join(sorted(set(s))))
     conditional_claims = p[p["stage"] == CONDITIONAL_STAGE].groupby(keys).size()
 
-    stated = p[p["amount_label"].fillna("not stated").ne("not stated")]
+    stated = p[p["amount_low"].notna() | p["amount_high"].notna()]
     figure = stated.groupby(keys).tail(1).set_index(keys)
     figure_sources = stated.groupby(keys)["source_id"].agg(fmt.cite)
     # "20,000" and "some 20.000" are one figure in two wordings; "about 200", "up to 200" and "about 24" are not
@@ -417,17 +417,22 @@ def disagreements(t: Tables) -> pd.DataFrame:
     p = t["pledges"].sort_values(["reported_date", "pledge_id"]).reset_index(drop=True)
     keys = ["actor_name", "contribution_label"]
     amount = p["amount_low"].fillna(-1).astype(str) + "|" + p["amount_high"].fillna(-1).astype(str)
-    on = p["on_ladder"].fillna(True).astype(bool)
+    # a withdrawal (declined, withdrawn, not expected) after an earlier claim, or conditions added to one
+    on = ~(_flagged(p["withdraws"]) if "withdraws" in p else ~p["on_ladder"].fillna(True).astype(bool))
+    cond = p["stage"] == CONDITIONAL_STAGE
     pos = pd.Series(range(len(p)), index=p.index)
     n_amounts = amount.where(amount != "-1.0|-1.0").groupby([p[k] for k in keys]).nunique()
     last_off = pos[~on].groupby([p.loc[~on, k] for k in keys]).max().reindex(n_amounts.index)
-    first_on = pos[on].groupby([p.loc[on, k] for k in keys]).min().reindex(n_amounts.index)
+    first_on = pos[on & ~cond].groupby([p.loc[on & ~cond, k] for k in keys]).min().reindex(n_amounts.index)
+    last_cond = pos[cond].groupby([p.loc[cond, k] for k in keys]).max().reindex(n_amounts.index)
     moved_off = (last_off > first_on).fillna(False)
-    flagged = n_amounts.index[(n_amounts > 1) | moved_off]
+    conditioned = (last_cond > first_on).fillna(False) & ~moved_off
+    flagged = n_amounts.index[(n_amounts > 1) | moved_off | conditioned]
     for key, g in _groups(p, keys, flagged):
-        lines = [_claim_line(r.reported_label, f"{r.stage_label.lower()}, {r.amount_label}" if r.amount_label != "not stated" else r.stage_label.lower(), r.source_id)
+        lines = [_claim_line(r.reported_label, f"{r.stage_label.lower()}, {r.amount_label}" if pd.notna(r.amount_low) or pd.notna(r.amount_high)
+                             else r.stage_label.lower(), r.source_id)
                  for r in g.itertuples()]
-        kind = "Stance changed" if moved_off[key] else "Figures differ"
+        kind = "Stance changed" if moved_off[key] else "Conditions added" if conditioned[key] else "Figures differ"
         rows.append({"kind": kind, "actor_name": key[0], "subject": key[1], "claims": lines, "quotes": g["quote"].tolist(), "sources": cite(g["source_id"])})
     f = t["figures"].sort_values(["reported_date", "figure_id"]).assign(holder=lambda d: d["actor_name"].replace("", "-"))
     value = f["value_low"].fillna(-1).astype(str) + "|" + f["value_high"].fillna(-1).astype(str)
