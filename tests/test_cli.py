@@ -17,7 +17,7 @@ from helpers import paths
 from helpers.cli import build_parser
 
 COMMANDS = ["build", "regenerate", "validate", "test", "codebook", "add-report", "next-id", "fill-mentions", "lab", "editions",
-            "bench", "clean"]
+            "publish", "bench", "clean"]
 
 
 def load_dev() -> ModuleType:
