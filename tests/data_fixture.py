@@ -47,7 +47,7 @@ ROWS: dict[str, list[dict[str, str]]] = {
     ],
     "conditions": [
         {"condition_id": "CO-001", "actor_id": "JOR", "condition_type": "un_mandate", "applies_to": "supporting_resolution",
-         "source_id": "S001", "reported_date": "2025-10-12", "confidence": "named_official",
+         "status": "open", "source_id": "S001", "reported_date": "2025-10-12", "confidence": "named_official",
          "quote": "Jordan’s foreign minister said his country’s support depends on a UN mandate."},
     ],
     "positions": [
