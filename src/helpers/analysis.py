@@ -690,3 +690,61 @@ def funnel_steps(figures: pd.DataFrame, summary: dict[str, Any]) -> pd.DataFrame
                      "label": f"{len(names)}" + (f": {fmt.names(names, 4)}" if names else ""), "row": step,
                      "reported": "", "sources": fmt.cite(n["source_id"] for n in named)})
     return pd.DataFrame(rows, columns=["step", "kind", "value", "open", "label", "row", "reported", "sources"])
+
+
+# Map classes, strongest first: a state's colour on the map is the first class its standing reaches.
+MAP_CLASSES: tuple[tuple[str, str], ...] = (
+    ("offers", "Offers troops"),
+    ("willing", "Willing to contribute"),
+    ("outside", "Organises or supports from outside"),
+    ("asked", "Asked or in talks"),
+    ("named", "Named as a likely contributor"),
+    ("out", "Not expected, declined or withdrawn"),
+)
+
+
+def map_states(standing: pd.DataFrame, actors: pd.DataFrame, shape_ids: set[str]) -> pd.DataFrame:
+    """Each named state with its strongest standing, as the map colours it, and whether it has a shape.
+
+    Args:
+        standing: :func:`standings`.
+        actors: the edition's actors (iso3 codes).
+        shape_ids: ISO numeric codes the map's shapes cover (``helpers.geo.shape_ids``).
+
+    Returns:
+        One row per state: id (ISO numeric), iso3, name, group (a label of ``MAP_CLASSES``), order (its
+        index), detail (each contribution's stage, with "only if" conditions), sources, has_shape.
+    """
+    from helpers import geo  # the map's codes only; the rest of the analysis does not need pycountry
+
+    cols = ["id", "iso3", "name", "group", "order", "detail", "sources", "has_shape"]
+    states = standing[standing["actor_kind"] == "state"]
+    if states.empty:
+        return pd.DataFrame(columns=cols)
+    iso3 = actors.set_index("actor_id")["iso3"]
+    offers = set(contributors(standing, OFFERED_RANK, "troops")["actor_id"])
+    willing = set(contributors(standing, WILLING_RANK)["actor_id"])
+    rows = []
+    for actor_id, g in states.groupby("actor_id", sort=False):
+        ranks = g["rank"]
+        force = g["part_of_force"].astype(bool)
+        if actor_id in offers:
+            key = "offers"
+        elif actor_id in willing:
+            key = "willing"
+        elif (~force).any():
+            key = "outside"
+        elif (ranks >= 1).any():
+            key = "asked"
+        elif (ranks >= 0).any():
+            key = "named"
+        else:
+            key = "out"
+        order = [k for k, _ in MAP_CLASSES].index(key)
+        code = geo.iso_numeric(iso3.get(actor_id, ""))
+        detail = "; ".join(f"{r.contribution_label}: {r.stage_label.lower()}" + (f" (only if: {r.condition_types})" if r.conditional and r.condition_types else "")
+                           for r in g.itertuples())
+        rows.append({"id": code, "iso3": iso3.get(actor_id, ""), "name": g["actor_name"].iloc[0], "group": MAP_CLASSES[order][1],
+                     "order": order, "detail": detail, "sources": fmt.cite(s for x in g["sources"] for s in x.split(", ")),
+                     "has_shape": code in shape_ids})
+    return pd.DataFrame(rows, columns=cols).sort_values(["order", "name"]).reset_index(drop=True)

@@ -513,3 +513,48 @@ def funnel_chart(steps: pd.DataFrame, caption: Caption) -> alt.LayerChart | alt.
     return alt.layer(bars, dashes, labels).properties(
         width=PLOT_WIDTH, height=alt.Step(ROW_STEP + 4), title=_title(title, subtitle), description=description,
     )
+
+
+# --- 5. Map of the named states ------------------------------------------------------------------------------
+
+MAP_COLOURS = {
+    "Offers troops": BLUE,
+    "Willing to contribute": GREEN,
+    "Organises or supports from outside": PURPLE,
+    "Asked or in talks": SKY,
+    "Named as a likely contributor": ORANGE,
+    "Not expected, declined or withdrawn": VERMILLION,
+}
+LAND = "#E4E4E4"
+
+
+def map_chart(states: pd.DataFrame, world: dict[str, Any], caption: Caption) -> alt.LayerChart | alt.Chart:
+    """The named states on a world map, coloured by where they stand (``analysis.map_states``).
+
+    Args:
+        states: ``analysis.map_states`` (id, name, group, order, detail, sources).
+        world: TopoJSON of the world's countries (``helpers.geo.world_countries``), embedded in the chart.
+        caption: title, subtitle lines and description (``captions.map_``).
+
+    Returns:
+        Grey land with the named states coloured by group; tooltips give each state's stages.
+    """
+    shown = states[states["has_shape"].astype(bool)] if len(states) else states
+    if shown.empty:
+        return no_data_chart(caption["title"], "named states")
+    groups = [g for g in MAP_COLOURS if g in set(shown["group"])] + sorted(set(shown["group"]) - set(MAP_COLOURS))
+    colour = alt.Color("group:N", title=None, scale=alt.Scale(domain=groups, range=[MAP_COLOURS.get(g, BLACK) for g in groups]),
+                       legend=alt.Legend(orient="bottom", direction="horizontal", columns=2, labelLimit=260))
+    land = alt.InlineData(values=world, format=alt.DataFormat(type="topojson", feature="countries"))
+    base = alt.Chart(land).mark_geoshape(fill=LAND, stroke="white", strokeWidth=0.5).project(type="equalEarth")
+    table = shown[["id", "name", "group", "detail", "sources"]].reset_index(drop=True)
+    named = (
+        alt.Chart(land).mark_geoshape(stroke="white", strokeWidth=0.6)
+        .transform_lookup(lookup="id", from_=alt.LookupData(data=table, key="id", fields=["name", "group", "detail", "sources"]))
+        .transform_filter("isValid(datum.group)")
+        .encode(color=colour, tooltip=[alt.Tooltip("name:N", title="State"), alt.Tooltip("group:N", title="Stands"),
+                                       alt.Tooltip("detail:N", title="By contribution"), alt.Tooltip("sources:N", title="Sources")])
+        .project(type="equalEarth")
+    )
+    return alt.layer(base, named).properties(width=CHART_WIDTH - 20, height=330, title=_title(caption["title"], caption["subtitle"]),
+                                             description=caption["description"])
