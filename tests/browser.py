@@ -72,6 +72,7 @@ class AuditReport:
         charts_found: chart divs on the page.
         charts_drawn: chart divs holding a drawn, fitted SVG.
         charts_as_tables: charts showing their data table in place of the drawing (narrow column).
+        chart_tables_visible: charts whose "data behind this chart" table is on screen (open).
         chart_texts: ``(text, rendered px)`` of every visible chart text.
     """
 
@@ -81,6 +82,7 @@ class AuditReport:
     charts_found: int = 0
     charts_drawn: int = 0
     charts_as_tables: int = 0
+    chart_tables_visible: int = 0
     chart_texts: list[tuple[str, float]] = field(default_factory=list)
 
 
@@ -216,6 +218,9 @@ def audit_page(
                 ]
                 report.scroll_width = page.evaluate("() => document.documentElement.scrollWidth")
                 report.charts_as_tables = page.locator("figure.isf-chart.isf-chart-narrow").count()
+                report.chart_tables_visible = page.evaluate(
+                    "() => [...document.querySelectorAll('figure.isf-chart')]"
+                    ".filter(f => [...f.querySelectorAll('table')].some(t => t.checkVisibility())).length")
                 report.chart_texts = [(t["text"], t["px"]) for t in page.evaluate(CHART_TEXT_JS)]
                 if screenshot_dir is not None:
                     page.screenshot(path=str(screenshot_dir / f"top-{width}.png"))

@@ -58,7 +58,7 @@ def test_page_never_scrolls_sideways(audits, width: int) -> None:
 @pytest.mark.slow
 def test_desktop_draws_every_chart_with_text_of_9px_or_more(audits) -> None:
     report = audits[DESKTOP]
-    assert report.charts_as_tables == 0
+    assert report.charts_as_tables == 0 and report.chart_tables_visible == 0  # tables folded away
     assert len(report.chart_texts) > 50  # axis labels, titles, legends of every chart
     small = [(text, round(px, 1)) for text, px in report.chart_texts if px < chart_renderer.MIN_TEXT_PX]
     assert small == []
@@ -72,6 +72,7 @@ def test_phone_shows_no_chart_text_under_9px(audits) -> None:
     assert small == []
     # A 640 px chart cannot keep 10 px labels legible in a 340 px column: each shows its data instead.
     assert report.charts_as_tables == report.charts_found
+    assert report.chart_tables_visible == report.charts_found
 
 
 # --- Table regions (no browser) --------------------------------------------------------------------

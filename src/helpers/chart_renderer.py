@@ -251,10 +251,11 @@ def chart_html(spec: dict[str, Any], alt_text: str, with_bundle: bool) -> str:
 # Runs inside each chart's script (el = the chart div). After drawing: the SVG leaves the accessibility
 # tree (Vega marks some groups role="graphics-symbol" with no name: axe svg-img-alt), and fit() swaps
 # the drawing for the data table when scaling it to the figure would put its smallest text under the
-# minimum. The table opens itself only if fit() opened it, so a reader's own choice stands.
-_FIT_JS = """  var fig = el.closest("figure"), details = fig.querySelector("details.isf-chart-data");
+# minimum. The table opens itself only if fit() opened it, so a reader's own choice stands. (The details
+# element comes after this script, so fit() looks it up when it runs, not when the script is parsed.)
+_FIT_JS = """  var fig = el.closest("figure");
   function fit() {
-    var svg = el.querySelector("svg");
+    var svg = el.querySelector("svg"), details = fig.querySelector("details.isf-chart-data");
     if (!svg) return;
     svg.setAttribute("aria-hidden", "true");
     var sizes = Array.prototype.map.call(svg.querySelectorAll("text"), function (t) {
