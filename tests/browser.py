@@ -36,6 +36,31 @@ CHART_TEXT_JS = """() => [...document.querySelectorAll('figure.isf-chart svg tex
   .filter(t => t.textContent.trim() && t.checkVisibility() && t.getScreenCTM())
   .map(t => { const m = t.getScreenCTM();
               return {text: t.textContent.trim(), px: parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b)}; })"""
+# Contrast of every visible chart text with what is drawn under its centre: the first filled SVG shape
+# beneath it (a matrix cell, a bar), blended with white by its opacity, else the white chart background.
+# axe-core's color-contrast rule does not look at SVG text on SVG shapes, so this does.
+CHART_CONTRAST_JS = """() => {
+  const rgb = c => { const m = /rgba?\\(([^)]+)\\)/.exec(c || ''); if (!m) return null;
+                     const p = m[1].split(',').map(parseFloat); return p.length > 3 && p[3] === 0 ? null : p.slice(0, 3); };
+  const lum = p => { const [r, g, b] = p.map(v => { v /= 255; return v <= 0.04045 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+                     return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  const ratio = (a, b) => { const [h, l] = [lum(a), lum(b)].sort((x, y) => y - x); return (h + 0.05) / (l + 0.05); };
+  return [...document.querySelectorAll('figure.isf-chart svg text')].filter(t => t.textContent.trim() && t.checkVisibility()).map(t => {
+    t.scrollIntoView({block: 'center', inline: 'center'});
+    const box = t.getBoundingClientRect(), style = getComputedStyle(t);
+    const ink = rgb(style.fill) || [0, 0, 0];
+    let under = [255, 255, 255];
+    for (const el of document.elementsFromPoint(box.left + box.width / 2, box.top + box.height / 2)) {
+      if (el === t || !(el instanceof SVGGeometryElement) || el.closest('text')) continue;
+      const shape = getComputedStyle(el), fill = rgb(shape.fill);
+      const alpha = parseFloat(shape.fillOpacity) * parseFloat(shape.opacity);
+      if (!fill || !(alpha > 0)) continue;
+      under = fill.map(c => c * alpha + 255 * (1 - alpha));
+      break;
+    }
+    return {text: t.textContent.trim(), ratio: ratio(ink, under), ink: style.fill, under: 'rgb(' + under.map(Math.round).join(', ') + ')'};
+  });
+}"""
 # A chart has drawn when vegaEmbed has put an <svg> with marks inside its div.
 CHART_SELECTOR = "figure.isf-chart .isf-chart-canvas"
 
@@ -74,6 +99,8 @@ class AuditReport:
         charts_as_tables: charts showing their data table in place of the drawing (narrow column).
         chart_tables_visible: charts whose "data behind this chart" table is on screen (open).
         chart_texts: ``(text, rendered px)`` of every visible chart text.
+        chart_text_contrast: ``(text, contrast ratio, text colour, colour under it)`` of every visible
+            chart text.
     """
 
     width: int
@@ -84,6 +111,7 @@ class AuditReport:
     charts_as_tables: int = 0
     chart_tables_visible: int = 0
     chart_texts: list[tuple[str, float]] = field(default_factory=list)
+    chart_text_contrast: list[tuple[str, float, str, str]] = field(default_factory=list)
 
 
 def require_axe() -> Path:
@@ -222,7 +250,9 @@ def audit_page(
                     "() => [...document.querySelectorAll('figure.isf-chart')]"
                     ".filter(f => [...f.querySelectorAll('table')].some(t => t.checkVisibility())).length")
                 report.chart_texts = [(t["text"], t["px"]) for t in page.evaluate(CHART_TEXT_JS)]
+                report.chart_text_contrast = [(t["text"], t["ratio"], t["ink"], t["under"]) for t in page.evaluate(CHART_CONTRAST_JS)]
                 if screenshot_dir is not None:
+                    page.evaluate("() => window.scrollTo(0, 0)")
                     page.screenshot(path=str(screenshot_dir / f"top-{width}.png"))
                 page.close()
                 reports[width] = report

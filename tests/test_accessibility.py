@@ -75,6 +75,18 @@ def test_phone_shows_no_chart_text_under_9px(audits) -> None:
     assert report.chart_tables_visible == report.charts_found
 
 
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="charts.py: white stage labels on #3891C3 (offered privately, 3.5:1) and on "
+                   "#D55E00 (declined, 3.9:1); pick each label's colour with html_a11y.text_colour_on(fill) and darken "
+                   "the declined fill (e.g. #B34F00, 5.2:1 with white). Remove this marker when it passes.")
+def test_chart_text_reaches_4_5_to_1_on_what_is_drawn_under_it(audits) -> None:
+    contrast = audits[DESKTOP].chart_text_contrast
+    assert len(contrast) == len(audits[DESKTOP].chart_texts) > 50
+    low = sorted({(text, round(ratio, 2), ink, under) for text, ratio, ink, under in contrast if ratio < 4.5})
+    assert low == []
+
+
 # --- Table regions (no browser) --------------------------------------------------------------------
 
 PAGE = """<h2 id="a">Who <em>offers</em> what</h2>
