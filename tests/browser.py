@@ -36,6 +36,10 @@ CHART_TEXT_JS = """() => [...document.querySelectorAll('figure.isf-chart svg tex
   .filter(t => t.textContent.trim() && t.checkVisibility() && t.getScreenCTM())
   .map(t => { const m = t.getScreenCTM();
               return {text: t.textContent.trim(), px: parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b)}; })"""
+# The focused element's outline as computed, and whether it is on screen.
+FOCUS_JS = """() => { const el = document.activeElement, s = getComputedStyle(el), box = el.getBoundingClientRect();
+  return {text: el.textContent.trim(), outline_style: s.outlineStyle, outline_width: parseFloat(s.outlineWidth),
+          outline_color: s.outlineColor, visible: box.bottom > 0 && box.top < innerHeight && box.width > 0}; }"""
 # Contrast of every visible chart text with what is drawn under its centre: the first filled SVG shape
 # beneath it (a matrix cell, a bar), blended with white by its opacity, else the white chart background.
 # axe-core's color-contrast rule does not look at SVG text on SVG shapes, so this does.
@@ -101,6 +105,8 @@ class AuditReport:
         chart_texts: ``(text, rendered px)`` of every visible chart text.
         chart_text_contrast: ``(text, contrast ratio, text colour, colour under it)`` of every visible
             chart text.
+        focus: what the first Tab press focuses: ``{"text", "outline_style", "outline_width",
+            "outline_color", "visible"}`` (computed style; visible: inside the viewport).
     """
 
     width: int
@@ -112,6 +118,7 @@ class AuditReport:
     chart_tables_visible: int = 0
     chart_texts: list[tuple[str, float]] = field(default_factory=list)
     chart_text_contrast: list[tuple[str, float, str, str]] = field(default_factory=list)
+    focus: dict = field(default_factory=dict)
 
 
 def require_axe() -> Path:
@@ -245,6 +252,8 @@ def audit_page(
                     for v in results["violations"]
                 ]
                 report.scroll_width = page.evaluate("() => document.documentElement.scrollWidth")
+                page.keyboard.press("Tab")
+                report.focus = page.evaluate(FOCUS_JS)
                 report.charts_as_tables = page.locator("figure.isf-chart.isf-chart-narrow").count()
                 report.chart_tables_visible = page.evaluate(
                     "() => [...document.querySelectorAll('figure.isf-chart')]"

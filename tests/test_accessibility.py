@@ -87,6 +87,17 @@ def test_chart_text_reaches_4_5_to_1_on_what_is_drawn_under_it(audits) -> None:
     assert low == []
 
 
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("width", [DESKTOP, PHONE])
+def test_first_tab_shows_the_skip_link_with_a_strong_focus_ring(audits, width: int) -> None:
+    focus = audits[width].focus
+    assert focus["text"] == "Skip to the briefing" and focus["visible"]
+    assert focus["outline_style"] == "solid" and focus["outline_width"] >= 2
+    red, green, blue = (int(n) for n in re.findall(r"\d+", focus["outline_color"])[:3])
+    assert contrast_ratio(f"#{red:02X}{green:02X}{blue:02X}", "#FFFFFF") >= 3.0
+
+
 # A paragraph that is nothing but bold text (and perhaps a count): a sub-head a screen reader cannot
 # jump to. It should be a heading (### in the Markdown).
 BOLD_PARAGRAPH = re.compile(r"<p>\s*<strong>(?P<text>[^<]*)</strong>\s*(?:\(\d+\))?\s*</p>")
