@@ -2,9 +2,12 @@
 
 Each chart output carries three MIME types (see shared/STACK.md, "Altair, offline"):
 
-- ``text/html``: a ``<figure>`` with a div that ``vegaEmbed`` draws into, plus a "Data behind this chart"
-  table for readers who cannot see the chart. The Vega JavaScript bundle rides along in the first chart
-  output of the kernel process only, so a page holds one copy of it.
+- ``text/html``: a ``<figure>`` whose ``<figcaption>`` is the chart's title and subtitle, a div that
+  ``vegaEmbed`` draws into (``role="img"``, named by the alt text), and a "Data behind this chart" table
+  for readers who cannot see the chart, in a region named after the chart. Where the column is too
+  narrow for ``MIN_TEXT_PX`` chart text (a phone), the table takes the drawing's place. The Vega
+  JavaScript bundle rides along in the first chart output of the kernel process only, so a page holds
+  one copy of it.
 - ``image/svg+xml``: the same chart drawn by vl-convert, which Quarto's typst writer and our fallback
   renderer put in the PDF.
 - ``text/plain``: the alt text.
@@ -12,6 +15,10 @@ Each chart output carries three MIME types (see shared/STACK.md, "Altair, offlin
 The alt text comes from the chart's top-level ``description`` (chart functions set it with
 ``.properties(description=...)``) and is also kept in the output metadata under ``CHART_METADATA_KEY``
 so the renderer can give the PDF image the same alt text.
+
+The data table shows every field not starting with ``_`` (chart-internal), headed by the title the
+chart's encodings give it; a spec can name its columns instead with
+``usermeta={"isf": {"table_columns": {field: header}}}``.
 
 Usage, once at the top of a notebook::
 
