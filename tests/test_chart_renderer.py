@@ -101,6 +101,9 @@ def test_internal_columns_are_hidden_and_encoding_titles_head_the_rest() -> None
     table = chart_renderer.data_table_html(spec)
     assert re.findall(r"<th[^>]*>([^<]*)</th>", table) == ["Actor", "Asked by"]
     assert "_label_x" not in table and "<td>3</td>" not in table
+    shared = {"data": {"values": [{"start": 1, "end": 2}]},
+              "encoding": {"x": {"field": "start", "title": "Troops"}, "x2": {"field": "end", "title": "Troops"}}}
+    assert re.findall(r"<th[^>]*>([^<]*)</th>", chart_renderer.data_table_html(shared)) == ["Troops", "End"]
 
 
 def test_usermeta_table_columns_choose_and_order_the_columns() -> None:

@@ -491,7 +491,13 @@ def _table_html(rows: list[Any], columns: dict[str, str] | None, titles: dict[st
     records = [row if isinstance(row, dict) else {"data": row} for row in rows]
     present = list(dict.fromkeys(key for record in records for key in record))
     if columns is None:
-        columns = {f: titles.get(f, _readable(f)) for f in present if not f.startswith(INTERNAL_PREFIX)}
+        columns = {}
+        for f in present:
+            if f.startswith(INTERNAL_PREFIX):
+                continue
+            # Two fields may share an axis title (a range's start and end): the second goes by its name.
+            header = titles.get(f, _readable(f))
+            columns[f] = header if header not in columns.values() else _readable(f)
     else:
         columns = {f: header for f, header in columns.items() if f in present}
     if not columns:
