@@ -154,10 +154,11 @@ def test_table_without_heading_or_caption_is_called_table() -> None:
     assert regions(make_tables_accessible("<p>x</p><table></table>")) == ["Table"]
 
 
-def test_chart_data_tables_are_left_as_the_renderer_wrapped_them() -> None:
-    table = chart_renderer.data_table_html({"title": "Pledges", "data": {"values": [{"a": 1}]}})
+@pytest.mark.parametrize("title", ["Pledges", "A long finding, " * 60])
+def test_chart_data_tables_are_left_as_the_renderer_wrapped_them(title: str) -> None:
+    table = chart_renderer.data_table_html({"title": title, "data": {"values": [{"a": 1}]}})
     assert make_tables_accessible(table) == table
-    assert f'class="{REGION_CLASS}" role="region" tabindex="0" aria-label="Data behind the chart: Pledges"' in table
+    assert f'class="{REGION_CLASS}" role="region" tabindex="0" aria-label="Data behind the chart: {title}"' in table
 
 
 # --- Contrast (WCAG 2.x) ---------------------------------------------------------------------------

@@ -28,7 +28,7 @@ _TOKEN = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _CAPTION = re.compile(r"<caption\b[^>]*>(?P<text>.*?)</caption>", re.IGNORECASE | re.DOTALL)
-_WRAPPED = re.compile(rf"<div\b[^>]*\bclass=\"[^\"]*\b{REGION_CLASS}\b[^\"]*\"[^>]*>\s*$", re.IGNORECASE)
+_WRAPPED = re.compile(rf"<div\b[^>]*\bclass=\"[^\"]*\b{REGION_CLASS}\b[^\"]*\"[^>]*>\s*", re.IGNORECASE)
 _REGION_LABEL = re.compile(r"<div\b[^>]*\brole=\"region\"[^>]*\baria-label=\"(?P<label>[^\"]*)\"", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]+>")
 
@@ -56,7 +56,7 @@ def make_tables_accessible(page: str) -> str:
     for match in _TOKEN.finditer(page):
         if match["heading"] is not None:
             heading = _plain(match["heading"])
-        if match["table"] is None or _WRAPPED.search(page, max(0, match.start() - 400), match.start()):
+        if match["table"] is None or _wrapped(page, match.start()):
             continue
         label = _unique(_table_label(match["table"], heading), used)
         pieces.append(page[last : match.start()])
@@ -67,6 +67,20 @@ def make_tables_accessible(page: str) -> str:
         last = match.end()
     pieces.append(page[last:])
     return "".join(pieces)
+
+
+def _wrapped(page: str, start: int) -> bool:
+    """Return True when the table at ``start`` opens right after a region div of ``REGION_CLASS``.
+
+    Args:
+        page: the HTML page.
+        start: where the ``<table`` tag begins.
+
+    Returns:
+        Whether the table is already wrapped.
+    """
+    opening = page.rfind("<div", 0, start)
+    return opening >= 0 and _WRAPPED.fullmatch(page, opening, start) is not None
 
 
 def _table_label(table: str, heading: str) -> str:
