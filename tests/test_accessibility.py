@@ -1,6 +1,6 @@
 """Accessibility of the HTML briefing: axe-core at desktop and phone widths, reflow, chart text size.
 
-The briefing is built once for the module from the curated data (as tests/test_briefing.py does) and
+The briefing is built once per session (``published`` in conftest.py) from the curated data and
 audited in Debian's chromium at 1280 and 390 px (``browser.audit_page``). Also: unit tests of
 ``helpers.html_a11y`` (table regions, contrast), which need no browser.
 """
@@ -14,18 +14,9 @@ import pytest
 from browser import audit_page, require_axe, require_chromium
 
 from helpers import chart_renderer
-from helpers.build import BuildConfig, build
 from helpers.html_a11y import REGION_CLASS, contrast_ratio, make_tables_accessible, text_colour_on
 
-AS_OF = "2025-11-20"
 DESKTOP, PHONE = 1280, 390
-
-
-@pytest.fixture(scope="module")
-def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("briefing")
-    build(BuildConfig(as_of=AS_OF, reports_dir=root / "reports", build_dir=root / "build"))
-    return root / "reports"
 
 
 @pytest.fixture(scope="module")
