@@ -16,7 +16,7 @@ import pytest
 from helpers import paths
 from helpers.cli import build_parser
 
-COMMANDS = ["build", "regenerate", "validate", "test", "codebook", "lab", "editions", "bench", "clean"]
+COMMANDS = ["build", "regenerate", "validate", "test", "codebook", "lab", "editions", "publish", "bench", "clean"]
 
 
 def load_dev() -> ModuleType:

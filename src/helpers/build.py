@@ -150,7 +150,7 @@ def default_renderer(executed_notebook: Path, out_dir: Path) -> Any:
     """helpers.render.render_briefing, imported only when a build really renders."""
     from helpers.render import render_briefing
 
-    return render_briefing(executed_notebook, out_dir)
+    return render_briefing(executed_notebook, out_dir, stem=Path(HTML_NAME).stem)
 
 
 def default_key_paths() -> tuple[Path, ...]:
@@ -571,7 +571,7 @@ def _render(config: BuildConfig, executed: Path, staging: Path) -> str:
             raise BuildError(f"renderer {renderer!r} did not produce {name} (looked for {produced})")
         if produced.resolve() != (staging / name).resolve():
             if produced.resolve().is_relative_to(staging.resolve()):
-                os.replace(produced, staging / name)  # e.g. 03-write-briefing.html -> briefing.html
+                os.replace(produced, staging / name)  # a custom renderer that named its files otherwise
             else:
                 shutil.copyfile(produced, staging / name)
     return renderer

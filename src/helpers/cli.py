@@ -120,6 +120,33 @@ def cmd_editions(args: argparse.Namespace, extra: list[str]) -> int:
     return 0
 
 
+def cmd_publish(args: argparse.Namespace, extra: list[str]) -> int:
+    """Restore the archive into reports/editions (--restore), or build and swap in the site."""
+    from helpers.site import PublishError, publish_site, restore_editions
+
+    archive = Path(args.archive).resolve() if args.archive else None
+    try:
+        if args.restore:
+            if archive is None:
+                print("publish --restore needs --archive DIR (the restored previous site)", file=sys.stderr)
+                return 2
+            copied = restore_editions(archive, paths.EDITIONS_DIR, args.first_run)
+            print(f"restored {len(copied)} edition(s) from {archive} into {paths.EDITIONS_DIR}")
+            return 0
+        if not args.site:
+            print("publish needs --site DIR (or --restore --archive DIR)", file=sys.stderr)
+            return 2
+        result = publish_site(paths.REPORTS_DIR, Path(args.site).resolve(), archive, args.first_run, args.base_url)
+    except (PublishError, OSError) as exc:
+        print(f"publish failed: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"published {len(result.editions)} edition(s) to {result.site} "
+        f"(latest {result.editions[0].folder}; {len(result.restored)} from the archive only)"
+    )
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace, extra: list[str]) -> int:
     if not paths.BENCH_SCRIPT.is_file():
         print(f"{paths.BENCH_SCRIPT.relative_to(paths.ROOT)} is not written yet", file=sys.stderr)
@@ -179,6 +206,12 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     add("codebook", cmd_codebook, "regenerate the tables in docs/CODEBOOK.md from the schema (--check: only report)")
     add("lab", cmd_lab, "start JupyterLab at the repo root with the project kernel")
     add("editions", cmd_editions, "list the built editions in reports/editions/")
+    p = add("publish", cmd_publish, "build the site (every edition, editions page, Atom feed) from reports/ and the archive")
+    p.add_argument("--site", metavar="DIR", help="the site folder to write (replaced only on success)")
+    p.add_argument("--archive", metavar="DIR", help="the restored previous site (default: --site itself)")
+    p.add_argument("--restore", action="store_true", help="only copy the archive's editions into reports/editions")
+    p.add_argument("--first-run", action="store_true", help="no edition was ever published: start an empty archive")
+    p.add_argument("--base-url", default="", metavar="URL", help="the site's public address, for the feed's links")
     add("bench", cmd_bench, "time the build (benchmarks/bench_build.py)")
     p = add("clean", cmd_clean, "remove build/ and leftovers of crashed builds")
     p.add_argument("--editions", action="store_true", help="also remove every edition and the published briefing")
