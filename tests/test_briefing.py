@@ -16,18 +16,12 @@ from helpers import paths
 from helpers.build import BuildConfig, build
 from helpers.validate import validate_data
 
-AS_OF = "2025-12-20"
+from conftest import AS_OF
+
 SECTIONS = ["Bottom line", "What to watch", "Key figures", "Who offers what", "Conditions", "Positions and frictions", "Chronology",
             "Where sources disagree or a stance changed", "What changed since the previous edition",
             "Open questions", "Sources", "Methodology and data notes"]
 CHARTS = 4
-
-
-@pytest.fixture(scope="module")
-def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("briefing")
-    build(BuildConfig(as_of=AS_OF, reports_dir=root / "reports", build_dir=root / "build"))
-    return root / "reports"
 
 
 def flatten(text: str) -> str:

@@ -16,7 +16,7 @@ from pathlib import Path
 from helpers import paths
 from helpers.validate import load_descriptor
 
-CODEBOOK: Path = paths.ROOT / "docs" / "CODEBOOK.md"
+CODEBOOK: Path = paths.CODEBOOK
 # Reference tables shown in the codebook, with the heading used there.
 REFERENCE_SECTIONS: dict[str, str] = {
     "stages": "Stage ladder",
