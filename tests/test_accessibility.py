@@ -68,10 +68,6 @@ def test_phone_shows_no_chart_text_under_9px(audits) -> None:
 
 @pytest.mark.browser
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="charts.py stage grid: white labels on #3891C3 (offered privately, 3.5:1) and, "
-                   "whenever a stage is 'declined', on #D55E00 (3.9:1); pick each label's colour with "
-                   "html_a11y.text_colour_on(fill) instead of DARK_FILLS, and darken the declined fill (e.g. #B34F00). "
-                   "Remove this marker when it passes.")
 def test_chart_text_reaches_4_5_to_1_on_what_is_drawn_under_it(audits) -> None:
     contrast = audits[DESKTOP].chart_text_contrast
     assert len(contrast) == len(audits[DESKTOP].chart_texts) > 50
@@ -96,8 +92,6 @@ BOLD_PARAGRAPH = re.compile(r"<p>\s*<strong>(?P<text>[^<]*)</strong>\s*(?:\(\d+\
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="briefing.py disagreements_md writes each disagreement's head as a bold "
-                   "paragraph (**Figures differ: ...**): make it a ### heading (its section is ##). Remove this marker when it passes.")
 def test_sub_heads_are_headings_not_bold_paragraphs(published: Path) -> None:
     page = (published / "briefing.html").read_text(encoding="utf-8")
     assert "<h3" in page or "<h2" in page

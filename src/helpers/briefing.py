@@ -96,8 +96,9 @@ def bottom_line(summary: dict[str, Any], implications: pd.DataFrame) -> str:
     if counted:
         lead.append(f"{esc(counted[0]['value'])} are said to be willing {_sourced(counted[0]['source_id'], counted[0]['reported_date'], counted[0]['confidence'], counted[0]['via'] or '')}")
     named = (f"the reports name only {len(offers)} {'state' if len(offers) == 1 else 'states'} as offering troops: "
-             + "; ".join(f"{esc(o['name'])}" + (f", only if: {esc(o['conditions'])}" if o["conditional"] and o["conditions"] else "")
-                         + f" {_sourced(o['source_id'], o['reported_date'], o['confidence'], o['via'] or '')}" for o in offers)
+             + "; ".join(f"{esc(o['name'])} {_sourced(o['source_id'], o['reported_date'], o['confidence'], o['via'] or '')}"
+                         + (f", but only if: {esc(o['conditions'])} ({refs(o['condition_sources'])})" if o["conditional"] and o["conditions"] else "")
+                         for o in offers)
              if offers else "the reports name no state as offering troops")
     items.append(fmt.capitalise(("; ".join(lead) + ", but " if lead else "") + named + "."))
     # 2. Readiness and leadership.
@@ -181,7 +182,7 @@ def commitments_md(standing: pd.DataFrame) -> str:
             if r.figures_differ:  # reports in tension: each one, not a range or a winner
                 parts.append(f"{r.contribution_label}: reports differ: {r.reports}")
                 continue
-            cond = f", only if: {r.condition_types}" if r.conditional and r.condition_types else ""
+            cond = f", only if: {r.condition_types} ({r.condition_sources})" if r.conditional and r.condition_types else ""
             fig = f", {r.figure}" if r.figure else ""
             since = f"; since then {r.since}" if r.since else ""
             parts.append(f"{r.contribution_label}: {r.stage_label.lower()}{fig}{cond} ({r.basis_source}, {r.basis_label}; {fmt.sourcing(r.basis_confidence, r.basis_via or '')}){since}")

@@ -100,6 +100,12 @@ def _tint(colour: str, share: float) -> str:
     return "#" + "".join(f"{round(255 - (255 - c) * share):02X}" for c in rgb)
 
 
+def _shade(colour: str, share: float) -> str:
+    """``colour`` mixed with black: share 1 is the colour itself, 0 is black."""
+    rgb = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(c * share):02X}" for c in rgb)
+
+
 def _wrap_expr(chars: int = LABEL_CHARS) -> str:
     """A Vega expression that splits an axis label longer than ``chars`` into two lines at a space."""
     cut = f"lastindexof(substring(datum.label, 0, {chars}), ' ')"
@@ -182,7 +188,7 @@ STAGE_CELL = {
     "approved_at_home": ("approved\nat home", _tint(BLACK, 0.75)),
     "deployed": ("deployed", BLACK),
     "not_expected": ("not\nexpected", _tint(ORANGE, 0.55)),
-    "declined": ("declined", "#B34F00"),  # vermillion darkened to carry white text at 5.2:1
+    "declined": ("declined", _shade(VERMILLION, 0.84)),  # #B34F00: vermillion darkened to carry white text at 5.2:1
     "withdrawn": ("withdrawn", PURPLE),
 }
 CELL_WIDTH = 50
