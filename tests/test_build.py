@@ -23,7 +23,11 @@ import pytest
 from helpers import build as b
 
 AS_OF = "2025-11-20"
-PLEDGES = "country,troops\nIndonesia,20000\nAzerbaijan,1500\nPakistan,3000\n"
+PLEDGES = (
+    "pledge_id,country,troops,reported_date\n"
+    "PL-1,Indonesia,20000,2025-10-17\nPL-2,Azerbaijan,1500,2025-11-08\nPL-3,Pakistan,3000,2025-11-15\n"
+)
+SOURCE_TEXT = "Indonesia offers up to 20,000 troops.\n"
 
 PARAMETERS_CELL = '''as_of: str = "2025-01-01"  # the edition's date, YYYY-MM-DD
 data_dir: str = "../data"  # folder with curated/ and reference/
@@ -36,7 +40,7 @@ CLEAN_CELLS = [
     "if bad:\n    raise ValueError(f\"troops must be a whole number, got {bad[0]['troops']!r} for {bad[0]['country']}\")",
     "processed = pathlib.Path(out_dir) / 'processed'\nprocessed.mkdir(parents=True, exist_ok=True)\n"
     "with open(processed / 'pledges.csv', 'w', newline='') as fh:\n"
-    "    w = csv.DictWriter(fh, ['country', 'troops'])\n    w.writeheader()\n    w.writerows(rows)\n"
+    "    w = csv.DictWriter(fh, list(rows[0]))\n    w.writeheader()\n    w.writerows(rows)\n"
     "(processed / 'parameters.json').write_text(json.dumps(dict(as_of=as_of, data_dir=data_dir, "
     "out_dir=out_dir, previous_edition=previous_edition)))",
 ]
@@ -84,6 +88,8 @@ def make_project(root: Path) -> b.BuildConfig:
     (root / "data" / "curated" / "pledges.csv").write_text(PLEDGES, encoding="utf-8")
     (root / "notebooks").mkdir()
     (root / "_quarto.yml").write_text("project:\n  type: default\n", encoding="utf-8")
+    (root / "sources").mkdir()
+    (root / "sources" / "000_report.txt").write_text(SOURCE_TEXT, encoding="utf-8")
     write_notebook(root / "notebooks" / "01-clean.ipynb", CLEAN_CELLS)
     write_notebook(root / "notebooks" / "02-briefing.ipynb", BRIEFING_CELLS)
     return config_for(root)
@@ -99,6 +105,7 @@ def config_for(root: Path, as_of: str = AS_OF, **changes: object) -> b.BuildConf
         key_paths=(root / "_quarto.yml",),
         renderer=FakeRenderer(),
         validator=None,
+        sources_dir=root / "sources",
     )
     return replace(config, **changes)
 
@@ -154,7 +161,15 @@ def test_build_publishes_edition_with_manifest_matching_what_was_built(project: 
     assert manifest["package_versions"]["papermill"] == "2.7.0"
     assert manifest["built_at"].endswith("+00:00")
     # Every file is listed with its real checksum and size; nothing else is in the edition.
-    assert set(manifest["files"]) == {"briefing.html", "briefing.pdf", "processed/pledges.csv", "processed/parameters.json"}
+    assert set(manifest["files"]) == {
+        "briefing.html", "briefing.pdf", "processed/pledges.csv", "processed/parameters.json", "edition.json", "claims_index.json",
+    }
+    # A first edition, built with the source texts at hand: quotes were checked, no revision.
+    assert manifest["revision"] == 1 and manifest["revised"] is False and manifest["revises"] == ""
+    assert manifest["quotes_checked"] is True and manifest["sources_checksum"] == b.tree_digest(project / "sources")
+    info = json.loads((edition / "edition.json").read_text())
+    assert info.pop("sources_dir").endswith("/sources")  # the template's folder: tests copy it
+    assert info == {"as_of": AS_OF, "revision": 1, "revises": "", "previous_edition": "", "quotes_checked": True}
     for rel, info in manifest["files"].items():
         assert info["sha256"] == b.file_sha256(edition / rel)
         assert info["bytes"] == (edition / rel).stat().st_size
@@ -198,7 +213,8 @@ from helpers.build import BuildConfig, build
 root = Path({str(project)!r})
 config = BuildConfig(as_of={AS_OF!r}, data_dir=root / "data",
     notebooks=(root / "notebooks" / "01-clean.ipynb", root / "notebooks" / "02-briefing.ipynb"),
-    reports_dir=root / "reports", build_dir=root / "build", key_paths=(root / "_quarto.yml",), validator=None)
+    reports_dir=root / "reports", build_dir=root / "build", key_paths=(root / "_quarto.yml",), validator=None,
+    sources_dir=root / "sources")
 result = build(config)
 heavy = sorted(m for m in ("pandas", "altair", "papermill", "nbformat", "nbclient", "jupyter_client", "vl_convert")
                if m in sys.modules)
@@ -212,19 +228,51 @@ print(json.dumps({{"reused": result.reused, "heavy": heavy, "seconds": time.perf
     assert report["seconds"] < 1.0
 
 
-def test_force_and_changed_data_row_rebuild(project: Path) -> None:
-    old = json.loads((project / "reports" / "editions" / AS_OF / "manifest.json").read_text())
+def test_changed_data_is_refused_then_kept_as_a_revision_beside_the_first(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    editions = project / "reports" / "editions"
+    first = snapshot(editions / AS_OF)
+    old = json.loads((editions / AS_OF / "manifest.json").read_text())
     csv_path = project / "data" / "curated" / "pledges.csv"
     csv_path.write_text(PLEDGES.replace("Azerbaijan,1500", "Azerbaijan,2500"), encoding="utf-8")
-    # The file's timestamp alone would not matter: the key is the content.
-    renderer = FakeRenderer()
-    result = b.build(config_for(project, renderer=renderer))
 
-    assert not result.reused and len(renderer.calls) == 1
-    new = json.loads((project / "reports" / "editions" / AS_OF / "manifest.json").read_text())
+    # A published edition is never rewritten: without --revise the build stops in one line.
+    before = snapshot(project / "reports")
+    assert b.run_build(config_for(project)) == b.EXIT_FAILED
+    err = capsys.readouterr().err
+    assert f"edition {AS_OF} was built from other inputs" in err and "add --revise" in err and "revision 2" in err
+    assert snapshot(project / "reports") == before
+
+    renderer = FakeRenderer()
+    result = b.build(config_for(project, renderer=renderer, revise=True))
+    assert not result.reused and len(renderer.calls) == 1 and result.revision == 2
+    revision = editions / f"{AS_OF}-r2"
+    assert result.edition == revision and result.is_latest
+    assert snapshot(editions / AS_OF) == first  # the first edition is kept, byte for byte
+    new = json.loads((revision / "manifest.json").read_text())
+    assert new["revision"] == 2 and new["revised"] is True and new["revises"] == AS_OF
+    assert json.loads((revision / "edition.json").read_text())["revises"] == AS_OF
     assert new["data_checksum"] != old["data_checksum"] and new["input_key"] != old["input_key"]
     assert "TOTAL TROOPS 25500" in (project / "reports" / "briefing.html").read_text()
-    assert "Azerbaijan,2500" in (project / "reports" / "editions" / AS_OF / "processed" / "pledges.csv").read_text()
+    # The content hash per claim shows exactly which claim changed.
+    old_hashes, new_hashes = b.read_claim_hashes(editions / AS_OF), b.read_claim_hashes(revision)
+    assert set(old_hashes) == set(new_hashes) == {"PL-1", "PL-2", "PL-3"}
+    assert [c for c in new_hashes if new_hashes[c] != old_hashes[c]] == ["PL-2"]
+
+    # Both are listed; the revision is the date's current edition, so later editions compare with it.
+    assert [(e.name, e.revision) for e in b.list_editions(editions)] == [(AS_OF, 1), (f"{AS_OF}-r2", 2)]
+    assert b.build(config_for(project, revise=True)).reused  # unchanged since the revision: nothing to do
+    b.build(config_for(project, as_of="2025-11-25"))
+    assert json.loads((editions / "2025-11-25" / "manifest.json").read_text())["previous_edition"] == f"{AS_OF}-r2"
+    assert b.scan_editions(editions).problems() == []
+
+
+def test_force_with_unchanged_inputs_rebuilds_in_place(project: Path) -> None:
+    renderer = FakeRenderer()
+    result = b.build(config_for(project, renderer=renderer, force=True))
+    assert not result.reused and len(renderer.calls) == 1 and result.revision == 1
+    assert [e.name for e in b.list_editions(project / "reports" / "editions")] == [AS_OF]
 
 
 def test_touching_data_without_changing_it_does_not_rebuild(project: Path) -> None:
@@ -237,8 +285,8 @@ def test_notebook_error_names_notebook_and_cell_and_changes_nothing(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     before = snapshot(project / "reports")
-    (project / "data" / "curated" / "pledges.csv").write_text(PLEDGES + "Egypt,lots\n", encoding="utf-8")
-    config = config_for(project)
+    (project / "data" / "curated" / "pledges.csv").write_text(PLEDGES + "PL-4,Egypt,lots,2025-11-15\n", encoding="utf-8")
+    config = config_for(project, revise=True)
 
     with pytest.raises(b.NotebookError) as info:
         b.build(config)
@@ -260,9 +308,9 @@ def test_notebook_error_names_notebook_and_cell_and_changes_nothing(
 
 def test_render_error_changes_nothing(project: Path) -> None:
     before = snapshot(project / "reports")
-    (project / "data" / "curated" / "pledges.csv").write_text(PLEDGES + "Egypt,500\n", encoding="utf-8")
+    (project / "data" / "curated" / "pledges.csv").write_text(PLEDGES + "PL-4,Egypt,500,2025-11-15\n", encoding="utf-8")
     with pytest.raises(b.BuildError, match="rendering 02-briefing.ipynb failed: RuntimeError: typst: unknown font"):
-        b.build(config_for(project, renderer=FakeRenderer(fail=True)))
+        b.build(config_for(project, renderer=FakeRenderer(fail=True), revise=True))
     assert snapshot(project / "reports") == before
 
 
@@ -270,10 +318,10 @@ def test_bad_data_stops_before_any_kernel_and_changes_nothing(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     before = snapshot(project / "reports")
-    (project / "data" / "curated" / "pledges.csv").write_text(PLEDGES + "Egypt,\n", encoding="utf-8")
+    (project / "data" / "curated" / "pledges.csv").write_text(PLEDGES + "PL-4,Egypt,,2025-11-15\n", encoding="utf-8")
     renderer = FakeRenderer()
     config = config_for(
-        project, renderer=renderer, validator=lambda d: ["data/curated/pledges.csv row 5 field troops: required"]
+        project, renderer=renderer, validator=lambda d: ["data/curated/pledges.csv row 5 field troops: required"], revise=True
     )
     assert b.run_build(config) == b.EXIT_FAILED
     err = capsys.readouterr().err
@@ -293,7 +341,7 @@ def test_second_build_is_refused_while_one_runs(project: Path, capsys: pytest.Ca
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
         before = snapshot(project / "reports")
-        (project / "data" / "curated" / "pledges.csv").write_text(PLEDGES + "Egypt,500\n", encoding="utf-8")
+        (project / "data" / "curated" / "pledges.csv").write_text(PLEDGES + "PL-4,Egypt,500,2025-11-15\n", encoding="utf-8")
         config = config_for(project)
         with pytest.raises(b.BuildLocked) as info:
             b.build(config)
@@ -389,4 +437,6 @@ def test_real_renderer_end_to_end(tmp_path: Path) -> None:
     assert 'as_of = "2025-11-20"' not in html  # the injected parameters cell is not shown
     assert (edition / "briefing.pdf").read_bytes().startswith(b"%PDF")
     assert result.renderer and result.renderer != "fake"
-    assert sorted(p.name for p in edition.iterdir()) == ["briefing.html", "briefing.pdf", "manifest.json", "processed"]
+    assert sorted(p.name for p in edition.iterdir()) == [
+        "briefing.html", "briefing.pdf", "claims_index.json", "edition.json", "manifest.json", "processed",
+    ]
