@@ -440,3 +440,192 @@ def test_real_renderer_end_to_end(tmp_path: Path) -> None:
     assert sorted(p.name for p in edition.iterdir()) == [
         "briefing.html", "briefing.pdf", "claims_index.json", "edition.json", "manifest.json", "processed",
     ]
+
+
+# --------------------------------------------------------------------------------------------------
+# Edges, the archive and faults
+# --------------------------------------------------------------------------------------------------
+
+
+def test_future_as_of_is_refused_and_changes_nothing(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = snapshot(project / "reports")
+    config = config_for(project, as_of="2025-11-21", today=b.dt.date(2025, 11, 20))
+    assert b.run_build(config) == b.EXIT_FAILED
+    assert "build failed: as_of 2025-11-21 is after today (2025-11-20)" in capsys.readouterr().err
+    assert snapshot(project / "reports") == before
+    assert b.build(config_for(project, today=b.dt.date(2025, 11, 20))).reused  # today itself is fine
+
+
+def test_changed_source_text_invalidates_the_cache(project: Path) -> None:
+    source = project / "sources" / "000_report.txt"
+    source.write_text(SOURCE_TEXT.replace("20,000", "2,000"), encoding="utf-8")
+    with pytest.raises(b.EditionError, match="was built from other inputs"):
+        b.build(config_for(project))
+    result = b.build(config_for(project, revise=True))
+    manifest = json.loads((result.edition / "manifest.json").read_text())
+    assert manifest["sources_checksum"] == b.tree_digest(project / "sources")
+    assert not result.reused and result.revision == 2
+
+
+def test_build_without_sources_says_quotes_were_not_checked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = tmp_path / "p"
+    root.mkdir()
+    make_project(root)
+    b.build(config_for(root, sources_dir=root / "no-sources"))
+    out = capsys.readouterr().out
+    assert f"quotes not checked: no source texts in {root / 'no-sources'}" in out
+    edition = root / "reports" / "editions" / AS_OF
+    assert json.loads((edition / "manifest.json").read_text())["quotes_checked"] is False
+    assert json.loads((edition / "edition.json").read_text())["quotes_checked"] is False
+    assert b.read_edition_info(edition)["quotes_checked"] is False
+    # The source texts arriving change what the build can promise: the key changes.
+    assert b.input_key(config_for(root), None) != b.input_key(config_for(root, sources_dir=root / "no-sources"), None)
+
+
+def test_claim_hashes_follow_each_rows_content_and_as_of(tmp_path: Path) -> None:
+    curated = tmp_path / "curated"
+    curated.mkdir()
+    (curated / "pledges.csv").write_text(PLEDGES, encoding="utf-8")
+    (curated / "events.csv").write_text("event_id,title,reported_date\nEV-1,\"Vote, at last\",2025-11-08\n", encoding="utf-8")
+    hashes = b.claim_hashes(curated, "2025-11-10", ("pledges", "events", "figures"))
+    assert list(hashes) == ["EV-1", "PL-1", "PL-2"]  # PL-3 is reported on 15 Nov; figures.csv is absent
+    assert hashes["EV-1"] == {"table": "events", "sha256": b.row_sha256(
+        {"event_id": "EV-1", "title": "Vote, at last", "reported_date": "2025-11-08"})}
+    # Reordering columns does not change a hash; editing a cell does.
+    (curated / "pledges.csv").write_text(
+        "pledge_id,reported_date,troops,country\nPL-1,2025-10-17,20000,Indonesia\nPL-2,2025-11-08,1600,Azerbaijan\n",
+        encoding="utf-8")
+    again = b.claim_hashes(curated, "2025-11-10", ("pledges", "events"))
+    assert again["PL-1"] == hashes["PL-1"] and again["PL-2"] != hashes["PL-2"]
+
+    edition = tmp_path / "edition"
+    edition.mkdir()
+    assert b.read_claim_hashes(edition) == {}  # an edition from before claim hashes
+    b.write_claims_index(edition, "2025-11-10", hashes)
+    assert b.read_claim_hashes(edition) == {k: v["sha256"] for k, v in hashes.items()}
+    (edition / "claims_index.json").write_text('{"claims": [1]}')
+    with pytest.raises(b.ManifestError, match="claims_index.json: 'claims' must be an object"):
+        b.read_claim_hashes(edition)
+    (curated / "pledges.csv").write_text("pledge_id,troops\nPL-1,5\n", encoding="utf-8")
+    with pytest.raises(b.ManifestError, match="pledges.csv: no reported_date column"):
+        b.claim_hashes(curated, "2025-11-10", ("pledges",))
+
+
+@pytest.mark.parametrize("broken", ['{"as_of": "2025-11-', "[]"], ids=["truncated", "not-an-object"])
+def test_broken_manifest_is_never_skipped_nor_published_over(
+    project: Path, broken: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    editions = project / "reports" / "editions"
+    (editions / AS_OF / "manifest.json").write_text(broken)
+    published = snapshot(project / "reports")
+    scan = b.scan_editions(editions)
+    assert scan.editions == () and [e.name for e in scan.broken] == [AS_OF]
+    assert [p.folder for p in scan.problems()] == [AS_OF] and "--revise" in scan.problems()[0].repair
+
+    # An earlier date builds, but is not published over the broken (later) edition.
+    result = b.build(config_for(project, as_of="2025-11-10"))
+    assert not result.is_latest
+    assert "not publishing: the latest edition 2025-11-20 is broken" in capsys.readouterr().err
+    assert (project / "reports" / "briefing.html").read_bytes() == published["briefing.html"]
+    # A later date would compare with the broken one: it stops in one line instead of skipping it.
+    assert b.run_build(config_for(project, as_of="2025-11-25")) == b.EXIT_FAILED
+    err = capsys.readouterr().err
+    assert "build failed: the previous edition 2025-11-20 is broken" in err and "Traceback" not in err
+    # The date itself is rebuilt only as a revision beside the broken folder, which then is current.
+    with pytest.raises(b.EditionError, match="is broken"):
+        b.build(config_for(project))
+    assert b.build(config_for(project, revise=True)).edition == editions / f"{AS_OF}-r2"
+    assert (editions / AS_OF / "manifest.json").read_text() == broken
+    assert b.latest_edition(editions).name == f"{AS_OF}-r2"
+
+
+def test_read_only_reports_ends_with_one_line(project: Path, monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    before = snapshot(project / "reports")
+    (project / "data" / "curated" / "pledges.csv").write_text(PLEDGES + "PL-4,Egypt,500,2025-11-15\n", encoding="utf-8")
+    real_mkdir = Path.mkdir
+
+    def read_only_mkdir(self: Path, *args: object, **kwargs: object) -> None:
+        # What a read-only reports/ does to the first new folder (the tests run as root, so chmod would not do).
+        if self.name.startswith(".staging-"):
+            raise PermissionError(13, "Permission denied", str(self))
+        real_mkdir(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "mkdir", read_only_mkdir)
+    assert b.run_build(config_for(project, revise=True)) == b.EXIT_FAILED
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[0].startswith("build failed: Permission denied: ") and ".staging-2025-11-20-r2" in err[0]
+    assert err[1:] == [b.UNCHANGED_NOTE]
+    assert snapshot(project / "reports") == before
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes to read-only folders")
+def test_really_read_only_reports(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = snapshot(project / "reports")
+    (project / "data" / "curated" / "pledges.csv").write_text(PLEDGES + "PL-4,Egypt,500,2025-11-15\n", encoding="utf-8")
+    for folder in (project / "reports", project / "reports" / "editions"):
+        folder.chmod(0o555)
+    try:
+        assert b.run_build(config_for(project, revise=True)) == b.EXIT_FAILED
+    finally:
+        for folder in (project / "reports", project / "reports" / "editions"):
+            folder.chmod(0o755)
+    assert "Traceback" not in capsys.readouterr().err
+    assert snapshot(project / "reports") == before
+
+
+def _cross_device(real_replace):  # type: ignore[no-untyped-def]
+    """os.replace that fails like a rename from reports/ into an editions/ on another file system."""
+    def replace(src: object, dst: object) -> None:
+        if Path(str(src)).name.startswith(".staging-"):
+            raise OSError(18, "Invalid cross-device link", str(src))
+        real_replace(src, dst)
+    return replace
+
+
+def test_editions_on_another_file_system(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from helpers import atomic
+
+    monkeypatch.setattr(atomic.os, "replace", _cross_device(os.replace))
+    result = b.build(config_for(project, as_of="2025-11-25"))
+    edition = project / "reports" / "editions" / "2025-11-25"
+    assert result.edition == edition and result.is_latest
+    manifest = json.loads((edition / "manifest.json").read_text())
+    assert manifest["files"]["briefing.html"]["sha256"] == b.file_sha256(edition / "briefing.html")
+    assert "AS OF 2025-11-25" in (project / "reports" / "briefing.html").read_text()
+    leftovers = [p.name for p in (project / "reports").rglob(".*") if p.name != ".build.lock"]
+    assert leftovers == []
+
+
+def test_a_failed_copy_across_file_systems_changes_nothing(project: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    from helpers import atomic
+
+    before = snapshot(project / "reports")
+    monkeypatch.setattr(atomic.os, "replace", _cross_device(os.replace))
+
+    def full_disk(src: object, dst: object, **kwargs: object) -> None:
+        Path(str(dst)).mkdir()
+        (Path(str(dst)) / "half.html").write_text("<p>half")
+        raise OSError(28, "No space left on device", str(dst))
+
+    monkeypatch.setattr(atomic.shutil, "copytree", full_disk)
+    assert b.run_build(config_for(project, as_of="2025-11-25")) == b.EXIT_FAILED
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[0].startswith("build failed: No space left on device: ") and err[1:] == [b.UNCHANGED_NOTE]
+    assert snapshot(project / "reports") == before
+
+
+def test_ctrl_c_cleans_staging_and_exits_130(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = snapshot(project / "reports")
+
+    class Interrupted(FakeRenderer):
+        def __call__(self, executed: Path, out_dir: Path) -> SimpleNamespace:
+            assert out_dir.name.startswith(".staging-") and (out_dir / "processed").is_dir()
+            raise KeyboardInterrupt
+
+    assert b.run_build(config_for(project, as_of="2025-11-25", renderer=Interrupted())) == b.EXIT_INTERRUPTED == 130
+    assert capsys.readouterr().err.strip().splitlines() == [
+        "build interrupted (Ctrl-C); the staging folder was removed", b.UNCHANGED_NOTE]
+    assert snapshot(project / "reports") == before
+    assert not (project / "reports" / "editions" / "2025-11-25").exists()

@@ -60,6 +60,7 @@ from helpers.editions import (  # noqa: F401  (re-exported: publishing and tests
     parse_folder_name,
     previous_edition,
     read_edition,
+    read_edition_info,
     scan_editions,
 )
 from helpers.errors import BuildError
@@ -67,11 +68,13 @@ from helpers.lock import BuildLocked, build_lock  # noqa: F401
 from helpers.manifest import (  # noqa: F401
     CLAIMS_INDEX_NAME,
     MANIFEST_NAME,
+    ManifestError,
     claim_hashes,
     file_sha256,
     files_listing,
     package_versions,
     read_claim_hashes,
+    row_sha256,
     tree_digest,
     write_claims_index,
     write_json,
