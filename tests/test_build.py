@@ -397,6 +397,15 @@ def test_previous_edition_is_the_latest_strictly_before(project: Path) -> None:
     # The previous edition's key is part of the key: rebuilding 2025-11-10 differently changes 11-15's key.
     key_before = b.input_key(config_for(project, as_of="2025-11-15"), b.read_edition(editions / "2025-11-10"))
     assert key_before == b.read_edition(editions / "2025-11-15").input_key
+    # The back-fill left 20 Nov comparing with no edition: reported, with its repair; rebuilding it is a revision.
+    problems = b.scan_editions(editions).problems()
+    assert [(p.folder, p.repair) for p in problems] == [
+        (AS_OF, f"python3 dev.py build --as-of {AS_OF} --revise (the old one is kept)")]
+    assert "compares with no edition, but the edition before it is now 2025-11-15" in problems[0].problem
+    with pytest.raises(b.EditionError, match="add --revise"):
+        b.build(config_for(project))
+    b.build(config_for(project, revise=True))
+    assert [p.folder for p in b.scan_editions(editions).problems()] == ["2025-11-25"]  # now compares with the old 20 Nov
 
 
 def test_input_key_follows_content_not_paths(project: Path, tmp_path: Path) -> None:
@@ -755,3 +764,30 @@ def test_full_briefing_before_any_report(tmp_path: Path) -> None:
 def test_full_briefing_with_every_claim_table_empty(tmp_path: Path) -> None:
     result = b.build(real_config(tmp_path, AS_OF, data_dir=_empty_claims_data(tmp_path)))
     assert (result.edition / "briefing.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_real_ctrl_c_during_a_notebook(project: Path) -> None:
+    """SIGINT to a build whose notebook is running: exit 130, one line, staging removed, nothing published changed."""
+    marker = project / "running"
+    write_notebook(project / "notebooks" / "02-briefing.ipynb", [
+        f"import pathlib, time\npathlib.Path({str(marker)!r}).write_text('x')\ntime.sleep(120)",
+    ])
+    before = snapshot(project / "reports")
+    code = (
+        "import sys\nsys.path.insert(0, {tests!r})\nfrom pathlib import Path\nimport test_build as t\n"
+        "from helpers import build as b\nsys.exit(b.run_build(t.config_for(Path({root!r}), revise=True)))\n"
+    ).format(tests=str(Path(__file__).parent), root=str(project))
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not marker.exists() and child.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert marker.exists(), child.stderr.read() if child.stderr else ""
+        child.send_signal(signal.SIGINT)
+        _, err = child.communicate(timeout=60)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert child.returncode == b.EXIT_INTERRUPTED
+    assert err.strip().splitlines() == ["build interrupted (Ctrl-C); the staging folder was removed", b.UNCHANGED_NOTE]
+    assert snapshot(project / "reports") == before
