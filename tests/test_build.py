@@ -521,6 +521,12 @@ def test_claim_hashes_follow_each_rows_content_and_as_of(tmp_path: Path) -> None
     (curated / "pledges.csv").write_text("pledge_id,troops\nPL-1,5\n", encoding="utf-8")
     with pytest.raises(b.ManifestError, match="pledges.csv: no reported_date column"):
         b.claim_hashes(curated, "2025-11-10", ("pledges",))
+    (curated / "pledges.csv").write_text("pledge_id,reported_date\nPL-1,2025-10-17\nPL-1,2025-10-18\n", encoding="utf-8")
+    with pytest.raises(b.ManifestError, match=r"pledges.csv, row 3: claim id 'PL-1' is blank or not unique"):
+        b.claim_hashes(curated, "2025-11-10", ("pledges",))
+    (curated / "pledges.csv").write_bytes(b"pledge_id,reported_date\nPL-\xe9,2025-10-17\n")
+    with pytest.raises(b.ManifestError, match="pledges.csv: not readable as UTF-8 CSV"):
+        b.claim_hashes(curated, "2025-11-10", ("pledges",))
 
 
 @pytest.mark.parametrize("broken", ['{"as_of": "2025-11-', "[]"], ids=["truncated", "not-an-object"])
@@ -794,3 +800,42 @@ def test_real_ctrl_c_during_a_notebook(project: Path) -> None:
     assert child.returncode == b.EXIT_INTERRUPTED
     assert err.strip().splitlines() == ["build interrupted (Ctrl-C); the staging folder was removed", b.UNCHANGED_NOTE]
     assert snapshot(project / "reports") == before
+
+
+# --------------------------------------------------------------------------------------------------
+# Cutting the tables at as_of (helpers.clean), on tiny frames
+# --------------------------------------------------------------------------------------------------
+
+
+def test_notes_citing_a_later_source_are_withheld() -> None:
+    import pandas as pd
+
+    from helpers.clean import withhold_later_notes
+
+    df = pd.DataFrame({"id": ["a", "b", "c", "d"], "notes": ["date per S003", "see S000", "", "no id here"]})
+    out = withhold_later_notes(df, ("notes", "absent"), {"S000", "S004"})
+    assert out["notes"].tolist() == ["", "see S000", "", "no id here"]
+    assert df["notes"].iloc[0] == "date per S003"  # the input is not changed
+
+
+def test_edition_actors_keeps_only_what_this_editions_reports_say() -> None:
+    import pandas as pd
+
+    from helpers.clean import edition_actors
+
+    actors = pd.DataFrame({
+        "actor_id": ["A", "B", "C", "D", "E"],
+        "parent_actor_id": ["", "", "", "", "D"],
+        "aliases": ["Ay", "Bee; 19 countries", "Sea", "", ""],
+        "mentioned_in": ["S000", "S000; S001", "S001", "S001", "S000"],
+        "notes": ["about A", "B's note", "", "", "per S003"],
+    })
+    pledges = pd.DataFrame({"actor_id": ["A"], "requested_by": ["B"]})
+    events = pd.DataFrame({"actor_id": [""], "other_actor_ids": ["E"]})
+    out = edition_actors(actors, [pledges, events], {"S000"})
+    assert out["actor_id"].tolist() == ["A", "B", "D", "E"]  # C is named by no claim; D is E's parent
+    rows = out.set_index("actor_id")
+    assert rows.loc["A", "aliases"] == "Ay" and rows.loc["A", "notes"] == "about A"  # all its reports are in
+    assert rows.loc["B", "aliases"] == "" and rows.loc["B", "notes"] == ""  # S001 mentions it too: withheld
+    assert rows.loc["B", "mentioned_in"] == "S000" and rows.loc["D", "mentioned_in"] == ""
+    assert rows.loc["E", "notes"] == ""  # cites a later source

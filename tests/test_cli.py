@@ -150,6 +150,24 @@ def test_build_refuses_a_future_date_in_one_line(tmp_path: Path) -> None:
     assert not (tmp_path / "reports").exists()
 
 
+def test_build_checks_the_data_before_any_kernel_and_prints_each_problem_once(tmp_path: Path) -> None:
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(paths.DATA_DIR, data)
+    pledges = data / "curated" / "pledges.csv"
+    lines = pledges.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[1] = lines[1].replace(",troops,", ",soldiers,", 1)  # not a contribution type
+    pledges.write_text("".join(lines), encoding="utf-8")
+    env = {"ISF_REPORTS_DIR": str(tmp_path / "reports"), "ISF_BUILD_DIR": str(tmp_path / "build")}
+    proc = run_cli("build", "--as-of", "2025-11-20", "--data-dir", str(data), env=env)
+    assert proc.returncode == 1
+    problems = [l for l in proc.stderr.splitlines() if "pledges.csv, row 2" in l]
+    assert len(problems) == 1 and "soldiers" in problems[0]
+    assert "has 1 problem(s); see above" in proc.stderr and "Traceback" not in proc.stderr
+    assert not (tmp_path / "build").exists()  # no notebook ran
+
+
 def test_regenerate_logs_to_a_dated_file_and_returns_the_build_exit_code(tmp_path: Path) -> None:
     env = {
         "ISF_LOGS_DIR": str(tmp_path / "logs"),

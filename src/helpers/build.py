@@ -155,9 +155,17 @@ def default_notebooks() -> tuple[Path, ...]:
 
 
 def default_renderer(executed_notebook: Path, out_dir: Path) -> Any:
-    """helpers.render.render_briefing, imported only when a build really renders."""
+    """helpers.render.render_briefing, imported only when a build really renders.
+
+    When render_briefing can name its outputs (`stem`), it writes briefing.html/.pdf directly and
+    nothing is renamed afterwards; an older render_briefing names them after the notebook.
+    """
+    import inspect
+
     from helpers.render import render_briefing
 
+    if "stem" in inspect.signature(render_briefing).parameters:
+        return render_briefing(executed_notebook, out_dir, stem=Path(HTML_NAME).stem)
     return render_briefing(executed_notebook, out_dir)
 
 

@@ -177,19 +177,30 @@ def claim_hashes(curated_dir: Path, as_of: str, tables: Iterable[str]) -> dict[s
         path = curated_dir / f"{name}.csv"
         if not path.is_file():
             continue
-        with path.open(encoding="utf-8", newline="") as fh:
-            reader = csv.DictReader(fh)
-            header = reader.fieldnames or []
-            if not header or "reported_date" not in header:
-                raise ManifestError(f"{path}: no reported_date column, so its claims cannot be cut at as_of")
-            for line, row in enumerate(reader, start=2):
-                if (row.get("reported_date") or "") > as_of:
-                    continue
-                claim_id = row.get(header[0]) or ""
-                if not claim_id or claim_id in found:
-                    raise ManifestError(f"{path}, row {line}, field {header[0]}: {claim_id!r} is blank or not unique")
-                found[claim_id] = {"table": name, "sha256": row_sha256(row)}
+        try:
+            rows = _read_claims(path, as_of)
+        except (UnicodeDecodeError, csv.Error) as exc:
+            raise ManifestError(f"{path}: not readable as UTF-8 CSV ({exc}); run `python3 dev.py validate`") from None
+        for claim_id, line, digest in rows:
+            if not claim_id or claim_id in found:
+                raise ManifestError(f"{path}, row {line}: claim id {claim_id!r} is blank or not unique")
+            found[claim_id] = {"table": name, "sha256": digest}
     return dict(sorted(found.items()))
+
+
+def _read_claims(path: Path, as_of: str) -> list[tuple[str, int, str]]:
+    """(claim id, line number, row hash) of each row of one claim table reported on or before as_of."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        header = reader.fieldnames or []
+        if not header or "reported_date" not in header:
+            raise ManifestError(f"{path}: no reported_date column, so its claims cannot be cut at as_of")
+        # The line number counts from the header (line 1), as validate's problems do.
+        return [
+            (row.get(header[0]) or "", line, row_sha256(row))
+            for line, row in enumerate(reader, start=2)
+            if (row.get("reported_date") or "") <= as_of
+        ]
 
 
 def write_claims_index(folder: Path, as_of: str, claims: Mapping[str, Mapping[str, str]]) -> Path:
