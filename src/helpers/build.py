@@ -179,6 +179,11 @@ def default_key_paths() -> tuple[Path, ...]:
     return tuple(unique)
 
 
+def default_sources_dir() -> Path:
+    """ISF_SOURCES_DIR as it is when the config is made (tests and schedulers set it late), else paths.SOURCES_DIR."""
+    return Path(os.environ.get("ISF_SOURCES_DIR") or paths.SOURCES_DIR)
+
+
 @dataclass(frozen=True)
 class BuildConfig:
     """Everything one build needs. Defaults come from helpers.paths."""
@@ -198,7 +203,7 @@ class BuildConfig:
     revise: bool = False
     execution_timeout: int | None = 900  # seconds per cell
     # The news reports quotes are checked against; hashed into the key. Absent: quotes go unchecked.
-    sources_dir: Path = paths.SOURCES_DIR
+    sources_dir: Path = field(default_factory=default_sources_dir)
     # as_of may not be after this date; None: the local date today.
     today: dt.date | None = None
 

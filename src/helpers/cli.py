@@ -29,14 +29,14 @@ def _today() -> str:
 
 
 def cmd_build(args: argparse.Namespace, extra: list[str]) -> int:
-    from helpers.build import EXIT_USAGE, BuildConfig, BuildError, check_as_of, run_build
+    from helpers.build import EXIT_USAGE, BuildConfig, BuildError, check_as_of, default_sources_dir, run_build
 
     try:
         as_of = check_as_of(args.as_of or _today(), dt.date.today())
     except BuildError as exc:
         print(exc, file=sys.stderr)
         return EXIT_USAGE
-    sources_dir = paths.SOURCES_DIR
+    sources_dir = default_sources_dir()
 
     def validator(data_dir: Path) -> list[object]:
         # Before any kernel starts, so the curator sees each problem line once (issue 11).
