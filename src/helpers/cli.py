@@ -129,7 +129,7 @@ def cmd_editions(args: argparse.Namespace, extra: list[str]) -> int:
     published_html = paths.REPORTS_DIR / "briefing.html"
     published = published_edition(scan, file_sha256(published_html) if published_html.is_file() else None)
     current = {e.name for e in scan.current()}
-    print(f"{'edition':<15} {'rev':>3} {'built (UTC)':<26} {'renderer':<22} {'key':<12}  previous")
+    print(f"{'edition':<15} {'rev':>3} {'built (UTC)':<26} {'renderer':<26} {'key':<12}  previous")
     for edition in folders:
         if isinstance(edition, BrokenEdition):
             print(f"{edition.name:<15} {edition.revision:>3} BROKEN: {edition.reason}")
@@ -137,7 +137,7 @@ def cmd_editions(args: argparse.Namespace, extra: list[str]) -> int:
         m = edition.manifest
         mark = "  <- published" if edition is published else ("" if edition.name in current else "  (superseded)")
         print(
-            f"{edition.name:<15} {edition.revision:>3} {str(m.get('built_at', '?')):<26} {str(m.get('renderer', '?')):<22} "
+            f"{edition.name:<15} {edition.revision:>3} {str(m.get('built_at', '?')):<26} {str(m.get('renderer', '?')):<26} "
             f"{edition.input_key[:12]:<12}  {m.get('previous_edition') or '-'}{mark}"
         )
     if published is None:
