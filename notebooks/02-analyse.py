@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -39,12 +41,17 @@ previous = analysis.read_previous(previous_edition)
 # ## Process: every table and figure the briefing prints
 
 # %%
-results, summary = analysis.analyse(tables, as_of, previous)
+results, summary = analysis.analyse(tables, as_of, previous, analysis.previous_as_of(previous_edition))
+results["funnel_steps"] = analysis.funnel_steps(tables["figures"], summary)
 summary["previous_edition"] = previous_edition if previous is not None else ""
 
 # %%
-# NOTE: a pledge row per actor and contribution; the briefing's table must cover each pair once.
+# NOTE: one standing per actor and contribution; the briefing's table must cover each pair once.
 assert not results["commitments"].duplicated(["actor_id", "contribution_type"]).any(), "Duplicate commitment rows."
+# NOTE: a willing contributor stands at "willing" or beyond on a contribution to the force itself;
+# support from outside it (coordination staff, advisers to the planning cell) never makes one.
+force = results["commitments"][results["commitments"]["part_of_force"].astype(bool) & (results["commitments"]["rank"] >= analysis.WILLING_RANK)]
+assert {c["actor_id"] for c in summary["contributors_willing"]} <= set(force["actor_id"]), "A contributor rests on outside support only."
 assert summary["counts"]["claims"] == len(tables["claims"]), "Key figures counted a different set of claims."
 
 # %% [markdown]

@@ -23,16 +23,19 @@ out_dir: str = "../build/notebook-defaults"  # this edition's working folder, wi
 previous_edition: str = ""  # folder of the previous edition, "" when there is none
 
 # %% tags=["remove-cell"]
+import datetime as dt
 from pathlib import Path
 
-from helpers import analysis, briefing, charts, chart_renderer, clean
-from helpers.markdown import show_md
+from helpers import analysis, briefing, captions, changes, charts, chart_renderer, clean
+from helpers.markdown import show_md, show_title_block
 
 chart_renderer.enable()
 tables = clean.read_processed(Path(out_dir) / "processed")
 results, summary = analysis.read_analysis(Path(out_dir) / "analysis")
+standing = results["commitments"]
 
 # %%
+show_title_block(briefing.title_block_fields(as_of, f"{dt.date.today():%Y-%m-%d}", summary))
 show_md(briefing.title_block(as_of, summary))
 
 # %% [markdown]
@@ -42,42 +45,46 @@ show_md(briefing.title_block(as_of, summary))
 show_md(briefing.bottom_line(summary, results["condition_implications"]))
 
 # %% [markdown]
+# ## What to watch
+
+# %%
+show_md(briefing.watch_md(summary, results["condition_implications"]))
+
+# %% [markdown]
 # ## Key figures
 #
-# Each figure is given as the reports state it, with its source id (listed under Sources) and date.
-# Where reports disagree, every version is shown.
+# Each figure as the reports state it, with the report it comes from (see Sources), its date and how the
+# report sources it. Where reports disagree, every version is shown.
 
 # %%
 show_md(briefing.key_figures_md(summary))
 
 # %%
-charts.funnel_chart(tables["figures"], tables["pledges"])
+charts.funnel_chart(results["funnel_steps"], captions.funnel(summary, results["funnel_steps"]))
 
 # %% [markdown]
 # ## Who offers what
 #
-# The latest stage reached by each actor for each kind of contribution, with every report that mentions
-# it. Unnamed groups of countries are listed as groups: the reports do not say who is in them.
+# Where each actor stands on each kind of contribution. An offer stands until a report says it was
+# withdrawn; later, weaker mentions are shown as what they are. Unnamed groups are listed as groups:
+# the reports do not say who is in them.
 
 # %%
-show_md(briefing.commitments_md(results["commitments"]))
+show_md(briefing.commitments_md(standing))
 
 # %%
-charts.commitments_chart(tables["pledges"], tables["stages"], as_of)
+charts.commitments_chart(standing, tables["stages"], captions.commitments(summary, standing))
 
 # %%
-charts.figures_chart(tables["pledges"])
+charts.figures_chart(results["stated_figures"], captions.figures(summary, results["stated_figures"]))
 
 # %% [markdown]
 # ## Conditions
 #
-# What contributors say they need before they take part.
+# What willing contributors say they need before they take part, and every condition the reports record.
 
 # %%
 show_md(briefing.conditions_md(results["condition_implications"]))
-
-# %%
-charts.conditions_chart(tables["conditions"])
 
 # %%
 show_md(briefing.conditions_table_md(results["conditions_matrix"]))
@@ -88,10 +95,18 @@ show_md(briefing.conditions_table_md(results["conditions_matrix"]))
 # Vetoes and objections, Hamas on its weapons, and the questions of mandate the force still faces.
 
 # %%
-show_md(briefing.positions_md(tables["positions"], ("turkish_troops", "hamas_disarmament", "un_mandate", "us_troops_in_gaza", "peace_plan", "us_draft_resolution")))
+show_md(briefing.positions_md(tables["positions"]))
 
 # %%
-charts.positions_chart(tables["positions"])
+charts.positions_chart(results["position_cells"], captions.positions(results["position_cells"]))
+
+# %% [markdown]
+# ## Chronology
+#
+# Every dated event in the reports, by when it happened (as precisely as the report says), with who and the source.
+
+# %%
+show_md(briefing.chronology_md(results["chronology"]))
 
 # %% [markdown]
 # ## Where sources disagree or a stance changed
@@ -101,14 +116,11 @@ charts.positions_chart(tables["positions"])
 # %%
 show_md(briefing.disagreements_md(results["disagreements"]))
 
-# %%
-charts.timeline_chart(tables["claims"], tables["events"])
-
 # %% [markdown]
 # ## What changed since the previous edition
 
 # %%
-show_md(briefing.changes_md(summary["changes"], summary.get("previous_edition", "")))
+show_md(changes.changes_md(summary["changes"]))
 
 # %% [markdown]
 # ## Open questions

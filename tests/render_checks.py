@@ -4,13 +4,57 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from unittest import mock
 
+import nbformat
 from pypdf import PdfReader
+
+from helpers import fmt, markdown
 
 # src=/href= values and CSS url(...) that point off the machine.
 EXTERNAL_REF = re.compile(r"""(?:\b(?:src|href)\s*=\s*["']?|url\(\s*["']?)(?:https?:)?//""", re.IGNORECASE)
 # Markup that must never reach a reader: leftover Markdown, HTML, typst or code.
 RAW_MARKUP = ("**", "<div", "<script", "#set", "#let", "```", "alt.Chart", "display_data")
+# PDF structure tags of headings.
+HEADING_TAGS = ("/H1", "/H2", "/H3", "/H4", "/H5", "/H6")
+
+
+def without_sample(text: str, sample: str) -> str:
+    """Return text with every occurrence of ``sample`` cut out, wherever a line break fell inside it.
+
+    A PDF's text layer joins lines with spaces or nothing, so the sample may come back with a space
+    added or removed at any point; it is matched ignoring all whitespace.
+
+    Args:
+        text: extracted text.
+        sample: the text to remove (e.g. a hostile string shown literally).
+
+    Returns:
+        The text, whitespace runs collapsed, without the sample.
+    """
+    pattern = r"\s*".join(re.escape(ch) for ch in "".join(sample.split()))
+    return re.sub(pattern, "", " ".join(text.split()))
+
+
+def title_block_output(information_date: str, as_of: str, built_on: str, approximate: bool = False) -> nbformat.NotebookNode:
+    """Return the output ``helpers.markdown.show_title_block`` displays, as a kernel would record it.
+
+    Args:
+        information_date: the newest report's date.
+        as_of: the edition date.
+        built_on: the build date.
+        approximate: the newest report's date is an estimate.
+
+    Returns:
+        A display_data output.
+    """
+    with mock.patch.object(markdown, "display") as display:
+        label = fmt.date_label(information_date, "approximate" if approximate else "day")
+        markdown.show_title_block({"kicker": markdown.KICKER, "information_date": information_date, "information_label": label,
+                                   "as_of": as_of, "built_on": built_on})
+    (data,), kwargs = display.call_args
+    assert kwargs["raw"] is True
+    return nbformat.v4.new_output("display_data", data=data, metadata=kwargs["metadata"])
 
 
 def external_refs(html: str) -> list[str]:
@@ -111,3 +155,47 @@ def pdf_fonts(pdf: Path) -> set[str]:
         for font in page.get("/Resources", {}).get("/Font", {}).values():
             names.add(str(font.get_object()["/BaseFont"]).lstrip("/").split("+")[-1])
     return names
+
+
+def pdf_headings(pdf: Path) -> list[tuple[str, str]]:
+    """Return the headings in the PDF's structure tree with their text, in reading order.
+
+    Args:
+        pdf: a tagged PDF file.
+
+    Returns:
+        ``(tag, text)`` pairs, e.g. ``("/H1", "The title")``; text from the tagged content's ``/ActualText``
+        or ``/T`` when present, else "".
+    """
+    root = PdfReader(pdf).trailer["/Root"]
+    found: list[tuple[str, str]] = []
+
+    def walk(node: object) -> None:
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if not isinstance(node, dict):
+            return
+        tag = str(node.get("/S", ""))
+        if tag in HEADING_TAGS:
+            found.append((tag, str(node.get("/T", node.get("/ActualText", "")))))
+        kids = node.get("/K", [])
+        for kid in kids if isinstance(kids, list) else [kids]:
+            walk(kid)
+
+    walk(root.get("/StructTreeRoot"))
+    return found
+
+
+def pdf_shows_title(pdf: Path) -> str | None:
+    """Return the title viewers show: the metadata title when DisplayDocTitle is set, else None.
+
+    Args:
+        pdf: a PDF file.
+
+    Returns:
+        The document title, or None when viewers would show the file name.
+    """
+    reader = PdfReader(pdf)
+    preferences = reader.trailer["/Root"].get("/ViewerPreferences", {})
+    if not preferences.get("/DisplayDocTitle") or reader.metadata is None:
+        return None
+    return reader.metadata.title

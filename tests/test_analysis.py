@@ -1,115 +1,184 @@
-"""Analysis functions on tiny fixture frames, and on the curated data where the numbers are known."""
+"""The analysis rules on small fixture data packages (tests/fixture_data.py), and invariants of the live data.
+
+One test per rule of docs/CODEBOOK.md "Standing": a later mention does not demote an offer; "will only
+if" is conditional, not a refusal; support from outside the force is not a contribution; the information
+date is the newest report's date, not the build date.
+"""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from helpers import analysis, clean, paths
+from tests.fixture_data import condition, event, figure, make_data, pledge, position
 
 
-def pledges(*rows: dict) -> pd.DataFrame:
-    base = {"pledge_id": "PL-1", "actor_id": "IDN", "actor_name": "Indonesia", "actor_kind": "state", "contribution_type": "troops",
-            "contribution_label": "Troops", "stage": "offered_public", "stage_label": "Offered publicly", "stage_rank": 4.0,
-            "on_ladder": True, "amount_low": float("nan"), "amount_high": float("nan"), "amount_unit": "", "amount_text": "",
-            "amount_label": "not stated", "location_label": "Inside Gaza", "inside_gaza": True, "requested_by_name": "",
-            "source_id": "S1", "reported_date": pd.Timestamp("2025-10-18"), "confidence": "unattributed", "quote": "a quote"}
-    # reported_label is what clean.build_processed derives from the date (and the source's precision)
-    return pd.DataFrame([base | r | {"reported_label": f"{(base | r)['reported_date']:%-d %b %Y}"} for r in rows])
+def tables(tmp_path: Path, as_of: str = "2026-01-31", **rows: list[dict]) -> dict[str, pd.DataFrame]:
+    return clean.build_processed(make_data(tmp_path, **rows), as_of)
 
 
-def test_largest_offer_keeps_each_sources_wording_and_skips_the_organiser() -> None:
-    df = pledges(
-        {"pledge_id": "PL-1", "amount_low": 20000.0, "amount_high": 20000.0, "amount_unit": "troops", "amount_text": "20,000", "amount_label": "20,000 troops"},
-        {"pledge_id": "PL-2", "amount_low": 20000.0, "amount_high": 20000.0, "amount_unit": "troops", "amount_text": "some 20.000",
-         "amount_label": "about 20,000 troops", "source_id": "S2", "reported_date": pd.Timestamp("2025-11-15")},
-        {"pledge_id": "PL-3", "actor_id": "USA", "actor_name": "United States", "amount_high": 90000.0, "amount_unit": "troops", "amount_label": "up to 90,000 troops"},
-    )
-    offer = analysis.largest_offer(df)
-    assert offer["actor"] == "Indonesia" and offer["amount"] == 20000.0
-    assert [(l["source_id"], l["text"]) for l in offer["labels"]] == [("S1", "20,000"), ("S2", "some 20.000")]
-    assert analysis.largest_offer(df.iloc[2:]) is None
+def standing_of(t: dict[str, pd.DataFrame], actor: str, contribution: str = "troops") -> pd.Series:
+    s = analysis.standings(t["pledges"], t["conditions"])
+    return s[(s["actor_id"] == actor) & (s["contribution_type"] == contribution)].iloc[0]
 
 
-def test_named_states_by_rank_excludes_groups_and_the_organiser() -> None:
-    df = pledges(
-        {"pledge_id": "PL-1"},
-        {"pledge_id": "PL-2", "actor_id": "FRA", "actor_name": "France", "stage": "approached", "stage_label": "Approached", "stage_rank": 1.0},
-        {"pledge_id": "PL-3", "actor_id": "GRP-X", "actor_name": "Some group", "actor_kind": "unnamed_group"},
-        {"pledge_id": "PL-4", "actor_id": "USA", "actor_name": "United States"},
-    )
-    assert [s["name"] for s in analysis.named_states(df, 0, exclude=("USA",))] == ["France", "Indonesia"]
-    assert [s["name"] for s in analysis.named_states(df, 2, exclude=("USA",))] == ["Indonesia"]
+def test_a_later_mention_does_not_demote_an_offer(tmp_path) -> None:
+    t = tables(tmp_path, pledges=[pledge("PL-001", "TUR", "offered_private", "S011"), pledge("PL-002", "TUR", "mentioned", "S012")])
+    turkey = standing_of(t, "TUR")
+    assert (turkey["stage"], turkey["basis_id"]) == ("offered_private", "PL-001")
+    assert turkey["since"] == "named as candidate (S012, 8 Nov 2025)"
+    summary = analysis.key_figures(t)
+    assert [o["name"] for o in summary["troop_offers"]] == ["Turkey"]
 
 
-def test_disagreements_flag_a_move_off_the_ladder_and_differing_amounts() -> None:
-    t = {
-        "pledges": pledges(
-            {"pledge_id": "PL-1", "actor_id": "AZE", "actor_name": "Azerbaijan", "stage": "offered_private", "stage_label": "Offered (not announced)"},
-            {"pledge_id": "PL-2", "actor_id": "AZE", "actor_name": "Azerbaijan", "stage": "declined", "stage_label": "Declined", "stage_rank": float("nan"),
-             "on_ladder": False, "source_id": "S3", "reported_date": pd.Timestamp("2025-11-08")},
-            {"pledge_id": "PL-3", "actor_name": "Turkey", "stage": "mentioned", "stage_label": "Named as candidate", "stage_rank": 0.0},
-            {"pledge_id": "PL-4", "actor_name": "Turkey", "stage": "offered_private", "stage_label": "Offered", "reported_date": pd.Timestamp("2025-10-01")},
-        ),
-        "figures": pd.DataFrame(columns=["figure_id", "metric_label", "actor_name", "value_low", "value_high", "reported_date", "source_id", "value_label", "value_text"]),
-        "positions": pd.DataFrame(columns=["position_id", "actor_name", "topic_label", "direction", "direction_label", "summary", "reported_date", "source_id"]),
-        "events": pd.DataFrame(columns=["event_id", "event_type", "event_date", "actor_name", "title", "reported_date", "source_id"]),
-    }
-    found = analysis.disagreements(t)
-    # Turkey merely "mentioned" after an offer is a weaker claim, not a reversal.
-    assert found[["kind", "actor_name"]].values.tolist() == [["Stance changed", "Azerbaijan"]]
-    assert found.iloc[0]["claims"] == ["18 Oct 2025: offered (not announced) (S1)", "8 Nov 2025: declined (S3)"]
+def test_only_a_withdrawal_takes_an_offer_back_and_a_later_offer_stands_again(tmp_path) -> None:
+    t = tables(tmp_path, pledges=[pledge("PL-001", "TUR", "offered_private", "S011"), pledge("PL-002", "TUR", "withdrawn", "S012")])
+    assert standing_of(t, "TUR")["stage"] == "withdrawn"
+    assert analysis.key_figures(t)["troop_offers"] == []
+    again = tables(tmp_path / "b", pledges=[pledge("PL-001", "TUR", "offered_private", "S011"), pledge("PL-002", "TUR", "withdrawn", "S012"),
+                                             pledge("PL-003", "TUR", "signalled_willingness", "S013")])
+    assert standing_of(again, "TUR")["stage"] == "signalled_willingness"
 
 
-def test_changes_since_reports_no_previous_edition() -> None:
-    assert analysis.changes_since({}, "2025-11-20", None) == {"has_previous": False}
-    assert analysis.read_previous("") is None
+def test_a_conditional_stance_is_not_a_refusal(tmp_path) -> None:
+    t = tables(tmp_path,
+               pledges=[pledge("PL-001", "AZE", "offered_private", "S011"), pledge("PL-002", "AZE", "conditional", "S012")],
+               conditions=[condition("CO-001", "AZE", "after_fighting_stops", "S012", "PL-002"), condition("CO-002", "AZE", "parliamentary_approval", "S012", "PL-002")])
+    aze = standing_of(t, "AZE")
+    assert aze["stage"] == "offered_private" and bool(aze["conditional"])
+    assert aze["condition_types"] == "Only after fighting stops; Parliamentary approval"
+    summary = analysis.key_figures(t)
+    assert [(o["name"], o["conditional"]) for o in summary["troop_offers"]] == [("Azerbaijan", True)]
+    # alone, "will only if" still makes a willing contributor, never a refusal
+    only = tables(tmp_path / "b", pledges=[pledge("PL-002", "AZE", "conditional", "S012")],
+                  conditions=[condition("CO-001", "AZE", "after_fighting_stops", "S012", "PL-002")])
+    assert [w["name"] for w in analysis.key_figures(only)["contributors_willing"]] == ["Azerbaijan"]
+    assert analysis.key_figures(only)["troop_offers"] == []
 
+
+def test_support_from_outside_is_not_a_contribution(tmp_path) -> None:
+    t = tables(tmp_path, pledges=[
+        pledge("PL-001", "GBR", "deployed", "S011", "advisers", location="israel"),
+        pledge("PL-002", "USA", "offered_public", "S011", "command_coordination", amount_high=200, amount_unit="troops", amount_text="up to 200",
+               amount_precision="up_to", location="nearby_bases"),
+        pledge("PL-003", "IDN", "offered_public", "S011", amount_low=20000, amount_high=20000, amount_unit="troops", amount_text="20,000"),
+    ])
+    summary = analysis.key_figures(t)
+    assert [w["name"] for w in summary["contributors_willing"]] == ["Indonesia"]
+    assert [o["name"] for o in summary["outside_support"]] == ["United Kingdom", "United States"]
+    # the organiser's "up to 200" is never the largest troop offer
+    assert summary["largest_offer"]["actor"] == "Indonesia"
+    imp = analysis.condition_implications(analysis.standings(t["pledges"], t["conditions"]), t["conditions"], t["condition_types"])
+    assert set(imp["n_willing"]) == {1}
+
+
+def test_differing_figures_are_kept_apart_not_merged(tmp_path) -> None:
+    t = tables(tmp_path, pledges=[
+        pledge("PL-001", "USA", "deployed", "S011", "command_coordination", amount_low=200, amount_high=200, amount_unit="personnel",
+               amount_text="about 200", amount_precision="approximate"),
+        pledge("PL-002", "USA", "deployed", "S012", "command_coordination", amount_low=24, amount_high=24, amount_unit="personnel",
+               amount_text="about two dozen", amount_precision="approximate"),
+        pledge("PL-003", "IDN", "offered_public", "S011", amount_low=20000, amount_high=20000, amount_unit="troops", amount_text="20,000", amount_precision="exact"),
+        pledge("PL-004", "IDN", "offered_public", "S013", amount_low=20000, amount_high=20000, amount_unit="troops", amount_text="some 20.000",
+               amount_precision="approximate"),
+    ])
+    us = standing_of(t, "USA", "command_coordination")
+    assert bool(us["figures_differ"])
+    assert us["reports"] == "deployed, about 200 personnel (S011, 18 Oct 2025); deployed, about 24 personnel (S012, 8 Nov 2025)"
+    # "20,000" and "some 20.000" are one figure in two wordings: no tension, the latest wording is shown
+    idn = standing_of(t, "IDN")
+    assert not idn["figures_differ"] and idn["figure"] == "about 20,000 troops"
+
+
+def test_information_date_is_the_newest_report_not_the_build_date(tmp_path) -> None:
+    t = tables(tmp_path, as_of="2026-06-30", pledges=[pledge("PL-001", "IDN", "mentioned", "S013")])
+    info = analysis.key_figures(t)["information_date"]
+    assert info == {"date": "2025-12-13", "label": "c. 13 Dec 2025", "source_id": "S013"}
+    early = tables(tmp_path / "b", as_of="2025-11-01", pledges=[pledge("PL-001", "IDN", "mentioned", "S011")])
+    assert analysis.key_figures(early)["information_date"]["date"] == "2025-10-18"
+    before = tables(tmp_path / "c", as_of="2025-10-01")
+    assert analysis.key_figures(before)["information_date"] == {"date": "", "label": "", "source_id": ""}
+
+
+def test_conditions_count_only_willing_contributors(tmp_path) -> None:
+    t = tables(tmp_path,
+               pledges=[pledge("PL-001", "GRP-19", "signalled_willingness", "S012"), pledge("PL-002", "IDN", "offered_public", "S011")],
+               conditions=[condition("CO-001", "GRP-19", "un_mandate", "S012", "PL-001"),
+                           condition("CO-002", "FRA", "un_mandate", "S012", applies_to="supporting_resolution")])
+    imp = analysis.condition_implications(analysis.standings(t["pledges"], t["conditions"]), t["conditions"], t["condition_types"]).set_index("condition_type")
+    un = imp.loc["un_mandate"]
+    assert (un["n_willing"], un["n_willing_states"], un["n_willing_groups"], un["n_attaching"]) == (2, 1, 1, 1)
+    assert un["groups"] == "The 19 willing countries (unnamed)" and un["named"] == ""
+    assert un["status"] == "Not yet met"
+
+
+def test_chronology_orders_by_when_it_happened_with_its_precision(tmp_path) -> None:
+    t = tables(tmp_path, events=[event("EV-001", "2025-11-05", "resolution", "Draft circulated", "USA", "S012"),
+                                 event("EV-002", "2025-09-01", "diplomatic_contact", "Erdogan tells Trump", "TUR", "S011", precision="month")])
+    chron = analysis.chronology(t["events"])
+    assert chron[["event_id", "date", "who", "source_id"]].values.tolist() == [
+        ["EV-002", "Sep 2025", "Turkey", "S011"], ["EV-001", "5 Nov 2025", "United States", "S012"]]
+    assert chron["milestone"].tolist() == [False, True]
+
+
+def test_funnel_steps_read_the_findings(tmp_path) -> None:
+    t = tables(tmp_path, pledges=[pledge("PL-001", "IDN", "offered_public", "S011"), pledge("PL-002", "EGY", "signalled_willingness", "S011")],
+               figures=[figure("FI-001", "countries_approached", 70, 70, "approximate", "some 70", "S013"),
+                        figure("FI-002", "countries_willing", 3, "", "vague", "several", "S012")])
+    summary = analysis.key_figures(t)
+    steps = analysis.funnel_steps(t["figures"], summary)
+    assert steps[["row", "value", "open"]].values.tolist() == [
+        ["Asked to contribute · S013, c. 13 Dec 2025", 70.0, False], ["Said to be willing · S012, 8 Nov 2025", 3.0, True],
+        ["Named as willing or offering", 2.0, False], ["Named as offering troops", 1.0, False]]
+    assert steps["label"].iloc[-2] == "2: Indonesia and Egypt"
+
+
+def test_positions_latest_stance_per_topic(tmp_path) -> None:
+    t = tables(tmp_path, positions=[position("PO-001", "ISR", "turkish_troops", "undecided", "S011", target_actor_id="TUR"),
+                                    position("PO-002", "ISR", "turkish_troops", "opposes", "S013", target_actor_id="TUR")])
+    cells = analysis.position_cells(t["positions"])
+    assert cells.set_index("direction")["current"].to_dict() == {"opposes": True, "undecided": False}
+    assert [o["target"] for o in analysis.key_figures(t)["opposed"]] == ["Turkey"]
+
+
+def test_an_edition_before_any_report_has_empty_findings(tmp_path) -> None:
+    t = tables(tmp_path, as_of="2025-10-01", pledges=[pledge("PL-001", "IDN", "offered_public", "S011")])
+    results, summary = analysis.analyse(t, "2025-10-01", None)
+    assert summary["counts"]["claims"] == 0 and summary["troop_offers"] == [] and summary["largest_offer"] is None
+    assert results["commitments"].empty and results["chronology"].empty
+
+
+def test_analysis_round_trips_through_files(tmp_path) -> None:
+    t = tables(tmp_path, pledges=[pledge("PL-001", "IDN", "offered_public", "S011")],
+               figures=[figure("FI-001", "countries_willing", 19, 19, "exact", "19", "S013")])
+    results, summary = analysis.analyse(t, "2026-01-31", None)
+    analysis.write_analysis(results, summary, tmp_path / "out")
+    back, back_summary = analysis.read_analysis(tmp_path / "out")
+    assert back_summary["countries_willing"][0]["value"] == "19 countries"
+    assert back_summary["troop_offers"][0]["name"] == "Indonesia"
+    assert len(back["commitments"]) == len(results["commitments"])
+
+
+# --- Invariants of the live data (they hold whatever reports are added) -------------------------------------
 
 @pytest.fixture(scope="module")
-def curated() -> dict[str, pd.DataFrame]:
-    return clean.build_processed(paths.DATA_DIR, "2025-11-20")
+def live() -> tuple[dict[str, pd.DataFrame], dict]:
+    t = clean.build_processed(paths.DATA_DIR, "2026-12-01")
+    return t, analysis.analyse(t, "2026-12-01", None)
 
 
-def test_changes_between_two_editions_of_the_curated_data(curated) -> None:
-    earlier = clean.build_processed(paths.DATA_DIR, "2025-10-20")
-    changes = analysis.changes_since(curated, "2025-11-20", earlier)
-    assert changes["new_sources"] == ["S001", "S003"]
-    assert changes["new_claims"] == len(curated["claims"]) - len(earlier["claims"])
-    assert "Azerbaijan, troops: offered (not announced) → declined / will not send for now (S003)" in changes["changed_stances"]
-    assert "Saudi Arabia" in changes["new_actors"] and "Indonesia" not in changes["new_actors"]
-
-
-def test_condition_implications_on_curated_data(curated) -> None:
-    imp = analysis.condition_implications(curated["pledges"], curated["conditions"], curated["condition_types"]).set_index("condition_type")
-    assert imp.loc["israeli_controlled_areas_only", "groups"] == "Countries that agreed to deploy troops (unnamed)"
-    assert imp.loc["after_fighting_stops", "named"] == "Azerbaijan"
-    assert imp.loc["un_mandate", "n_attaching"] == 1
-    assert (imp["n_willing"] == imp["n_willing_states"] + imp["n_willing_groups"]).all()
-
-
-def test_commitments_have_one_row_per_actor_and_contribution(curated) -> None:
-    table = analysis.commitments(curated["pledges"], "2025-11-20")
-    assert not table.duplicated(["actor_id", "contribution_type"]).any()
-    idn = table[(table["actor_id"] == "IDN") & (table["contribution_type"] == "troops")].iloc[0]
-    assert (idn["stage"], idn["figure"], idn["sources"]) == ("offered_public", "about 20,000 troops", "S000, S001, S002")
-    aze = table[(table["actor_id"] == "AZE") & (table["contribution_type"] == "troops")].iloc[0]
-    assert aze["stage"] == "declined"
-
-
-def test_disagreements_on_curated_data(curated) -> None:
-    found = analysis.disagreements(curated)
-    subjects = set(zip(found["kind"], found["actor_name"], found["subject"]))
-    assert ("Stance changed", "Azerbaijan", "Troops") in subjects
-    assert ("Figures differ", "United States", "Command and coordination staff") in subjects
-    assert ("Positions differ", "Israel", "Turkish troops in Gaza") in subjects
-    assert ("Target dates differ", "United States", "When the force deploys") in subjects
-
-
-def test_analysis_round_trips_through_files(curated, tmp_path) -> None:
-    tables, summary = analysis.analyse(curated, "2025-11-20", None)
-    analysis.write_analysis(tables, summary, tmp_path)
-    back, back_summary = analysis.read_analysis(tmp_path)
-    assert back_summary["countries_willing"][0]["value"] == "19 countries"
-    assert back["disagreements"]["claims"].iloc[0] == tables["disagreements"]["claims"].iloc[0]
-    assert len(back["commitments"]) == len(tables["commitments"])
+def test_live_findings_are_consistent(live) -> None:
+    t, (results, summary) = live
+    standing = results["commitments"]
+    assert not standing.duplicated(["actor_id", "contribution_type"]).any()
+    # every troop offer is a willing contributor; no outside-only supporter is a contributor
+    assert {o["actor_id"] for o in summary["troop_offers"]} <= {c["actor_id"] for c in summary["contributors_willing"]}
+    force = standing[standing["part_of_force"].astype(bool)]
+    assert {c["actor_id"] for c in summary["contributors_willing"]} <= set(force["actor_id"])
+    assert summary["information_date"]["date"] == f"{t['sources']['published'].max():%Y-%m-%d}"
+    # no stage coded declined where a conditions row makes it "only if"
+    conditional = t["conditions"]["pledge_id"].dropna()
+    assert t["pledges"][t["pledges"]["pledge_id"].isin(conditional) & (t["pledges"]["stage"] == "declined")].empty

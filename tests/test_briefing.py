@@ -16,11 +16,11 @@ from helpers import paths
 from helpers.build import BuildConfig, build
 from helpers.validate import validate_data
 
-AS_OF = "2025-11-20"
-SECTIONS = ["Bottom line", "Key figures", "Who offers what", "Conditions", "Positions and frictions",
+AS_OF = "2025-12-20"
+SECTIONS = ["Bottom line", "What to watch", "Key figures", "Who offers what", "Conditions", "Positions and frictions", "Chronology",
             "Where sources disagree or a stance changed", "What changed since the previous edition",
             "Open questions", "Sources", "Methodology and data notes"]
-CHARTS = 6
+CHARTS = 4
 
 
 @pytest.fixture(scope="module")
@@ -95,13 +95,57 @@ def test_pdf_has_every_section_the_key_figures_and_no_code(published: Path) -> N
     flat = flatten(text)
     for heading in SECTIONS:
         assert heading in flat, heading
-    for figure in ("about 70 countries", "19 countries", "about 20,000 troops", "Israeli military about 53%", "Hamas about 47%", "up to 200 troops"):
+    for figure in ("about 70 countries", "19 countries", "about 20,000 troops", "Israeli military about 53 percent", "Hamas about 47 percent",
+                   "up to 200 troops"):
         assert figure in flat, figure
     for leak in ("alt.Chart", "import ", "show_md(", "```", "<div", "#set", "**"):
         assert leak not in text, leak
     assert pdf_page_count(pdf) >= 8
     assert pdf_raster_images(pdf) == 0  # charts are vector drawings
     assert len(pdf_alt_texts(pdf)) == CHARTS
+
+
+def page_text(html: str) -> str:
+    """The page's text on one line: tags dropped, entities and typographic quotes as they read."""
+    import html as html_lib
+    body = re.sub(r"<script.*?</script>|<style.*?</style>", " ", html, flags=re.S)
+    return " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", body)).split())
+
+
+def test_every_count_and_list_agrees_with_the_findings(published: Path) -> None:
+    """Issue 9: the bottom line, key figures, chart titles and alt text, and the conditions section name the
+    same actors and counts, and those are what the findings object (analysis/key_figures.json) holds."""
+    import json
+    findings = json.loads((published / "editions" / AS_OF / "analysis" / "key_figures.json").read_text(encoding="utf-8"))
+    html = (published / "briefing.html").read_text(encoding="utf-8")
+    text = page_text(html)
+    parser = Headings()
+    parser.feed(html)
+    alts = " ".join(parser.alts)
+    offers = [o["name"] for o in findings["troop_offers"]]
+    willing = [w["name"] for w in findings["contributors_willing"]]
+    groups = findings["groups_willing"]
+    info = findings["information_date"]["label"]
+    assert offers and willing and info
+    # bottom line
+    bottom = text.split("Bottom line", 1)[1].split("What to watch", 1)[0]
+    assert f"the reports name only {len(offers)} states as offering troops" in bottom
+    assert all(name in bottom for name in offers)
+    # key figures
+    assert f"States the reports name as willing contributors: {len(willing)} (" in text
+    assert f"Unnamed groups said to be willing: {len(groups)} (" in text
+    # chart titles (in the page) and alt texts
+    assert f"{len(offers)} named states offer troops as of {info}: " in text
+    assert f"Named as offering troops: {len(offers)}: " in alts and f"Named as willing or offering: {len(willing)}: " in alts
+    assert f"the reports name {len(willing)} as willing and {len(offers)} as offering troops" in text
+    # the conditions section counts the same contributors
+    assert (f"The reports name {len(willing) + len(groups)} willing contributors to the force: {len(willing)} states and "
+            f"{len(groups)} unnamed groups") in text
+    # outside support is never counted among contributors
+    outside = {o["name"] for o in findings["outside_support"]} - set(willing)
+    assert outside and not outside & set(offers)
+    # the information date is the newest report's, shown apart from the edition date
+    assert f"Information current to {info}" in text
 
 
 def test_edition_is_published(published: Path) -> None:

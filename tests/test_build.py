@@ -168,11 +168,12 @@ def test_build_publishes_edition_with_manifest_matching_what_was_built(project: 
         "briefing.html", "briefing.pdf", "processed/pledges.csv", "processed/parameters.json", "edition.json", "claims_index.json",
     }
     # A first edition, built with the source texts at hand: quotes were checked, no revision.
-    assert manifest["revision"] == 1 and manifest["revised"] is False and manifest["revises"] == ""
+    assert manifest["revision"] == 0 and manifest["revised"] is False and manifest["revises"] == ""
     assert manifest["quotes_checked"] is True and manifest["sources_checksum"] == b.tree_digest(project / "sources")
     info = json.loads((edition / "edition.json").read_text())
     assert info.pop("sources_dir").endswith("/sources")  # the template's folder: tests copy it
-    assert info == {"as_of": AS_OF, "revision": 1, "revises": "", "previous_edition": "", "quotes_checked": True}
+    assert info == {"as_of": AS_OF, "revision": 0, "revises": "", "revision_note": "", "previous_edition": "",
+                    "quotes_checked": True}
     for rel, info in manifest["files"].items():
         assert info["sha256"] == b.file_sha256(edition / rel)
         assert info["bytes"] == (edition / rel).stat().st_size
@@ -244,18 +245,20 @@ def test_changed_data_is_refused_then_kept_as_a_revision_beside_the_first(
     before = snapshot(project / "reports")
     assert b.run_build(config_for(project)) == b.EXIT_FAILED
     err = capsys.readouterr().err
-    assert f"edition {AS_OF} was built from other inputs" in err and "add --revise" in err and "revision 2" in err
+    assert f"edition {AS_OF} was built from other inputs" in err and "add --revise" in err and "revision 1" in err
     assert snapshot(project / "reports") == before
 
     renderer = FakeRenderer()
-    result = b.build(config_for(project, renderer=renderer, revise=True))
-    assert not result.reused and len(renderer.calls) == 1 and result.revision == 2
-    revision = editions / f"{AS_OF}-r2"
+    result = b.build(config_for(project, renderer=renderer, revise=True, revision_note="Azerbaijan's offer corrected"))
+    assert not result.reused and len(renderer.calls) == 1 and result.revision == 1
+    revision = editions / f"{AS_OF}-r1"
     assert result.edition == revision and result.is_latest
     assert snapshot(editions / AS_OF) == first  # the first edition is kept, byte for byte
     new = json.loads((revision / "manifest.json").read_text())
-    assert new["revision"] == 2 and new["revised"] is True and new["revises"] == AS_OF
-    assert json.loads((revision / "edition.json").read_text())["revises"] == AS_OF
+    assert new["revision"] == 1 and new["revised"] is True and new["revises"] == AS_OF
+    assert new["revision_note"] == "Azerbaijan's offer corrected"
+    info = b.read_edition_info(revision)
+    assert (info["revision"], info["revises"], info["revision_note"]) == (1, AS_OF, "Azerbaijan's offer corrected")
     assert new["data_checksum"] != old["data_checksum"] and new["input_key"] != old["input_key"]
     assert "TOTAL TROOPS 25500" in (project / "reports" / "briefing.html").read_text()
     # The content hash per claim shows exactly which claim changed.
@@ -264,17 +267,17 @@ def test_changed_data_is_refused_then_kept_as_a_revision_beside_the_first(
     assert [c for c in new_hashes if new_hashes[c] != old_hashes[c]] == ["PL-2"]
 
     # Both are listed; the revision is the date's current edition, so later editions compare with it.
-    assert [(e.name, e.revision) for e in b.list_editions(editions)] == [(AS_OF, 1), (f"{AS_OF}-r2", 2)]
+    assert [(e.name, e.revision) for e in b.list_editions(editions)] == [(AS_OF, 0), (f"{AS_OF}-r1", 1)]
     assert b.build(config_for(project, revise=True)).reused  # unchanged since the revision: nothing to do
     b.build(config_for(project, as_of="2025-11-25"))
-    assert json.loads((editions / "2025-11-25" / "manifest.json").read_text())["previous_edition"] == f"{AS_OF}-r2"
+    assert json.loads((editions / "2025-11-25" / "manifest.json").read_text())["previous_edition"] == f"{AS_OF}-r1"
     assert b.scan_editions(editions).problems() == []
 
 
 def test_force_with_unchanged_inputs_rebuilds_in_place(project: Path) -> None:
     renderer = FakeRenderer()
     result = b.build(config_for(project, renderer=renderer, force=True))
-    assert not result.reused and len(renderer.calls) == 1 and result.revision == 1
+    assert not result.reused and len(renderer.calls) == 1 and result.revision == 0
     assert [e.name for e in b.list_editions(project / "reports" / "editions")] == [AS_OF]
 
 
@@ -476,7 +479,7 @@ def test_changed_source_text_invalidates_the_cache(project: Path) -> None:
     result = b.build(config_for(project, revise=True))
     manifest = json.loads((result.edition / "manifest.json").read_text())
     assert manifest["sources_checksum"] == b.tree_digest(project / "sources")
-    assert not result.reused and result.revision == 2
+    assert not result.reused and result.revision == 1
 
 
 def test_build_without_sources_says_quotes_were_not_checked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -552,9 +555,9 @@ def test_broken_manifest_is_never_skipped_nor_published_over(
     # The date itself is rebuilt only as a revision beside the broken folder, which then is current.
     with pytest.raises(b.EditionError, match="is broken"):
         b.build(config_for(project))
-    assert b.build(config_for(project, revise=True)).edition == editions / f"{AS_OF}-r2"
+    assert b.build(config_for(project, revise=True)).edition == editions / f"{AS_OF}-r1"
     assert (editions / AS_OF / "manifest.json").read_text() == broken
-    assert b.latest_edition(editions).name == f"{AS_OF}-r2"
+    assert b.latest_edition(editions).name == f"{AS_OF}-r1"
 
 
 def test_read_only_reports_ends_with_one_line(project: Path, monkeypatch: pytest.MonkeyPatch,
@@ -572,7 +575,7 @@ def test_read_only_reports_ends_with_one_line(project: Path, monkeypatch: pytest
     monkeypatch.setattr(Path, "mkdir", read_only_mkdir)
     assert b.run_build(config_for(project, revise=True)) == b.EXIT_FAILED
     err = capsys.readouterr().err.strip().splitlines()
-    assert err[0].startswith("build failed: Permission denied: ") and ".staging-2025-11-20-r2" in err[0]
+    assert err[0].startswith("build failed: Permission denied: ") and ".staging-2025-11-20-r1" in err[0]
     assert err[1:] == [b.UNCHANGED_NOTE]
     assert snapshot(project / "reports") == before
 

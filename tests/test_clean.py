@@ -92,7 +92,7 @@ def test_split_list() -> None:
 
 
 def test_build_processed_on_curated_data_counts_and_cuts_at_as_of(tmp_path) -> None:
-    full = clean.build_processed(paths.DATA_DIR, "2025-11-30")
+    full = clean.build_processed(paths.DATA_DIR, "2026-12-01")
     early = clean.build_processed(paths.DATA_DIR, "2025-10-17")
     raw_pledges = len(clean.read_table(paths.CURATED_DIR / "pledges.csv"))
     assert len(full["pledges"]) == raw_pledges

@@ -17,7 +17,7 @@ import pytest
 from helpers import paths
 from helpers.cli import build_parser
 
-COMMANDS = ["build", "regenerate", "validate", "test", "codebook", "lab", "editions", "bench", "clean"]
+COMMANDS = ["build", "regenerate", "validate", "test", "codebook", "lab", "editions", "publish", "bench", "clean"]
 
 
 def load_dev() -> ModuleType:
@@ -98,14 +98,14 @@ def test_editions_lists_revisions_and_marks_the_one_readers_see(tmp_path: Path) 
     assert "no editions yet" in run_cli("editions", env=env).stdout
     _edition(reports, "2025-11-10", "", "<p>10 Nov</p>")
     _edition(reports, "2025-11-20", "2025-11-10", "<p>20 Nov</p>")
-    _edition(reports, "2025-11-20-r2", "2025-11-10", "<p>20 Nov, revised</p>")
+    _edition(reports, "2025-11-20-r1", "2025-11-10", "<p>20 Nov, revised</p>")
     (reports / "briefing.html").write_text("<p>20 Nov, revised</p>")
     proc = run_cli("editions", env=env)
     out = proc.stdout.splitlines()
     assert proc.returncode == 0, proc.stdout
     assert out[1].startswith("2025-11-10 ") and "published" not in out[1]
     assert out[2].startswith("2025-11-20 ") and out[2].endswith("(superseded)")
-    assert out[3].startswith("2025-11-20-r2") and " 2 " in out[3] and out[3].endswith("2025-11-10  <- published")
+    assert out[3].startswith("2025-11-20-r1") and " 1 " in out[3] and out[3].endswith("2025-11-10  <- published")
 
 
 def test_editions_reports_broken_manifests_and_stale_links_with_repairs(tmp_path: Path) -> None:

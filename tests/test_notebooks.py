@@ -13,6 +13,7 @@ import pytest
 
 from helpers import paths
 from helpers.build import execute_notebooks
+from tests.fixture_data import event, figure, make_data, pledge, position
 
 NOTEBOOKS = [paths.NOTEBOOKS_DIR / name for name in paths.NOTEBOOKS]
 
@@ -24,9 +25,39 @@ def run(tmp: Path, as_of: str, data_dir: Path = paths.DATA_DIR, notebooks: list[
     return out
 
 
+FIXTURE_ROWS = {
+    "pledges": [
+        pledge("PL-001", "IDN", "offered_public", "S011", amount_low=20000, amount_high=20000, amount_unit="troops", amount_text="20,000",
+               amount_precision="exact", location="inside_gaza"),
+        pledge("PL-002", "TUR", "offered_private", "S011"),
+        pledge("PL-003", "TUR", "mentioned", "S012"),
+        pledge("PL-004", "GBR", "deployed", "S011", "advisers", location="israel"),
+        pledge("PL-005", "FRA", "approached", "S013", requested_by="USA"),
+    ],
+    "positions": [position("PO-001", "ISR", "turkish_troops", "undecided", "S011", target_actor_id="TUR"),
+                  position("PO-002", "ISR", "turkish_troops", "opposes", "S013", target_actor_id="TUR")],
+    "figures": [figure("FI-001", "countries_approached", 70, 70, "approximate", "some 70", "S013"),
+                figure("FI-002", "countries_willing", 19, 19, "exact", "19", "S013")],
+    "events": [event("EV-001", "2025-11-05", "resolution", "US circulates a draft resolution", "USA", "S012")],
+}
+
+
 @pytest.fixture(scope="module")
-def full(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return run(tmp_path_factory.mktemp("nb"), "2025-11-20")
+def fixture_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_data(tmp_path_factory.mktemp("data"), **FIXTURE_ROWS)
+
+
+@pytest.fixture(autouse=True)
+def fixture_sources(fixture_data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the kernels read the sources folder from the environment: the fixture's texts hold its quotes
+    monkeypatch.setenv("ISF_SOURCES_DIR", str(fixture_data.parent / "sources"))
+
+
+@pytest.fixture(scope="module")
+def full(tmp_path_factory: pytest.TempPathFactory, fixture_data: Path) -> Path:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ISF_SOURCES_DIR", str(fixture_data.parent / "sources"))
+        return run(tmp_path_factory.mktemp("nb"), "2026-01-31", data_dir=fixture_data)
 
 
 def key_figures(out: Path) -> dict:
@@ -40,78 +71,72 @@ def test_parameters_are_typed_and_described(notebook: Path) -> None:
     assert all(p["inferred_type_name"] == "str" and p["help"] for p in params.values())
 
 
-def test_processed_tables_hold_every_curated_row(full: Path) -> None:
-    for table in ("pledges", "conditions", "positions", "events", "figures", "open_questions"):
-        raw = (paths.CURATED_DIR / f"{table}.csv").read_text(encoding="utf-8").count("\n")
+def test_processed_tables_hold_every_row_reported_by_as_of(full: Path) -> None:
+    for table, rows in FIXTURE_ROWS.items():
         processed = (full / "processed" / f"{table}.csv").read_text(encoding="utf-8")
-        assert len(processed.splitlines()) == raw, table  # all curated rows were reported by 20 Nov
+        assert len(processed.splitlines()) == len(rows) + 1, table
 
 
 def test_key_figures_come_from_the_data(full: Path) -> None:
     k = key_figures(full)
-    assert [(c["low"], c["source_id"]) for c in k["countries_approached"]] == [(70.0, "S001")]
-    assert [c["value"] for c in k["countries_willing"]] == ["19 countries", "3 or more (vague) countries", "at least 3 countries"]
+    assert [(c["low"], c["source_id"]) for c in k["countries_approached"]] == [(70.0, "S013")]
     assert k["largest_offer"]["actor"] == "Indonesia" and k["largest_offer"]["amount"] == 20000.0
-    assert [t["value"] for t in k["territory"]] == [53.0, 47.0]
-    assert k["us_role"]["outside_gaza"] is True
-    assert [w["name"] for w in k["states_willing"]] == ["Azerbaijan", "Indonesia", "Turkey", "United Kingdom"]
-    assert k["changes"] == {"has_previous": False}
+    assert [w["name"] for w in k["troop_offers"]] == ["Indonesia", "Turkey"]
+    assert [o["name"] for o in k["outside_support"]] == ["United Kingdom"]
+    assert k["information_date"] == {"date": "2025-12-13", "label": "c. 13 Dec 2025", "source_id": "S013"}
+    assert k["changes"]["has_previous"] is False
 
 
-def test_briefing_notebook_shows_the_figures_and_charts(full: Path) -> None:
+def test_briefing_notebook_shows_the_title_block_figures_and_charts(full: Path) -> None:
     nb = nbformat.read(full / "executed" / "03-write-briefing.ipynb", as_version=4)
-    escaped = "\n".join(o["data"]["text/markdown"] for c in nb.cells if c.cell_type == "code"
-                         for o in c.get("outputs", []) if "text/markdown" in o.get("data", {}))
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    escaped = "\n".join(o["data"]["text/markdown"] for o in outputs if "text/markdown" in o.get("data", {}))
     markdown = re.sub(r"\\(.)", r"\1", escaped)  # escape_md backslash-escapes punctuation
-    charts = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if "image/svg+xml" in o.get("data", {})]
+    charts = [o for o in outputs if "image/svg+xml" in o.get("data", {})]
     assert "19 countries" in markdown and "about 70" in markdown and "20,000 troops" in markdown
-    assert len(charts) == 6
-    assert not any(o.get("output_type") == "error" for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
+    assert "Information current to c. 13 Dec 2025 (newest report)" in markdown
+    title = next(o["metadata"]["isf"] for o in outputs if o.get("metadata", {}).get("isf", {}).get("role") == "title-block")
+    assert (title["information_date"], title["as_of"]) == ("2025-12-13", "2026-01-31")
+    assert len(charts) == 4
+    assert not any(o.get("output_type") == "error" for o in outputs)
 
 
-def test_an_earlier_as_of_leaves_out_later_claims(tmp_path: Path) -> None:
-    # S001 (c. 15 Nov) carries the "70 countries" and "19 willing" figures; an edition of 10 Nov predates it.
-    out = run(tmp_path, "2025-11-10", notebooks=NOTEBOOKS[:2])
+def test_an_earlier_as_of_leaves_out_later_claims(tmp_path: Path, fixture_data: Path) -> None:
+    out = run(tmp_path, "2025-11-10", data_dir=fixture_data, notebooks=NOTEBOOKS[:2])
     k = key_figures(out)
-    assert k["countries_approached"] == []
-    assert "19 countries" not in [c["value"] for c in k["countries_willing"]]
-    assert "S001" not in (out / "processed" / "claims.csv").read_text(encoding="utf-8")
-    assert k["largest_offer"]["labels"] == [{"label": "20,000 troops", "text": "20,000", "source_id": "S002", "reported_date": "18 Oct 2025"}]
+    assert k["countries_approached"] == [] and k["countries_willing"] == []
+    assert "S013" not in (out / "processed" / "claims.csv").read_text(encoding="utf-8")
+    assert k["information_date"]["date"] == "2025-11-08"
 
 
-def test_runs_on_fixture_data_with_a_row_removed(tmp_path: Path) -> None:
-    data = tmp_path / "data"
-    shutil.copytree(paths.DATA_DIR, data)
-    pledges = data / "curated" / "pledges.csv"
-    lines = pledges.read_text(encoding="utf-8").splitlines(keepends=True)
-    kept = [l for l in lines if "Indonesia is the only country to have made the offer publicly" not in l]
-    assert len(kept) == len(lines) - 1
-    pledges.write_text("".join(kept), encoding="utf-8")
-    out = run(tmp_path, "2025-11-20", data_dir=data, notebooks=NOTEBOOKS[:2])
-    offer = key_figures(out)["largest_offer"]
-    assert [l["source_id"] for l in offer["labels"]] == ["S001"]  # only the relayed "some 20.000" is left
-    assert len((out / "processed" / "pledges.csv").read_text(encoding="utf-8").splitlines()) == len(kept)
+def test_an_edition_before_any_report_builds_a_short_briefing(tmp_path: Path, fixture_data: Path) -> None:
+    out = run(tmp_path, "2025-10-01", data_dir=fixture_data)
+    nb = nbformat.read(out / "executed" / "03-write-briefing.ipynb", as_version=4)
+    text = "\n".join(o["data"]["text/markdown"] for c in nb.cells if c.cell_type == "code"
+                     for o in c.get("outputs", []) if "text/markdown" in o.get("data", {}))
+    assert "No report is in yet" in re.sub(r"\\(.)", r"\1", text)
 
 
-def test_bad_data_stops_the_first_notebook(tmp_path: Path) -> None:
+def test_bad_data_stops_the_first_notebook(tmp_path: Path, fixture_data: Path) -> None:
     from helpers.build import NotebookError
 
     data = tmp_path / "data"
-    shutil.copytree(paths.DATA_DIR, data)
+    shutil.copytree(fixture_data, data)
     pledges = data / "curated" / "pledges.csv"
     pledges.write_text(pledges.read_text(encoding="utf-8").replace("PL-001,IDN,", "PL-001,XYZ,", 1), encoding="utf-8")
     with pytest.raises(NotebookError) as err:
-        run(tmp_path, "2025-11-20", data_dir=data, notebooks=NOTEBOOKS[:1])
+        run(tmp_path, "2026-01-31", data_dir=data, notebooks=NOTEBOOKS[:1])
     assert "01-clean-and-validate" in str(err.value) and "DataValidationError" in str(err.value)
-    assert not (tmp_path / "out-2025-11-20" / "processed").exists()
+    assert not (tmp_path / "out-2026-01-31" / "processed").exists()
 
 
-def test_changes_are_computed_against_the_previous_edition(tmp_path: Path) -> None:
-    previous = run(tmp_path / "prev", "2025-10-20", notebooks=NOTEBOOKS[:2])
+def test_changes_are_computed_against_the_previous_edition(tmp_path: Path, fixture_data: Path) -> None:
+    previous = run(tmp_path / "prev", "2025-10-20", data_dir=fixture_data, notebooks=NOTEBOOKS[:2])
     out = tmp_path / "now"
-    params = {"as_of": "2025-11-20", "data_dir": str(paths.DATA_DIR), "out_dir": str(out), "previous_edition": str(previous)}
+    params = {"as_of": "2026-01-31", "data_dir": str(fixture_data), "out_dir": str(out), "previous_edition": str(previous)}
     execute_notebooks(NOTEBOOKS[:2], params, out / "executed")
     changes = key_figures(out)["changes"]
-    assert changes["has_previous"] is True
-    assert changes["new_sources"] == ["S001", "S003"]
-    assert "Azerbaijan, troops: offered (not announced) → declined / will not send for now (S003)" in changes["changed_stances"]
+    assert changes["has_previous"] is True and changes["previous_as_of"] == "2025-10-20"
+    news = {(i["kind"], i["claim_id"]) for i in changes["news"]}
+    assert ("milestone", "EV-001") in news and ("stance_change", "PO-002") in news
+    assert json.loads((out / "analysis" / "changes.json").read_text(encoding="utf-8"))["headline"] == changes["headline"]

@@ -5,8 +5,6 @@ from __future__ import annotations
 import contextlib
 import html
 import io
-import re
-import time
 from pathlib import Path
 
 import nbformat
@@ -14,31 +12,54 @@ import pytest
 
 import briefing_fixture as fx
 from browser import load_offline, require_chromium
-from helpers import render
-from helpers.render import RenderError, RenderResult, read_briefing, render_briefing
+from helpers import markdown, render
+from helpers.render import RenderError, RenderResult, TitleBlock, read_briefing, render_briefing
 from render_checks import (
     RAW_MARKUP,
     external_refs,
     pdf_alt_texts,
     pdf_fonts,
+    pdf_headings,
     pdf_page_count,
     pdf_raster_images,
+    pdf_shows_title,
     pdf_text,
+    title_block_output,
+    without_sample,
 )
+
+DATELINE = "Information current to c. 13 Nov 2025 (newest report) · Edition 20 Nov 2025 · Built 2 Dec 2026"
+
+
+def with_title_block(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Return the fixture notebook with a first code cell that called ``show_title_block``."""
+    cell = nbformat.v4.new_code_cell('show_title_block("2025-11-13", as_of, "2026-12-02", approximate=True)')
+    cell.outputs = [title_block_output("2025-11-13", fx.AS_OF, "2026-12-02", approximate=True)]
+    nb.cells.insert(3, cell)
+    return nb
+
+
+def _render_pandoc(notebook: Path, out: Path) -> tuple[RenderResult, str, float]:
+    """Render with the fallback; return the result, stdout and 0 (no timing is asserted)."""
+    stdout = io.StringIO()
+    with pytest.MonkeyPatch.context() as mp, contextlib.redirect_stdout(stdout):
+        mp.setenv("ISF_RENDERER", "pandoc")
+        result = render_briefing(notebook, out)
+    return result, stdout.getvalue(), 0.0
 
 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[RenderResult, str, float]:
-    """Render the fixture notebook once with the fallback; return the result, stdout and seconds."""
+    """Render the fixture notebook once with the fallback; return the result, stdout and 0."""
     folder = tmp_path_factory.mktemp("briefing")
-    notebook = fx.write_notebook(folder)
-    stdout = io.StringIO()
-    with pytest.MonkeyPatch.context() as mp, contextlib.redirect_stdout(stdout):
-        mp.setenv("ISF_RENDERER", "pandoc")
-        start = time.perf_counter()
-        result = render_briefing(notebook, folder / "out")
-        seconds = time.perf_counter() - start
-    return result, stdout.getvalue(), seconds
+    return _render_pandoc(fx.write_notebook(folder), folder / "out")
+
+
+@pytest.fixture(scope="module")
+def dated(tmp_path_factory: pytest.TempPathFactory) -> RenderResult:
+    """Render the fixture notebook with a title block (information, edition and build dates)."""
+    folder = tmp_path_factory.mktemp("dated")
+    return _render_pandoc(_write(with_title_block(fx.build_notebook()), folder), folder / "out")[0]
 
 
 def test_prints_one_line_naming_the_renderer(rendered: tuple[RenderResult, str, float]) -> None:
@@ -50,11 +71,17 @@ def test_prints_one_line_naming_the_renderer(rendered: tuple[RenderResult, str, 
     assert "conda install -c conda-forge quarto" in stdout
 
 
-def test_writes_html_and_pdf_named_after_the_notebook(rendered: tuple[RenderResult, str, float]) -> None:
-    result, _, seconds = rendered
-    assert result.html.name == "briefing-executed.html" and result.html.stat().st_size > 0
-    assert result.pdf.name == "briefing-executed.pdf" and result.pdf.read_bytes().startswith(b"%PDF")
-    assert seconds < 5, f"fallback render took {seconds:.1f} s"
+def test_writes_html_and_pdf_under_the_stem(rendered: tuple[RenderResult, str, float], tmp_path: Path) -> None:
+    result = rendered[0]
+    assert result.html == result.html.parent / "briefing.html" and result.html.stat().st_size > 0
+    assert result.pdf == result.html.parent / "briefing.pdf" and result.pdf.read_bytes().startswith(b"%PDF")
+    named = _render_pandoc(fx.write_notebook(tmp_path), tmp_path / "out")[0]  # default stem
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["briefing.html", "briefing.pdf"]
+    with pytest.MonkeyPatch.context() as mp, contextlib.redirect_stdout(io.StringIO()):
+        mp.setenv("ISF_RENDERER", "pandoc")
+        other = render_briefing(fx.write_notebook(tmp_path), tmp_path / "other", stem="edition-2025-11-20")
+    assert (other.html.name, other.pdf.name) == ("edition-2025-11-20.html", "edition-2025-11-20.pdf")
+    assert named.html.is_file() and other.pdf.is_file()
 
 
 def test_html_is_self_contained(rendered: tuple[RenderResult, str, float]) -> None:
@@ -67,6 +94,7 @@ def test_html_has_title_block_toc_tables_and_no_code(rendered: tuple[RenderResul
     page = rendered[0].html.read_text(encoding="utf-8")
     assert f'<h1 class="title">{fx.TITLE}</h1>' in page
     assert 'Edition of <time datetime="2025-11-20">20 November 2025</time>' in " ".join(page.split())
+    assert '<a href="briefing.pdf" type="application/pdf">PDF</a>' in page  # the PDF written beside it
     assert 'id="TOC"' in page and fx.HEADING in page
     assert "<td style=\"text-align: right;\">20000</td>" in page
     for marker in (*fx.CODE_MARKERS, "debug line"):
@@ -102,8 +130,8 @@ def test_pdf_has_heading_table_and_literal_text(rendered: tuple[RenderResult, st
 
 def test_pdf_has_no_code_or_markup(rendered: tuple[RenderResult, str, float]) -> None:
     # The hostile sample prints literally (tested elsewhere); cut it out wherever a line break fell in it.
-    hostile = r"\s*".join(re.escape(ch) for ch in fx.HOSTILE.replace(" ", ""))
-    text = re.sub(hostile, "", " ".join(pdf_text(rendered[0].pdf).split()))
+    text = without_sample(pdf_text(rendered[0].pdf), fx.HOSTILE)
+    assert fx.HOSTILE not in text
     for marker in (*RAW_MARKUP, *fx.CODE_MARKERS, "debug line"):
         assert marker not in text, marker
 
@@ -171,3 +199,70 @@ def _write(nb: nbformat.NotebookNode, folder: Path) -> Path:
     path = folder / "broken.ipynb"
     nbformat.write(nb, path)
     return path
+
+
+def test_pdf_title_is_shown_and_the_only_level_one_heading(rendered: tuple[RenderResult, str, float]) -> None:
+    pdf = rendered[0].pdf
+    assert pdf_shows_title(pdf) == fx.TITLE  # DisplayDocTitle: viewers show it, not the file name
+    headings = pdf_headings(pdf)
+    assert headings[0] == ("/H1", fx.TITLE)
+    assert [tag for tag, _ in headings[1:]] == ["/H2"] * 3  # contents, and the two sections
+    assert [text for _, text in headings[2:]] == [fx.HEADING, "Charts"]
+
+
+def test_pdf_does_not_hyphenate(tmp_path: Path) -> None:
+    nb = fx.build_notebook()
+    long_words = " ".join(["Indonesia Azerbaijan stabilization conditionality internationalisation"] * 30)
+    nb.cells.insert(4, nbformat.v4.new_markdown_cell(long_words))
+    text = pdf_text(_render_pandoc(_write(nb, tmp_path), tmp_path / "out")[0].pdf)
+    assert "-\n" not in text and "- \n" not in text
+    assert text.count("conditionality") >= 30
+
+
+def test_show_title_block_records_the_three_dates() -> None:
+    output = title_block_output("2025-11-13", "2025-11-20", "2026-12-02")
+    assert output.metadata[markdown.TITLE_BLOCK_KEY] == {
+        "role": "title-block",
+        "kicker": "Analytical briefing",
+        "information_date": "2025-11-13",
+        "information_label": "13 Nov 2025",
+        "as_of": "2025-11-20",
+        "built_on": "2026-12-02",
+    }
+    assert output.data["text/markdown"].replace("\\", "") == DATELINE.replace("c. ", "")
+
+
+def test_show_title_block_names_a_bad_date() -> None:
+    with pytest.raises(ValueError, match=r"show_title_block: information_date '13/11/2025' is not a date"):
+        title_block_output("13/11/2025", "2025-11-20", "2026-12-02")
+
+
+def test_title_block_is_read_and_leaves_the_body() -> None:
+    briefing = read_briefing(with_title_block(fx.build_notebook()), "b.ipynb")
+    assert briefing.title_block == TitleBlock("Analytical briefing", "2025-11-13", "c. 13 Nov 2025", "2025-11-20", "2026-12-02")
+    assert briefing.title_block.dateline == DATELINE
+    assert not any("Information current" in block for block in briefing.blocks if isinstance(block, str))
+    assert read_briefing(fx.build_notebook(), "b.ipynb").title_block is None
+
+
+def test_html_title_block_shows_information_edition_and_build_dates(dated: RenderResult) -> None:
+    page = " ".join(dated.html.read_text(encoding="utf-8").split())
+    assert f'<p class="edition">{DATELINE}</p>' in page
+    assert page.count("Information current to") == 1
+    assert "Edition of" not in page
+
+
+def test_pdf_title_block_shows_information_edition_and_build_dates(dated: RenderResult) -> None:
+    text = " ".join(pdf_text(dated.pdf).split())
+    assert DATELINE in text and text.count("Information current to") == 1
+    assert text.startswith("ANALYTICAL BRIEFING " + fx.TITLE)
+
+
+def test_a_broken_title_block_names_the_cell_and_field(tmp_path: Path) -> None:
+    nb = with_title_block(fx.build_notebook())
+    nb.cells[3].outputs[0].metadata[markdown.TITLE_BLOCK_KEY]["as_of"] = "20 Nov"
+    with pytest.raises(RenderError, match=r"cell 4: the title block's as_of '20 Nov' is not a date"):
+        render_briefing(_write(nb, tmp_path), tmp_path)
+    del nb.cells[3].outputs[0].metadata[markdown.TITLE_BLOCK_KEY]["kicker"]
+    with pytest.raises(RenderError, match=r"cell 4: the title block has no kicker"):
+        render_briefing(_write(nb, tmp_path), tmp_path)

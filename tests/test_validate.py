@@ -42,7 +42,7 @@ def test_unknown_actor_id(data: Path) -> None:
 
 
 def test_unknown_source_id(data: Path) -> None:
-    edit(data / "curated/conditions.csv", ",S001,2025-11-15,relayed", ",S999,2025-11-15,relayed")
+    edit(data / "curated/conditions.csv", ",S001,2025-12-13,relayed", ",S999,2025-11-15,relayed")
     found = problems(data)
     p = only([q for q in found if q.field == "source_id"])
     assert (p.file, p.row, p.value) == ("data/curated/conditions.csv", 2, "S999")

@@ -13,15 +13,16 @@ from typing import Any
 
 import pandas as pd
 
-from helpers import clean
+from helpers import changes, clean, fmt
 
 Tables = dict[str, pd.DataFrame]
-# Claims about contributions that mean the actor is at least willing (ladder rank 2 = signalled).
+# Ladder rank from which an actor counts as willing (2 = signalled willingness, or willing only if).
 WILLING_RANK = 2
+# Ladder rank from which a contribution counts as offered (3 = offered, not announced).
+OFFERED_RANK = 3
 # Condition types the briefing spells out, in this order.
-# The US organises the force; the briefing counts contributors apart from it.
-ORGANISER = "USA"
 HEADLINE_CONDITIONS = ("israeli_controlled_areas_only", "un_mandate", "after_fighting_stops", "non_combat")
+CONDITIONAL_STAGE = "conditional"
 
 
 def cite(source_ids: pd.Series | list[str]) -> str:
@@ -30,8 +31,8 @@ def cite(source_ids: pd.Series | list[str]) -> str:
 
 
 def fmt_date(value: pd.Timestamp) -> str:
-    """A date as readers write it: "8 Nov 2025" (an exact date; see clean.date_label)."""
-    return clean.date_label(value)
+    """A date as readers write it: "8 Nov 2025" (an exact date; see helpers.fmt)."""
+    return fmt.date_label(value)
 
 
 def figure_claims(figures: pd.DataFrame, metric: str) -> pd.DataFrame:
@@ -51,37 +52,144 @@ def figure_claims(figures: pd.DataFrame, metric: str) -> pd.DataFrame:
     return rows.sort_values(["reported_date", "figure_id"], ascending=[False, True]).reset_index(drop=True)
 
 
-def named_states(pledges: pd.DataFrame, min_rank: int = 0, exclude: tuple[str, ...] = ()) -> list[dict[str, str]]:
-    """States named in pledges at ``min_rank`` or higher on the ladder, with what they are named for.
+def _flagged(values: pd.Series) -> pd.Series:
+    """Booleans from booleans or "true"/"True" strings (processed CSVs read back as text); missing is False."""
+    return values.map(lambda v: str(v).strip().lower() == "true").astype(bool)
+
+
+def standings(pledges: pd.DataFrame, conditions: pd.DataFrame) -> pd.DataFrame:
+    """Where each actor stands on each kind of contribution, by the codebook's rules.
+
+    Rules (docs/CODEBOOK.md, "Standing"):
+
+    - The strongest claim on the ladder stands. A later, weaker claim (named as a likely contributor,
+      in talks) does not demote an offer; it is kept as ``since``, what later reports said.
+    - Only a later claim at a stage that ``withdraws`` (declined, withdrawn, not expected) takes an offer
+      back; a positive claim reported after it stands again.
+    - "Will only if ..." (stage ``conditional``) is willingness with conditions, never a refusal; the
+      standing is ``conditional`` when any claim or condition for the pair says so.
+
+    Args:
+        pledges: processed pledges of one edition (already cut at its date).
+        conditions: processed conditions of the same edition.
+
+    Returns:
+        One row per actor and contribution: actor_id, actor_name, actor_kind, contribution_type,
+        contribution_label, part_of_force, stage, stage_label, rank (NaN off the ladder), basis_id,
+        basis_source, basis_date, basis_label (date label), basis_confidence, basis_via, location_label,
+        conditional, condition_types, figure (latest stated amount label or ""), figure_text,
+        figure_sources, since (later weaker claims as text), sources, requested_by_name.
+    """
+    columns = ["actor_id", "actor_name", "actor_kind", "contribution_type", "contribution_label", "part_of_force", "stage", "stage_label",
+               "rank", "basis_id", "basis_source", "basis_date", "basis_label", "basis_confidence", "basis_via", "location_label", "locations",
+               "conditional", "condition_types", "figure", "figure_text", "figure_sources", "figures_differ", "reports", "since", "sources",
+               "requested_by_name"]
+    if pledges.empty:
+        return pd.DataFrame(columns=columns)
+    keys = ["actor_id", "contribution_type"]
+    ranks = {"on_record": 4, "named_official": 3, "anonymous_officials": 2, "relayed": 1, "unattributed": 0}
+    p = pledges.assign(
+        _rank=pd.to_numeric(pledges["stage_rank"], errors="coerce"),
+        _withdraws=_flagged(pledges["withdraws"]) if "withdraws" in pledges else False,
+        _conf=pledges["confidence"].map(ranks).fillna(-1),
+    ).sort_values(["reported_date", "_conf", "pledge_id"])
+    last_withdrawal = p[p["_withdraws"]].groupby(keys)["reported_date"].max()
+    cut = pd.MultiIndex.from_frame(p[keys]).map(last_withdrawal.to_dict().get)
+    cut = pd.to_datetime(pd.Series(cut, index=p.index))
+    positive = p[p["_rank"].notna() & (cut.isna() | (p["reported_date"] > cut))]
+    # strongest positive claim since the last withdrawal; ties go to the better-sourced, then the later claim
+    best = positive.sort_values(["_rank", "_conf", "reported_date", "pledge_id"]).groupby(keys).tail(1)
+    withdrawn = p[p["_withdraws"]].groupby(keys).tail(1)
+    basis = pd.concat([best, withdrawn[~pd.MultiIndex.from_frame(withdrawn[keys]).isin(pd.MultiIndex.from_frame(best[keys]))]])
+    basis = basis.set_index(keys)
+
+    # only conditions on taking part count as "only if"; the organiser's own limits (its staff stay outside Gaza) are not
+    conds = conditions[conditions["pledge_id"].fillna("").ne("") & conditions["applies_to"].ne("taking_part")] if len(conditions) else conditions
+    cond_key = conds[["pledge_id", "condition_label"]].merge(pledges[["pledge_id", *keys]], on="pledge_id", how="inner") if len(conds) else pd.DataFrame(columns=[*keys, "condition_label"])
+    cond_labels = cond_key.groupby(keys)["condition_label"].agg(lambda s: "; ".join(sorted(set(s))))
+    conditional_claims = p[p["stage"] == CONDITIONAL_STAGE].groupby(keys).size()
+
+    stated = p[p["amount_label"].fillna("not stated").ne("not stated")]
+    figure = stated.groupby(keys).tail(1).set_index(keys)
+    figure_sources = stated.groupby(keys)["source_id"].agg(fmt.cite)
+    # "20,000" and "some 20.000" are one figure in two wordings; "about 200", "up to 200" and "about 24" are not
+    bounds = stated["amount_low"].fillna(-1).astype(str) + "|" + stated["amount_high"].fillna(-1).astype(str)
+    n_amounts = bounds.groupby([stated[k] for k in keys]).nunique()
+    # every stated figure of the pair, oldest first: shown whole where reports are in tension
+    reports = stated.groupby(keys).apply(lambda g: "; ".join(
+        f"{r.stage_label.lower()}, {r.amount_label} ({r.source_id}, {r.reported_label})" for r in g.itertuples()), include_groups=False)
+    locations = p.groupby(keys)["location_label"].agg(lambda s: fmt.names(sorted({x for x in s.dropna() if x and x != "Not stated"})))
+    sources = p.groupby(keys)["source_id"].agg(fmt.cite)
+
+    rows = []
+    for key, r in basis.iterrows():
+        later = p[(p["actor_id"] == key[0]) & (p["contribution_type"] == key[1]) & (p["reported_date"] > r["reported_date"])
+                  & (p["_rank"].fillna(-1) < r["_rank"] if pd.notna(r["_rank"]) else False)]
+        since = "; ".join(f"{x.stage_label.lower()} ({x.source_id}, {x.reported_label})" for x in later.itertuples())
+        fig = figure.loc[key] if key in figure.index else None
+        rows.append({
+            "actor_id": key[0], "actor_name": r["actor_name"], "actor_kind": r["actor_kind"], "contribution_type": key[1],
+            "contribution_label": r["contribution_label"], "part_of_force": bool(_flagged(pd.Series([r.get("part_of_force", True)])).iloc[0])
+            if "part_of_force" in r else True,
+            "stage": r["stage"], "stage_label": r["stage_label"], "rank": r["_rank"],
+            "basis_id": r["pledge_id"], "basis_source": r["source_id"], "basis_date": r["reported_date"], "basis_label": r["reported_label"],
+            "basis_confidence": r["confidence"], "basis_via": r.get("via_outlet", "") if isinstance(r.get("via_outlet", ""), str) else "",
+            "location_label": r.get("location_label", ""), "locations": locations.get(key, ""),
+            "conditional": bool(key in conditional_claims.index or key in cond_labels.index),
+            "condition_types": cond_labels.get(key, ""),
+            "figure": "" if fig is None else fig["amount_label"], "figure_text": "" if fig is None else fig["amount_text"],
+            "figure_sources": figure_sources.get(key, ""), "figures_differ": bool(n_amounts.get(key, 0) > 1), "reports": reports.get(key, ""),
+            "since": since, "sources": sources.get(key, ""),
+            "requested_by_name": r.get("requested_by_name", ""),
+        })
+    out = pd.DataFrame(rows, columns=columns)
+    # contributors to the force first, furthest along first; outside support after them
+    out["_order"] = out["rank"].fillna(-1)
+    out["_force"] = out["part_of_force"].astype(bool)
+    out = out.sort_values(["_force", "_order", "actor_name", "contribution_type"], ascending=[False, False, True, True])
+    return out.drop(columns=["_order", "_force"]).reset_index(drop=True)
+
+
+def contributors(standing: pd.DataFrame, min_rank: int = WILLING_RANK, contribution: str | None = None) -> pd.DataFrame:
+    """Actors who stand at ``min_rank`` or beyond on a contribution to the force itself.
+
+    Support from outside the force (coordination staff, advisers to the planning cell: the US and the
+    UK's advisers) is never a contribution. One row per actor: its best standing.
+
+    Args:
+        standing: :func:`standings`.
+        min_rank: lowest ladder rank that counts (2 = willing, 3 = offered).
+        contribution: only this contribution type (e.g. "troops"), or any.
+
+    Returns:
+        Rows of ``standing`` (one per actor, the highest rank), sorted by rank then name.
+    """
+    s = standing[standing["part_of_force"].astype(bool) & (standing["rank"].fillna(-1) >= min_rank)]
+    if contribution:
+        s = s[s["contribution_type"] == contribution]
+    s = s.sort_values(["rank", "basis_date"], ascending=[False, False]).drop_duplicates("actor_id")
+    return s.sort_values(["rank", "actor_name"], ascending=[False, True]).reset_index(drop=True)
+
+
+def outside_support(standing: pd.DataFrame) -> pd.DataFrame:
+    """Actors who organise or support the force from outside it (not contributors): their standing rows."""
+    return standing[~standing["part_of_force"].astype(bool)].sort_values(["actor_name", "basis_date"]).reset_index(drop=True)
+
+
+def largest_offer(pledges: pd.DataFrame, standing: pd.DataFrame) -> dict[str, Any] | None:
+    """The largest troop figure offered by a contributor to the force, with each source's wording.
 
     Args:
         pledges: processed pledges.
-        min_rank: lowest stage rank that counts (0 = any mention, 2 = signalled willingness). Off-ladder
-            rows (declined, not expected) never count; a state that declined after offering still does.
-        exclude: actor ids to leave out (e.g. the US, which organises the force).
+        standing: :func:`standings` (an offer counts only while the actor's troop standing is an offer).
 
     Returns:
-        One {"name", "contributions", "latest_stage"} per state, sorted by name.
+        {"actor", "actor_id", "amount", "stage", "labels": [{"label", "text", "source_id", "reported_date"}]}
+        or None when no contributor has offered a troop figure.
     """
-    states = pledges[(pledges["actor_kind"] == "state") & ~pledges["actor_id"].isin(exclude)]
-    latest = states.sort_values(["reported_date", "pledge_id"]).groupby("actor_id")["stage_label"].last()
-    hits = states[states["stage_rank"].fillna(-1) >= min_rank]
-    kinds = hits.groupby("actor_id").agg(name=("actor_name", "first"), contributions=("contribution_label", lambda c: ", ".join(sorted(c.str.lower().unique()))))
-    out = [{"name": r["name"], "contributions": r["contributions"], "latest_stage": latest[actor_id]} for actor_id, r in kinds.iterrows()]
-    return sorted(out, key=lambda d: d["name"])
-
-
-def largest_offer(pledges: pd.DataFrame) -> dict[str, Any] | None:
-    """The largest troop figure a contributor (not the organising US) has offered, with each source's wording.
-
-    Args:
-        pledges: processed pledges.
-
-    Returns:
-        {"actor", "amount", "labels": [{"label", "source_id", "reported_date"}]} or None when no troop
-        figure has been stated.
-    """
-    troops = pledges[(pledges["amount_unit"] == "troops") & pledges["stage"].str.startswith("offered") & (pledges["actor_id"] != ORGANISER)]
+    offering = set(contributors(standing, OFFERED_RANK, "troops")["actor_id"])
+    troops = pledges[(pledges["amount_unit"] == "troops") & pledges["actor_id"].isin(offering)
+                     & (pd.to_numeric(pledges["stage_rank"], errors="coerce").fillna(-1) >= OFFERED_RANK)]
     troops = troops.assign(size=troops[["amount_low", "amount_high"]].max(axis=1)).dropna(subset=["size"])
     if troops.empty:
         return None
@@ -92,105 +200,115 @@ def largest_offer(pledges: pd.DataFrame) -> dict[str, Any] | None:
         "actor_id": top["actor_id"],
         "amount": float(top["size"]),
         "stage": top["stage_label"],
-        "labels": [{"label": r.amount_label, "text": r.amount_text, "source_id": r.source_id, "reported_date": r.reported_label}
-                   for r in same.itertuples()],
+        "n_with_figure": int(troops["actor_id"].nunique()),
+        "labels": [{"label": r.amount_label, "text": r.amount_text, "source_id": r.source_id, "reported_date": r.reported_label,
+                    "confidence": r.confidence} for r in same.itertuples()],
     }
 
 
-def troop_offers_with_figure(pledges: pd.DataFrame) -> int:
-    """How many contributors (not the organising US) have offered troops with a stated number."""
-    offers = pledges[(pledges["amount_unit"] == "troops") & pledges["stage"].str.startswith("offered") & (pledges["actor_id"] != ORGANISER)]
-    return int(offers.dropna(subset=["amount_low", "amount_high"], how="all")["actor_id"].nunique())
+def _actor_list(rows: pd.DataFrame) -> list[dict[str, Any]]:
+    """Standing rows as JSON-ready dicts for the findings."""
+    return [{"actor_id": r.actor_id, "name": r.actor_name, "kind": r.actor_kind, "contribution": r.contribution_label,
+             "stage": r.stage, "stage_label": r.stage_label, "conditional": bool(r.conditional), "conditions": r.condition_types,
+             "basis": r.basis_id, "source_id": r.basis_source, "reported_date": r.basis_label, "confidence": r.basis_confidence,
+             "via": r.basis_via, "since": r.since, "figure": r.figure, "figures_differ": bool(r.figures_differ), "reports": r.reports,
+             "sources": r.sources}
+            for r in rows.itertuples()]
 
 
-def us_role(pledges: pd.DataFrame, conditions: pd.DataFrame) -> dict[str, Any]:
-    """What the reports say the United States itself contributes, and where.
+def information_date(sources: pd.DataFrame) -> dict[str, str]:
+    """The date the edition's information is current to: the newest report's date, with its precision.
 
     Args:
-        pledges: processed pledges.
-        conditions: processed conditions.
+        sources: the edition's processed sources (already cut at its date).
 
     Returns:
-        {"claims": [{"stage", "amount", "location", "source_id", "reported_date"}], "outside_gaza": bool,
-        "condition_sources": [...]} — outside_gaza is True when no US pledge serves inside Gaza and a
-        no_troops_inside_gaza condition is recorded.
+        {"date": "YYYY-MM-DD", "label": "c. 13 Dec 2025", "source_id": "S001"}, or empty strings when no
+        report is in yet.
     """
-    us = pledges[(pledges["actor_id"] == "USA") & pledges["amount_label"].ne("not stated")].sort_values(["reported_date", "pledge_id"])
-    stays_out = conditions[(conditions["actor_id"] == "USA") & (conditions["condition_type"] == "no_troops_inside_gaza")]
-    inside = us["inside_gaza"].fillna(False).astype(bool).any()
-    return {
-        "claims": [{"stage": r.stage_label, "amount": r.amount_label, "location": r.location_label,
-                    "source_id": r.source_id, "reported_date": r.reported_label} for r in us.itertuples()],
-        "outside_gaza": bool(len(stays_out)) and not inside,
-        "condition_sources": sorted(stays_out["source_id"].unique()),
-    }
+    if sources.empty:
+        return {"date": "", "label": "", "source_id": ""}
+    newest = sources.sort_values(["published", "source_id"]).iloc[-1]
+    return {"date": fmt.iso_day(newest["published"]), "label": fmt.date_label(newest["published"], newest["date_precision"]),
+            "source_id": newest["source_id"]}
 
 
-def territory(figures: pd.DataFrame) -> list[dict[str, Any]]:
-    """Each side's stated share of Gaza (latest claim per side)."""
-    shares = figure_claims(figures, "territory_controlled_share").drop_duplicates("actor_id")
-    names = figures.set_index("actor_id")["actor_name"].to_dict()
-    return [{"actor": names.get(r.actor_id, r.actor_id), "share": r.value_label, "value": r.value_low,
-             "source_id": r.source_id, "reported_date": r.reported_label} for r in shares.itertuples()]
+def latest_positions(positions: pd.DataFrame) -> pd.DataFrame:
+    """Each holder's latest stance per topic (ties to the better-sourced claim)."""
+    if positions.empty:
+        return positions
+    return clean.latest_stance(positions, positions["reported_date"].max(), keys=("actor_id", "topic"))
 
 
-def key_figures(t: Tables) -> dict[str, Any]:
-    """The key figures of the edition, each with its source ids.
+def key_figures(t: Tables, standing: pd.DataFrame | None = None) -> dict[str, Any]:
+    """The findings of the edition: every count, list and date the views print, each with its sources.
 
     Args:
         t: processed tables.
+        standing: :func:`standings` of ``t`` (computed when not given).
 
     Returns:
-        A JSON-ready dict: countries_approached / countries_willing / countries_committed (lists of
-        dated claims), states_named, states_willing (names), largest_offer, us_role, territory, counts.
+        A JSON-ready dict. Counts reported by officials (countries_approached, countries_willing,
+        countries_committed: lists of dated claims); the reports' named actors by standing
+        (contributors_willing, troop_offers, groups_willing, outside_support, states_named); the
+        largest offer; conditions attached by contributors; stances (not_ready, opposed, lead);
+        the UN track and what the force is meant to do; information_date; counts.
     """
     def claims(metric: str) -> list[dict[str, Any]]:
         return [{"value": r.value_label, "low": r.value_low, "high": r.value_high, "text": r.value_text,
-                 "source_id": r.source_id, "reported_date": r.reported_label, "via": r.via_outlet}
+                 "source_id": r.source_id, "reported_date": r.reported_label, "via": r.via_outlet, "confidence": r.confidence}
                 for r in figure_claims(t["figures"], metric).itertuples()]
 
     pledges = t["pledges"]
+    standing = standings(pledges, t["conditions"]) if standing is None else standing
+    willing = contributors(standing, WILLING_RANK)
+    states = willing[willing["actor_kind"] == "state"]
+    groups = willing[willing["actor_kind"] != "state"]
+    troops = contributors(standing, OFFERED_RANK, "troops")
+    named = standing[(standing["actor_kind"] == "state") & standing["part_of_force"].astype(bool)]
+    latest = latest_positions(t["positions"])
+    positions = lambda mask: [{"actor": r.actor_name, "topic": r.topic_label, "summary": r.summary, "target": r.target_name,
+                               "source_id": r.source_id, "reported_date": r.reported_label, "confidence": r.confidence}
+                              for r in latest[mask].sort_values(["topic", "actor_name"]).itertuples()] if len(latest) else []
+    leaders = standing[standing["contribution_type"] == "leadership"]
+    events = t["events"].sort_values(["event_date", "event_id"])
+    un_steps = events[events["event_type"] == "resolution"]
+    tasks = events[events["event_type"] == "force_task"]
+    targets = events[events["event_type"] == "target_date"]
+    ev = lambda df: [{"date": fmt.date_label(r.event_date, r.event_date_precision), "title": r.title, "source_id": r.source_id,
+                      "reported_date": r.reported_label, "confidence": r.confidence, "event_id": r.event_id} for r in df.itertuples()]
     return {
+        "information_date": information_date(t["sources"]),
         "countries_approached": claims("countries_approached"),
         "countries_willing": claims("countries_willing"),
         "countries_committed": claims("countries_committed_formally"),
-        "states_named": named_states(pledges, 0, exclude=(ORGANISER,)),
-        "states_willing": named_states(pledges, WILLING_RANK, exclude=(ORGANISER,)),
-        "largest_offer": largest_offer(pledges),
-        "troop_offers_with_figure": troop_offers_with_figure(pledges),
-        "us_role": us_role(pledges, t["conditions"]),
+        "states_named": [{"name": n} for n in sorted(named["actor_name"].unique())],
+        "contributors_willing": _actor_list(states),
+        "groups_willing": _actor_list(groups),
+        "troop_offers": _actor_list(troops[troops["actor_kind"] == "state"]),
+        "outside_support": _actor_list(outside_support(standing)),
+        "leaders": _actor_list(leaders),
+        "largest_offer": largest_offer(pledges, standing),
+        "not_ready": positions(latest["direction"] == "not_ready") if len(latest) else [],
+        "opposed": positions(latest["direction"] == "opposes") if len(latest) else [],
+        "un_track": ev(un_steps),
+        "force_tasks": ev(tasks),
+        "target_dates": ev(targets),
         "territory": territory(t["figures"]),
         "counts": {name: int(len(t[name])) for name in ("sources", "pledges", "conditions", "positions", "events", "figures", "open_questions", "claims")},
     }
 
 
-def commitments(pledges: pd.DataFrame, as_of: str) -> pd.DataFrame:
-    """Who offers what: the latest stage per actor and contribution, with every source that reports it.
+def commitments(standing: pd.DataFrame) -> pd.DataFrame:
+    """Who offers what: the standing of each actor and contribution, furthest along first.
 
     Args:
-        pledges: processed pledges.
-        as_of: edition date.
+        standing: :func:`standings`.
 
     Returns:
-        One row per actor and contribution: actor_name, actor_kind, contribution_label, stage_label,
-        stage_rank, figure (latest stated amount, or "not stated"), location_label, requested_by_name,
-        sources (all source ids for the pair), latest_source, reported_date. Sorted by stage, then actor.
+        The standing rows (see :func:`standings`), sorted by rank then actor.
     """
-    latest = clean.latest_stance(pledges, as_of)
-    stated = pledges[pledges["amount_label"] != "not stated"].sort_values("reported_date")
-    figure = stated.groupby(["actor_id", "contribution_type"])["amount_label"].last()
-    sources = pledges.groupby(["actor_id", "contribution_type"])["source_id"].agg(cite)
-    key = pd.MultiIndex.from_frame(latest[["actor_id", "contribution_type"]])
-    out = latest.assign(
-        figure=figure.reindex(key).fillna("not stated").to_numpy(),
-        sources=sources.reindex(key).to_numpy(),
-        latest_source=latest["source_id"],
-    )
-    out["sort_rank"] = out["stage_rank"].fillna(-1)
-    out = out.sort_values(["sort_rank", "actor_name"], ascending=[False, True])
-    cols = ["actor_id", "actor_name", "actor_kind", "contribution_type", "contribution_label", "stage", "stage_label", "stage_rank",
-            "figure", "location_label", "requested_by_name", "sources", "latest_source", "reported_date"]
-    return out[cols].reset_index(drop=True)
+    return standing.reset_index(drop=True)
 
 
 def conditions_matrix(conditions: pd.DataFrame) -> pd.DataFrame:
@@ -203,31 +321,43 @@ def conditions_matrix(conditions: pd.DataFrame) -> pd.DataFrame:
         One row per actor and condition type: actor_id, actor_name, actor_kind, condition_type,
         condition_label, applies_to, first_reported, sources.
     """
+    cols = ["actor_id", "actor_name", "actor_kind", "condition_type", "condition_label", "applies_to", "first_reported", "sources"]
+    if conditions.empty:
+        return pd.DataFrame(columns=cols)
     grouped = conditions.groupby(["actor_id", "actor_name", "actor_kind", "condition_type", "condition_label"], as_index=False).agg(
         applies_to=("applies_to", "first"), first_reported=("reported_date", "min"), sources=("source_id", cite))
     return grouped.sort_values(["condition_type", "first_reported", "actor_name"]).reset_index(drop=True)
 
 
-def condition_implications(pledges: pd.DataFrame, conditions: pd.DataFrame, condition_types: pd.DataFrame) -> pd.DataFrame:
+def territory(figures: pd.DataFrame) -> list[dict[str, Any]]:
+    """Each side's stated share of Gaza (latest claim per side)."""
+    shares = figure_claims(figures, "territory_controlled_share").drop_duplicates("actor_id")
+    names = figures.set_index("actor_id")["actor_name"].to_dict()
+    return [{"actor": names.get(r.actor_id, r.actor_id), "share": r.value_label, "value": r.value_low,
+             "source_id": r.source_id, "reported_date": r.reported_label} for r in shares.itertuples()]
+
+
+def condition_implications(standing: pd.DataFrame, conditions: pd.DataFrame, condition_types: pd.DataFrame) -> pd.DataFrame:
     """For each headline condition: how many willing contributors attach it, and who.
 
-    "Willing contributors" are the actors whose pledges reach signalled willingness or more, or who
-    declined with conditions; unnamed groups count as one group each, never as a number of countries.
+    "Willing contributors" are the actors who stand at willing or beyond on a contribution to the force
+    (:func:`contributors`: the same set the bottom line names); the organiser and outside support are not
+    among them, so conditions on supporting the resolution (diplomats) or on the US's own staff do not
+    count. Unnamed groups count as one group each, never as a number of countries.
 
     Args:
-        pledges: processed pledges.
+        standing: :func:`standings`.
         conditions: processed conditions.
         condition_types: reference table of condition types.
 
     Returns:
-        One row per headline condition type: condition_type, condition_label, n_willing (all willing
-        contributors), n_willing_states, n_willing_groups, n_attaching, named (states attaching it), groups (unnamed groups attaching it),
-        sources.
+        One row per headline condition type: condition_type, condition_label, n_willing, n_willing_states,
+        n_willing_groups, n_attaching, named (states attaching it), groups (unnamed groups attaching it),
+        sources, status (labels of the attaching claims' statuses).
     """
-    willing = pledges[(pledges["stage_rank"].fillna(-1) >= WILLING_RANK) | (pledges["stage"] == "declined")]
-    willing = willing[willing["actor_id"] != ORGANISER]
+    willing = contributors(standing, WILLING_RANK)
     willing_ids = set(willing["actor_id"])
-    n_states = willing.loc[willing["actor_kind"] == "state", "actor_id"].nunique()
+    n_states = int((willing["actor_kind"] == "state").sum())
     labels = condition_types.set_index("condition_type")["label"]
     rows = []
     for ctype in HEADLINE_CONDITIONS:
@@ -239,9 +369,10 @@ def condition_implications(pledges: pd.DataFrame, conditions: pd.DataFrame, cond
             "n_willing_states": n_states,
             "n_willing_groups": len(willing_ids) - n_states,
             "n_attaching": attach["actor_id"].nunique(),
-            "named": ", ".join(sorted(attach.loc[attach["actor_kind"] == "state", "actor_name"].unique())),
+            "named": fmt.names(sorted(attach.loc[attach["actor_kind"] == "state", "actor_name"].unique())),
             "groups": "; ".join(sorted(attach.loc[attach["actor_kind"] != "state", "actor_name"].unique())),
             "sources": cite(attach["source_id"]),
+            "status": "; ".join(sorted(set(attach["status_label"].dropna()))) if "status_label" in attach else "",
         })
     return pd.DataFrame(rows)
 
@@ -320,43 +451,6 @@ def disagreements(t: Tables) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["kind", "actor_name", "subject", "claims", "quotes", "sources"])
 
 
-def changes_since(current: Tables, as_of: str, previous: Tables | None) -> dict[str, Any]:
-    """What changed since the previous edition: new actors, new pledges, changed latest stances.
-
-    Args:
-        current: this edition's processed tables.
-        as_of: this edition's date.
-        previous: the previous edition's processed tables, or None when there is none.
-
-    Returns:
-        {"has_previous": False} when there is no previous edition; otherwise {"has_previous": True,
-        "new_claims": n, "new_actors": [names], "new_pledges": [lines], "changed_stances": [lines],
-        "new_sources": [ids]}.
-    """
-    if previous is None:
-        return {"has_previous": False}
-    old_claims = set(previous["claims"]["claim_id"])
-    new = current["claims"][~current["claims"]["claim_id"].isin(old_claims)]
-    old_actors = set(previous["claims"]["actor_id"].dropna())
-    new_actor_ids = sorted(set(new["actor_id"].dropna()) - old_actors - {""})
-    names = current["actors"].set_index("actor_id")["name"]
-    pledges = current["pledges"]
-    new_pledges = pledges[~pledges["pledge_id"].isin(set(previous["pledges"]["pledge_id"]))]
-    now = clean.latest_stance(pledges, as_of).set_index(["actor_id", "contribution_type"])
-    before = clean.latest_stance(previous["pledges"], as_of).set_index(["actor_id", "contribution_type"])
-    shared = now.index.intersection(before.index)
-    changed = [f"{now.loc[k, 'actor_name']}, {now.loc[k, 'contribution_label'].lower()}: {before.loc[k, 'stage_label'].lower()} → {now.loc[k, 'stage_label'].lower()} ({now.loc[k, 'source_id']})"
-               for k in shared if now.loc[k, "stage"] != before.loc[k, "stage"]]
-    return {
-        "has_previous": True,
-        "new_claims": int(len(new)),
-        "new_sources": sorted(set(current["sources"]["source_id"]) - set(previous["sources"]["source_id"])),
-        "new_actors": [names.get(a, a) for a in new_actor_ids],
-        "new_pledges": [f"{r.actor_name}: {r.stage_label.lower()}, {r.contribution_label.lower()} ({r.amount_label}; {r.source_id})" for r in new_pledges.itertuples()],
-        "changed_stances": changed,
-    }
-
-
 def open_questions(t: Tables) -> pd.DataFrame:
     """Questions the reports leave open: stated ones, undecided positions, and unnamed willing groups.
 
@@ -377,27 +471,118 @@ def open_questions(t: Tables) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["question", "basis", "sources"])
 
 
-def analyse(t: Tables, as_of: str, previous: Tables | None) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
+def analyse(t: Tables, as_of: str, previous: Tables | None, previous_as_of: str | None = None) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
     """Every analysis table and the key figures of one edition.
 
     Args:
         t: processed tables of this edition.
         as_of: edition date.
         previous: processed tables of the previous edition, or None.
+        previous_as_of: the previous edition's date (for what changed since it).
 
     Returns:
         (tables, summary) — tables: commitments, conditions_matrix, condition_implications,
         disagreements, open_questions; summary: key figures plus "changes" and "as_of".
     """
+    standing = standings(t["pledges"], t["conditions"])
     tables = {
-        "commitments": commitments(t["pledges"], as_of),
+        "commitments": commitments(standing),
         "conditions_matrix": conditions_matrix(t["conditions"]),
-        "condition_implications": condition_implications(t["pledges"], t["conditions"], t["condition_types"]),
+        "condition_implications": condition_implications(standing, t["conditions"], t["condition_types"]),
         "disagreements": disagreements(t),
         "open_questions": open_questions(t),
+        "chronology": chronology(t["events"]),
+        "position_cells": position_cells(t["positions"]),
+        "stated_figures": stated_figures(t["pledges"]),
     }
-    summary = key_figures(t) | {"as_of": as_of, "changes": changes_since(t, as_of, previous)}
+    summary = key_figures(t, standing) | {"as_of": as_of, "changes": changes.changes_since(t, previous, as_of, previous_as_of)}
     return tables, summary
+
+
+def chronology(events: pd.DataFrame) -> pd.DataFrame:
+    """Every dated event, oldest first: when it happened (as precisely as the report says), what, who, source.
+
+    Args:
+        events: processed events.
+
+    Returns:
+        Columns event_id, event_date, date (label keeping the precision), event_type, event_type_label,
+        milestone, title, who (actor and others named), source_id, reported_label, confidence.
+    """
+    cols = ["event_id", "event_date", "date", "event_type", "event_type_label", "milestone", "title", "who", "source_id", "reported_label", "confidence"]
+    if events.empty:
+        return pd.DataFrame(columns=cols)
+    e = events.sort_values(["event_date", "event_id"])
+    return pd.DataFrame({
+        "event_id": e["event_id"],
+        "event_date": e["event_date"],
+        "date": [fmt.date_label(d, p) for d, p in zip(e["event_date"], e["event_date_precision"])],
+        "event_type": e["event_type"],
+        "event_type_label": e["event_type_label"],
+        "milestone": _flagged(e["milestone"]),
+        "title": e["title"],
+        "who": e["actor_name"],
+        "source_id": e["source_id"],
+        "reported_label": e["reported_label"],
+        "confidence": e["confidence"],
+    }).reset_index(drop=True)
+
+
+def position_cells(positions: pd.DataFrame) -> pd.DataFrame:
+    """Holder x topic x direction, marking each holder's latest stance per topic (for the positions matrix).
+
+    Args:
+        positions: processed positions.
+
+    Returns:
+        One row per holder, topic and direction: actor_id, holder, topic, topic_label, direction,
+        direction_label, current (the latest stance on the topic), last (date), about (targets), summary,
+        sources.
+    """
+    cols = ["actor_id", "holder", "topic", "topic_label", "direction", "direction_label", "current", "last", "about", "summary", "sources"]
+    if positions.empty:
+        return pd.DataFrame(columns=cols)
+    p = positions.assign(target=positions["target_name"].fillna(""))
+    p["latest"] = p.groupby(["actor_id", "topic"])["reported_date"].transform("max")
+    cells = p.groupby(["actor_id", "topic", "direction"], as_index=False).agg(
+        holder=("actor_name", "first"), topic_label=("topic_label", "first"), direction_label=("direction_label", "first"),
+        last=("reported_date", "max"), latest=("latest", "first"),
+        about=("target", lambda s: fmt.names(sorted(set(s)))),
+        summary=("summary", lambda s: "; ".join(dict.fromkeys(s))),
+        sources=("source_id", cite))
+    cells["current"] = cells["last"] == cells["latest"]
+    return cells[cols]
+
+
+def stated_figures(pledges: pd.DataFrame) -> pd.DataFrame:
+    """Every troop or personnel figure the reports state, one row per claim, vagueness kept.
+
+    Args:
+        pledges: processed pledges.
+
+    Returns:
+        Columns pledge_id, actor_id, actor_name, actor_kind, part_of_force, value (the larger bound),
+        low, high, precision, unit, label, words, stage, stage_label, where ("Inside Gaza", "Outside
+        Gaza", "Where not stated"), location_label, source_id, reported_label, reported_date.
+    """
+    cols = ["pledge_id", "actor_id", "actor_name", "actor_kind", "part_of_force", "value", "low", "high", "precision", "unit", "label",
+            "words", "stage", "stage_label", "where", "location_label", "source_id", "reported_label", "reported_date"]
+    lo, hi = pd.to_numeric(pledges["amount_low"], errors="coerce"), pd.to_numeric(pledges["amount_high"], errors="coerce")
+    rows = pledges[(lo.notna() | hi.notna()) & pledges["amount_unit"].isin(("troops", "personnel", "advisers"))]
+    if rows.empty:
+        return pd.DataFrame(columns=cols)
+    lo, hi = lo[rows.index], hi[rows.index]
+    inside = rows["inside_gaza"].astype("string").str.lower()
+    return pd.DataFrame({
+        "pledge_id": rows["pledge_id"], "actor_id": rows["actor_id"], "actor_name": rows["actor_name"], "actor_kind": rows["actor_kind"],
+        "part_of_force": _flagged(rows["part_of_force"]) if "part_of_force" in rows else True,
+        "value": pd.concat([lo, hi], axis=1).max(axis=1), "low": lo, "high": hi, "precision": rows["amount_precision"],
+        "unit": rows["amount_unit"], "label": rows["amount_label"], "words": rows["amount_text"], "stage": rows["stage"],
+        "stage_label": rows["stage_label"],
+        "where": inside.map({"true": "Inside Gaza", "false": "Outside Gaza"}).fillna("Where not stated"),
+        "location_label": rows["location_label"].fillna(""), "source_id": rows["source_id"], "reported_label": rows["reported_label"],
+        "reported_date": rows["reported_date"],
+    }).sort_values(["value", "reported_date", "pledge_id"], ascending=[False, True, True]).reset_index(drop=True)
 
 
 def read_previous(previous_edition: str) -> Tables | None:
@@ -408,17 +593,33 @@ def read_previous(previous_edition: str) -> Tables | None:
     return clean.read_processed(folder)
 
 
+def previous_as_of(previous_edition: str) -> str | None:
+    """The previous edition's date, as its own analysis recorded it (``as_of`` in key_figures.json); None without one."""
+    if not previous_edition:
+        return None
+    for record in (Path(previous_edition) / "analysis" / "key_figures.json", Path(previous_edition) / "manifest.json"):
+        try:
+            return str(json.loads(record.read_text(encoding="utf-8"))["as_of"])
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+    return None
+
+
 def write_analysis(tables: dict[str, pd.DataFrame], summary: dict[str, Any], out_dir: Path) -> list[Path]:
-    """Write analysis tables (JSON records, so list cells survive) and key_figures.json."""
+    """Write analysis tables (JSON, so list cells survive), key_figures.json and changes.json."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for name, df in tables.items():
         path = out_dir / f"{name}.json"
-        df.to_json(path, orient="records", date_format="iso", indent=1)
+        # "split" keeps the columns of an empty table, so the views work before any report
+        df.to_json(path, orient="split", index=False, date_format="iso", indent=1)
         written.append(path)
     path = out_dir / "key_figures.json"
     path.write_text(json.dumps(summary, indent=1, default=str), encoding="utf-8")
-    return [*written, path]
+    # what changed, on its own for the editions page and the feed
+    changed = out_dir / "changes.json"
+    changed.write_text(json.dumps(summary.get("changes", {}), indent=1, default=str, ensure_ascii=False), encoding="utf-8")
+    return [*written, path, changed]
 
 
 def read_analysis(out_dir: Path) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
@@ -426,11 +627,61 @@ def read_analysis(out_dir: Path) -> tuple[dict[str, pd.DataFrame], dict[str, Any
     summary = json.loads((out_dir / "key_figures.json").read_text(encoding="utf-8"))
     tables = {}
     for path in sorted(out_dir.glob("*.json")):
-        if path.stem == "key_figures":
+        if path.stem in ("key_figures", "changes"):
             continue
-        df = pd.read_json(path, orient="records", dtype=False)
-        for col in ("first_reported", "reported_date"):
+        df = pd.read_json(path, orient="split", dtype=False)
+        for col in ("first_reported", "reported_date", "basis_date", "event_date", "last"):
             if col in df:
                 df[col] = pd.to_datetime(df[col])
         tables[path.stem] = df
     return tables, summary
+
+
+FUNNEL_METRICS = (
+    ("countries_approached", "Asked to contribute"),
+    ("countries_in_talks", "In talks"),
+    ("countries_willing", "Said to be willing"),
+)
+FUNNEL_REPORTED, FUNNEL_NAMED = "Count officials gave the reports", "States the reports name"
+
+
+def funnel_steps(figures: pd.DataFrame, summary: dict[str, Any]) -> pd.DataFrame:
+    """The funnel from countries approached to states named as offering troops, one row per bar.
+
+    The first steps are the counts officials gave the reports (every dated claim, at most the latest
+    four per step, in the report's words); the last two are the named states of the findings: willing
+    contributors and states offering troops (``summary`` from :func:`key_figures`).
+
+    Args:
+        figures: processed figures.
+        summary: :func:`key_figures` of the same edition.
+
+    Returns:
+        Columns step, kind, value, open, label, row, reported, sources.
+    """
+    rows = []
+    for order, (metric, step) in enumerate(FUNNEL_METRICS):
+        claims = figures[figures["metric"] == metric].copy()
+        claims["lo"] = pd.to_numeric(claims["value_low"], errors="coerce")
+        claims["hi"] = pd.to_numeric(claims["value_high"], errors="coerce")
+        claims = claims.drop_duplicates(["source_id", "lo", "hi", "precision"]).sort_values("reported_date").tail(4)
+        for r in claims.itertuples():
+            value = r.hi if r.precision == "up_to" else r.lo
+            if pd.isna(value):
+                continue
+            words = str(r.value_label).removesuffix(f" {r.unit}").replace(" (vague)", "")
+            text = str(r.value_text or "")
+            # the report's own words when they add something and fit a bar label
+            if text and text.lower() not in words.lower() and len(text) <= 40:
+                words += f' ("{text}")'
+            rows.append({"step": order, "kind": FUNNEL_REPORTED, "value": float(value), "open": r.precision in ("at_least", "vague"),
+                         "label": words, "row": f"{step} · {r.source_id}, {r.reported_label}",
+                         "reported": r.reported_label, "sources": r.source_id})
+    for order, (step, key) in enumerate((("Named as willing or offering", "contributors_willing"), ("Named as offering troops", "troop_offers")),
+                                        start=len(FUNNEL_METRICS)):
+        named = summary[key]
+        names = [n["name"] for n in named]
+        rows.append({"step": order, "kind": FUNNEL_NAMED, "value": float(len(names)), "open": False,
+                     "label": f"{len(names)}" + (f": {fmt.names(names, 4)}" if names else ""), "row": step,
+                     "reported": "", "sources": fmt.cite(n["source_id"] for n in named)})
+    return pd.DataFrame(rows, columns=["step", "kind", "value", "open", "label", "row", "reported", "sources"])

@@ -11,8 +11,9 @@ from typing import Any
 
 import pandas as pd
 
+from helpers import fmt
 from helpers.analysis import fmt_date
-from helpers.clean import date_label
+from helpers.fmt import date_label
 from helpers.markdown import escape_md as esc
 from helpers.markdown import md_table
 
@@ -35,64 +36,106 @@ def _capped_items(items: list[str], what: str, limit: int = MAX_ROWS) -> list[st
     return [*items[:limit], f"- *… and {len(items) - limit} more {what}*"]
 
 
+def ref(source_id: str) -> str:
+    """An in-text citation that links to the source's entry under Sources: "[S001](#src-S001)".
+
+    pandoc turns it into a link in the HTML page and in the PDF (typst labels); the id is data, so it
+    is escaped like any other text.
+    """
+    return f"[{esc(source_id)}](#src-{source_id})" if source_id else ""
+
+
+def refs(source_ids: str | list[str]) -> str:
+    """Several citations: "S001, S003" as links (a "S001, S003" string or a list)."""
+    ids = [s.strip() for s in source_ids.split(",")] if isinstance(source_ids, str) else list(source_ids)
+    return ", ".join(ref(s) for s in dict.fromkeys(i for i in ids if i))
+
+
+def _sourced(source_id: str, date_label: str, confidence: str = "", via: str = "") -> str:
+    """ "(S001, c. 13 Dec 2025; anonymous officials, via The Wall Street Journal)": citation, date, sourcing."""
+    how = f"; {esc(fmt.sourcing(confidence, via or ''))}" if confidence else ""
+    return f"({ref(source_id)}, {esc(date_label)}{how})"
+
+
 def _claims_phrase(claims: list[dict[str, Any]]) -> str:
-    """ "19 countries (S001, 15 Nov 2025; via The Wall Street Journal)" for each claim, joined."""
-    parts = []
-    for c in claims:
-        via = f"; via {esc(c['via'])}" if c.get("via") else ""
-        parts.append(f"{esc(c['value'])} ({esc(c['source_id'])}, {esc(c['reported_date'])}{via})")
-    return "; ".join(parts)
+    """ "19 countries (S001, c. 13 Dec 2025; anonymous officials, via The Wall Street Journal)" for each claim, joined."""
+    return "; ".join(f"{esc(c['value'])} {_sourced(c['source_id'], c['reported_date'], c.get('confidence', ''), c.get('via') or '')}" for c in claims)
 
 
 def _names(items: list[dict[str, str]] | list[str], limit: int = MAX_NAMES) -> str:
     names = [i["name"] if isinstance(i, dict) else i for i in items]
-    if not names:
-        return "none"
-    if len(names) > limit:
-        names = [*names[:limit], f"{len(names) - limit} more"]
-    return esc(", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + names[-1])
+    return esc(fmt.names(names, limit)) or "none"
+
+
+def title_block_fields(as_of: str, built_on: str, summary: dict[str, Any]) -> dict[str, str]:
+    """The title block's dates: the information date (newest report) apart from the edition and build dates."""
+    info = summary["information_date"]
+    return {"kicker": "Analytical briefing", "information_date": info["date"], "information_label": info["label"],
+            "as_of": as_of, "built_on": built_on}
 
 
 def title_block(as_of: str, summary: dict[str, Any]) -> str:
-    """The line under the title block: what this edition is built from."""
+    """The line under the title block's dates: what the edition is built from."""
     c = summary["counts"]
-    return (f"Built from {c['claims']} dated claims in {c['sources']} news reports published on or before "
-            f"{esc(fmt_date(pd.Timestamp(as_of)))}.")
+    if not c["sources"]:
+        return f"No report is in yet for the edition of {esc(fmt.date_label(as_of))}: there is nothing to brief."
+    return f"Built from {c['claims']} dated claims in {c['sources']} news reports; the newest is {ref(summary['information_date']['source_id'])}."
 
 
 def bottom_line(summary: dict[str, Any], implications: pd.DataFrame) -> str:
-    """One paragraph: asked, willing, offered, committed, conditions, the US role."""
-    s = []
-    approached = summary["countries_approached"]
-    if approached:
-        a = approached[0]
-        s.append(f"The United States has asked {esc(a['value'].replace(' countries', ''))} countries to join the force ({esc(a['source_id'])}).")
-    willing = summary["countries_willing"]
-    if willing:
-        w = willing[0]
-        s.append(f"The latest count of countries willing to contribute is {esc(w['value'].replace(' countries', ''))} ({esc(w['source_id'])}), "
-                 f"but the reports name only {len(summary['states_willing'])} willing states: {_names(summary['states_willing'])}.")
-    offer = summary["largest_offer"]
-    if offer:
-        which = "the only" if summary.get("troop_offers_with_figure", 1) == 1 else "the largest"
-        s.append(f"{esc(offer['actor'])} has made {which} troop offer with a figure, {esc(offer['labels'][-1]['label'])} "
-                 f"({esc(', '.join(l['source_id'] for l in offer['labels']))}).")
-    else:
-        s.append("No contributor has named a troop figure yet.")
-    committed = summary["countries_committed"]
-    if committed and committed[0]["low"] == 0:
-        s.append(f"No country had formally committed as of {esc(committed[0]['reported_date'])} ({esc(committed[0]['source_id'])}).")
-    attaching = implications[implications["n_attaching"] > 0]
-    if len(attaching):
-        s.append(f"Willing contributors attach conditions: {esc('; '.join(attaching['condition_label']))}.")
-    us = summary["us_role"]
-    if us["outside_gaza"]:
-        s.append(f"US personnel would stay outside Gaza ({esc(', '.join(us['condition_sources']))}).")
-    return " ".join(s)
+    """Three to five numbered judgements, each sourced and computed from the findings."""
+    items: list[str] = []
+    offers = summary["troop_offers"]
+    if not summary["counts"]["sources"]:
+        return "No report is in yet."
+    # 1. Who is in: the counts officials gave, against the states the reports name.
+    asked, counted = summary["countries_approached"], summary["countries_willing"]
+    lead = []
+    if asked:
+        lead.append(f"Washington has asked {esc(asked[0]['value'])} to contribute {_sourced(asked[0]['source_id'], asked[0]['reported_date'], asked[0]['confidence'], asked[0]['via'] or '')}")
+    if counted:
+        lead.append(f"{esc(counted[0]['value'])} are said to be willing {_sourced(counted[0]['source_id'], counted[0]['reported_date'], counted[0]['confidence'], counted[0]['via'] or '')}")
+    named = (f"the reports name only {len(offers)} {'state' if len(offers) == 1 else 'states'} as offering troops: "
+             + "; ".join(f"{esc(o['name'])}" + (f", only if: {esc(o['conditions'])}" if o["conditional"] and o["conditions"] else "")
+                         + f" {_sourced(o['source_id'], o['reported_date'], o['confidence'], o['via'] or '')}" for o in offers)
+             if offers else "the reports name no state as offering troops")
+    items.append(fmt.capitalise(("; ".join(lead) + ", but " if lead else "") + named + "."))
+    # 2. Readiness and leadership.
+    parts = []
+    for n in summary["not_ready"]:
+        parts.append(f"{esc(n['actor'])} is {esc(n['summary'][0].lower() + n['summary'][1:])} {_sourced(n['source_id'], n['reported_date'], n['confidence'])}")
+    for l in summary["leaders"]:
+        parts.append(f"{esc(l['name'])} is {esc(l['stage_label'].lower())} to lead the force {_sourced(l['source_id'], l['reported_date'], l['confidence'], l['via'] or '')}"
+                     if l["stage"] != "mentioned" else
+                     f"{esc(l['name'])} is named as expected to lead the force {_sourced(l['source_id'], l['reported_date'], l['confidence'], l['via'] or '')}")
+    if parts:
+        items.append(fmt.capitalise("; ".join(parts)) + ".")
+    # 3. Vetoes and objections on who may serve.
+    vetoes = [o for o in summary["opposed"] if o.get("target")]
+    if vetoes:
+        items.append("; ".join(f"{esc(o['actor'])} on {esc(o['target'])}: {esc(o['summary'][0].lower() + o['summary'][1:])} "
+                               f"{_sourced(o['source_id'], o['reported_date'], o['confidence'])}" for o in vetoes) + ".")
+    # 4. The clash between the force's tasks and contributors' conditions.
+    attaching = implications[implications["n_attaching"] > 0] if len(implications) else implications
+    if len(summary["force_tasks"]) and len(attaching):
+        tasks = "; ".join(f"“{esc(x['title'])}” ({ref(x['source_id'])})" for x in summary["force_tasks"][-3:])
+        conds = "; ".join(f"“{esc(r.condition_label)}” ({refs(r.sources)})" for r in attaching.itertuples())
+        items.append(f"What the force is meant to do clashes with what willing contributors say they will accept. Its tasks, as reported: {tasks}. "
+                     f"Their conditions: {conds}.")
+    # 5. The UN track and the target date.
+    un = summary["un_track"]
+    if un:
+        last = un[-1]
+        line = f"The UN track, latest reported step: “{esc(last['title'])}” ({esc(last['date'])}; {ref(last['source_id'])})"
+        if summary["target_dates"]:
+            tgt = summary["target_dates"][-1]
+            line += f"; the latest target voiced: “{esc(tgt['title'])}” ({esc(tgt['date'])}; {ref(tgt['source_id'])})"
+        items.append(line + ".")
+    return "\n".join(f"{i}. {text}" for i, text in enumerate(items[:5], start=1))
 
 
 def key_figures_md(summary: dict[str, Any]) -> str:
-    """The key figures as a bullet list, each with its sources."""
+    """The key figures as a bullet list, each with its sources and how they are sourced."""
     lines = []
     if summary["countries_approached"]:
         lines.append(f"- **Countries approached by the US:** {_claims_phrase(summary['countries_approached'])}")
@@ -100,58 +143,109 @@ def key_figures_md(summary: dict[str, Any]) -> str:
         lines.append(f"- **Countries willing to contribute, as each report counts them:** {_claims_phrase(summary['countries_willing'])}")
     if summary["countries_committed"]:
         lines.append(f"- **Countries formally committed:** {_claims_phrase(summary['countries_committed'])}")
-    lines.append(f"- **States named as possible contributors:** {len(summary['states_named'])} ({_names(summary['states_named'])})")
-    willing = [f"{w['name']} ({w['contributions']}; now: {w['latest_stage'].lower()})" for w in summary["states_willing"]]
-    shown = willing[:MAX_NAMES] + ([f"{len(willing) - MAX_NAMES} more"] if len(willing) > MAX_NAMES else [])
-    lines.append(f"- **States named as willing or offering:** {len(willing)}" + (f" ({esc('; '.join(shown))})" if willing else ""))
+    willing = summary["contributors_willing"]
+    lines.append(f"- **States the reports name as willing contributors:** {len(willing)}"
+                 + (" (" + "; ".join(f"{esc(w['name'])}: {esc(w['stage_label'].lower())}" + (", on conditions" if w["conditional"] else "") for w in willing) + ")" if willing else ""))
+    groups = summary["groups_willing"]
+    if groups:
+        lines.append(f"- **Unnamed groups said to be willing:** {len(groups)} ({_names([g['name'] for g in groups])}); each is counted once, whatever its size")
     offer = summary["largest_offer"]
     if offer:
-        wording = "; ".join(f"\u201c{l['text']}\u201d in {l['source_id']} ({l['reported_date']})" for l in offer["labels"])
-        lines.append(f"- **Largest offer:** {esc(offer['actor'])}, {esc(offer['labels'][-1]['label'])}, {esc(offer['stage'].lower())} ({esc(wording)})")
+        wording = "; ".join(f"\u201c{esc(l['text'])}\u201d, as {ref(l['source_id'])} writes it ({esc(l['reported_date'])})" for l in offer["labels"])
+        lines.append(f"- **Largest troop offer:** {esc(offer['actor'])}, {esc(offer['labels'][-1]['label'])} ({wording})")
     else:
-        lines.append("- **Largest offer:** no troop figure offered yet")
-    us = summary["us_role"]
-    if us["claims"]:
-        parts = "; ".join(f"{c['amount']}, {c['stage'].lower()}, {c['location']} ({c['source_id']})" for c in us["claims"])
-        where = " None inside Gaza." if us["outside_gaza"] else ""
-        lines.append(f"- **US role and where its personnel are:** {esc(parts)}.{where}")
+        lines.append("- **Largest troop offer:** no contributor has put a number on its troops")
+    outside = summary["outside_support"]
+    if outside:
+        parts = "; ".join(f"{esc(o['name'])}, {esc(o['contribution'].lower())}: "
+                          + (f"the reports differ: {esc(o['reports'])}" if o["figures_differ"] else
+                             f"{esc(o['stage_label'].lower())} {_sourced(o['source_id'], o['reported_date'], o['confidence'], o['via'] or '')}")
+                          for o in outside)
+        lines.append(f"- **Organising and supporting from outside the force (not contributors):** {parts}")
     if summary["territory"]:
-        parts = "; ".join(f"{t['actor']} about {t['value']:.0f}%" for t in summary["territory"])
-        srcs = ", ".join(sorted({t["source_id"] for t in summary["territory"]}))
-        lines.append(f"- **Share of Gaza each side controls:** {esc(parts)} ({esc(srcs)})")
+        parts = "; ".join(f"{t['actor']} {t['share']}" for t in summary["territory"])
+        lines.append(f"- **Share of Gaza each side controls:** {esc(parts)} ({refs(sorted({t['source_id'] for t in summary['territory']}))})")
     return "\n".join(lines)
 
 
-def commitments_md(commitments: pd.DataFrame) -> str:
-    """Who offers what, one row per actor and contribution, latest stage first."""
-    shown, note = _capped(commitments.assign(figure=commitments["figure"].replace("not stated", "—")), "actor-contribution rows")
-    return md_table(
-        shown,
-        columns=["actor_name", "contribution_label", "stage_label", "figure", "location_label", "sources"],
-        headers={"actor_name": "Actor", "contribution_label": "Contribution", "stage_label": "Latest stage",
-                 "figure": "Figure as stated", "location_label": "Where", "sources": "Sources"},
-    ) + note
+def commitments_md(standing: pd.DataFrame) -> str:
+    """Who offers what: one row per actor that has gone beyond being asked; the asked-only in one sentence."""
+    if standing.empty:
+        return "No pledge or request reported yet."
+    rank = standing["rank"].fillna(99)  # off the ladder (not expected, withdrawn) is news too: keep it in the table
+    beyond = standing[(rank >= 2) | standing["contribution_type"].eq("leadership")]
+    rows = []
+    for actor, g in beyond.groupby("actor_name", sort=False):
+        parts = []
+        for r in g.itertuples():
+            if r.figures_differ:  # reports in tension: each one, not a range or a winner
+                parts.append(f"{r.contribution_label}: reports differ: {r.reports}")
+                continue
+            cond = f", only if: {r.condition_types}" if r.conditional and r.condition_types else ""
+            fig = f", {r.figure}" if r.figure else ""
+            since = f"; since then {r.since}" if r.since else ""
+            parts.append(f"{r.contribution_label}: {r.stage_label.lower()}{fig}{cond} ({r.basis_source}, {r.basis_label}; {fmt.sourcing(r.basis_confidence, r.basis_via or '')}){since}")
+        rows.append({"actor": actor, "what": " · ".join(parts), "where": fmt.names(sorted({x for x in g["locations"] if x})) or "—",
+                     "sources": fmt.cite(s for x in g["sources"] for s in x.split(", "))})
+    table = md_table(pd.DataFrame(rows), columns=["actor", "what", "where", "sources"],
+                     headers={"actor": "Actor", "what": "Where it stands, and on whose word", "where": "Where it would serve", "sources": "Sources"})
+    rest = standing[~standing["actor_name"].isin(set(beyond["actor_name"]))]
+    asked = rest[rest["stage"] == "approached"]
+    mentioned = rest[(rest["stage"] == "mentioned") & ~rest["actor_name"].isin(set(asked["actor_name"]))]
+    notes = []
+    if len(asked):
+        notes.append(f"Asked or in talks, nothing more reported: {_names(sorted(asked['actor_name'].unique()))} ({refs(fmt.cite(asked['basis_source']))}).")
+    if len(mentioned):
+        notes.append(f"Named by others as likely or candidate contributors only: {_names(sorted(mentioned['actor_name'].unique()))} ({refs(fmt.cite(mentioned['basis_source']))}).")
+    return table + ("\n\n" + " ".join(notes) if notes else "")
 
 
 def conditions_md(implications: pd.DataFrame) -> str:
-    """What the conditions imply for the willing contributors."""
+    """What the conditions imply for the willing contributors (the same set the bottom line names)."""
     if implications.empty:
         return "No conditions reported yet."
     first = implications.iloc[0]
-    lines = [f"The reports identify {first['n_willing']} willing contributors other than the US: "
-             f"{first['n_willing_states']} named states and {first['n_willing_groups']} unnamed groups of countries "
-             "(a group's size is mostly not stated, so groups are counted as groups).", ""]
+    lines = [f"The reports name {first['n_willing']} willing contributors to the force: {first['n_willing_states']} states and "
+             f"{first['n_willing_groups']} unnamed groups of countries (a group's size is mostly not stated, so groups are counted as groups).", ""]
     for r in implications.itertuples():
         who = "; ".join(x for x in (r.named, r.groups) if x)
+        status = f"; {esc(r.status.lower())}" if r.n_attaching and r.status else ""
         if r.n_attaching:
-            lines.append(f"- **{esc(r.condition_label)}:** {r.n_attaching} of {r.n_willing} ({esc(who)}; {esc(r.sources)})")
+            lines.append(f"- **{esc(r.condition_label)}:** {r.n_attaching} of {r.n_willing} ({esc(who)}; {refs(r.sources)}{status})")
         else:
             lines.append(f"- **{esc(r.condition_label)}:** none of the {r.n_willing} so far")
     return "\n".join(lines)
 
 
+def chronology_md(chronology: pd.DataFrame) -> str:
+    """Every dated event, oldest first: date as precisely as reported, what happened, who, source."""
+    if chronology.empty:
+        return "No dated event reported yet."
+    df = chronology.assign(src=chronology["source_id"] + ", reported " + chronology["reported_label"])
+    shown, note = _capped(df, "events")
+    return md_table(shown, columns=["date", "title", "who", "src"],
+                    headers={"date": "When", "title": "What happened or was said", "who": "Who", "src": "Source"}) + note
+
+
+def watch_md(summary: dict[str, Any], implications: pd.DataFrame) -> str:
+    """What to watch: dated targets, the UN track's next step and the conditions still open."""
+    items = []
+    for t in summary["target_dates"]:
+        items.append(f"- **Target:** {esc(t['title'])} ({esc(t['date'])}; {ref(t['source_id'])})")
+    if summary["un_track"]:
+        last = summary["un_track"][-1]
+        items.append(f"- **UN Security Council:** the last reported step was \u201c{esc(last['title'])}\u201d ({esc(last['date'])}; {ref(last['source_id'])}); "
+                     "a vote and a mandate would meet the UN-mandate condition below.")
+    open_conds = implications[(implications["n_attaching"] > 0)] if len(implications) else implications
+    for r in open_conds.itertuples():
+        items.append(f"- **{esc(r.condition_label)}:** {esc(r.status.lower() or 'not yet met')}; set by {esc('; '.join(x for x in (r.named, r.groups) if x))} ({refs(r.sources)})")
+    return "\n".join(items) if items else "Nothing dated to watch yet."
+
+
 def conditions_table_md(matrix: pd.DataFrame) -> str:
     """Every condition attached, by whom, first reported when."""
+    if matrix.empty:
+        return "No condition reported yet."
     df = matrix.assign(first=matrix["first_reported"].map(fmt_date), applies=matrix["applies_to"].str.replace("_", " "))
     df, note = _capped(df, "conditions")
     return md_table(df, columns=["actor_name", "condition_label", "applies", "first", "sources"],
@@ -159,13 +253,17 @@ def conditions_table_md(matrix: pd.DataFrame) -> str:
                              "first": "First reported", "sources": "Sources"}) + note
 
 
-def positions_md(positions: pd.DataFrame, topics: tuple[str, ...]) -> str:
-    """Positions on the frictions: vetoes, objections, disarmament, the mandate."""
-    df = positions[positions["topic"].isin(topics)].sort_values(["topic_label", "reported_date"])
-    df, note = _capped(df.assign(date=df["reported_label"]), "positions")
-    return md_table(df, columns=["topic_label", "actor_name", "direction_label", "summary", "date", "source_id"],
+def positions_md(positions: pd.DataFrame) -> str:
+    """Every reported stance, by issue: who, which way, in their words' summary, source, date and sourcing."""
+    if positions.empty:
+        return "No positions reported yet."
+    df = positions.sort_values(["topic_label", "reported_date", "position_id"])
+    df = df.assign(src=df["source_id"] + ", " + df["reported_label"],
+                   how=[fmt.sourcing(c, v if isinstance(v, str) else "") for c, v in zip(df["confidence"], df["via_outlet"])])
+    df, note = _capped(df, "positions")
+    return md_table(df, columns=["topic_label", "actor_name", "direction_label", "summary", "src", "how"],
                     headers={"topic_label": "Issue", "actor_name": "Who", "direction_label": "Stance", "summary": "What they said",
-                             "date": "Reported", "source_id": "Source"}) + note
+                             "src": "Source", "how": "Sourced as"}) + note
 
 
 def disagreements_md(disagreements: pd.DataFrame) -> str:
@@ -181,20 +279,6 @@ def disagreements_md(disagreements: pd.DataFrame) -> str:
     return "\n\n".join(blocks) + note
 
 
-def changes_md(changes: dict[str, Any], previous_edition: str) -> str:
-    """What changed since the previous edition, or that there is none to compare with."""
-    if not changes.get("has_previous"):
-        return "There is no previous edition to compare with: this is the first edition built."
-    lines = [f"Compared with the previous edition ({esc(previous_edition.rstrip('/').rsplit('/', 1)[-1])}): "
-             f"{changes['new_claims']} new claims from {len(changes['new_sources'])} new reports"
-             + (f" ({esc(', '.join(changes['new_sources']))})." if changes["new_sources"] else ".")]
-    for label, key in (("New actors", "new_actors"), ("New pledges and requests", "new_pledges"), ("Changed stances", "changed_stances")):
-        items = changes[key]
-        lines.append(f"\n**{label}** ({len(items)})" + ("\n" if items else ": none"))
-        lines += _capped_items([f"- {esc(i)}" for i in items], label.lower())
-    return "\n".join(lines)
-
-
 def open_questions_md(questions: pd.DataFrame) -> str:
     """The open questions, each with what it rests on."""
     if questions.empty:
@@ -204,26 +288,32 @@ def open_questions_md(questions: pd.DataFrame) -> str:
 
 
 def sources_md(sources: pd.DataFrame) -> str:
-    """Every source: id, outlet, relayed outlets, date and its precision."""
-    df = sources.assign(
-        date=[date_label(d, p) for d, p in zip(sources["published"], sources["date_precision"])],
-        title_or_note=sources["title"].where(sources["title"] != "", "(no headline in the file)"),
-    )
-    return md_table(df, columns=["source_id", "outlet", "relays", "date", "title_or_note"],
-                    headers={"source_id": "Source", "outlet": "Outlet", "relays": "Relays", "date": "Published", "title_or_note": "Headline"})
+    """Every source as a numbered entry the in-text citations link to: id, outlet, date, headline, relays, dating."""
+    if sources.empty:
+        return "No report is in yet."
+    items = []
+    for r in sources.sort_values("source_id").itertuples():
+        headline = f"“{esc(r.title)}”" if r.title else "no headline in the copy"
+        relays = f" Relays: {esc(r.relays)}." if r.relays else ""
+        dating = f" How it is dated: {esc(r.date_note)}" if r.date_precision != "day" and r.date_note else ""
+        items.append(f"- [{esc(r.source_id)}]{{#src-{r.source_id}}}: {esc(r.outlet)}, {esc(date_label(r.published, r.date_precision))}; "
+                     f"{headline}.{relays}{dating}")
+    return "\n".join(items)
 
 
 def source_caveats_md(sources: pd.DataFrame) -> str:
-    """How many reports lack an outlet or a dateline, and which outlets they relay."""
-    unnamed = int(sources["outlet"].str.startswith("Outlet not named").sum())
+    """How many reports carry no dateline, and which outlets they relay."""
+    if sources.empty:
+        return ""
     estimated = sources.loc[sources["date_precision"] == "approximate", "source_id"].tolist()
     relayed = sorted({o.strip() for r in sources["relays"] for o in r.split(";") if o.strip()})
-    parts = [f"{unnamed} of the {len(sources)} reports do not name their outlet."]
+    parts = []
     if estimated:
-        parts.append(f"{len(estimated)} carry no dateline, so their dates are estimates ({', '.join(estimated)}; see Methodology).")
+        parts.append(f"{len(estimated)} of the {len(sources)} reports carry no dateline, so their dates are estimates from the stories they relay "
+                     f"({', '.join(estimated)}; the reasoning is given with each).")
     if relayed:
         parts.append(f"Between them they relay {len(relayed)} other outlets ({', '.join(relayed)}), so one underlying claim can appear twice.")
-    parts.append("Every claim in this briefing cites one of these source ids.")
+    parts.append("Every claim in this briefing cites one of these reports by its id, with how the report sources it.")
     return esc(" ".join(parts))
 
 
@@ -231,7 +321,8 @@ def ladder_md(stages: pd.DataFrame) -> str:
     """The stage ladder, from the reference table."""
     on = stages[stages["on_ladder"].astype(bool)].sort_values("rank")
     off = stages[~stages["on_ladder"].astype(bool)]
-    lines = [f"{int(r.rank)}. **{esc(r.label)}**: {esc(r.description)}" for r in on.itertuples()]
+    # ranks as text, not a numbered list: two stages can share a rank (willing, and willing only if)
+    lines = [f"- **{int(r.rank)} · {esc(r.label)}**: {esc(r.description)}" for r in on.itertuples()]
     lines += [f"- Off the ladder, **{esc(r.label)}**: {esc(r.description)}" for r in off.itertuples()]
     return "\n".join(lines)
 

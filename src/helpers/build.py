@@ -10,7 +10,7 @@
    package, _quarto.yml, pyproject.toml, the parameters and the previous edition's key. If that date's
    current edition was built from the same key and is complete: "unchanged: reusing edition …" (this
    path imports nothing heavy). Published editions are immutable: if it was built from another key the
-   build is refused unless `revise` is set, which writes `editions/<as_of>-r<n>/` beside it.
+   build is refused unless `revise` is set, which writes revision n, `editions/<as_of>-r<n>/`, beside it.
 4. Check the data with `config.validator` (the CLI passes `validate_data`) before any kernel starts.
 5. Write `edition.json` (revision, quotes checked…) and `claims_index.json` (a content hash per claim)
    into a staging folder under reports/, then execute every notebook with papermill in ONE Python
@@ -140,7 +140,7 @@ class BuildResult:
     renderer: str
     seconds: float
     is_latest: bool
-    revision: int = 1
+    revision: int = 0
 
 
 @dataclass(frozen=True)
@@ -155,18 +155,10 @@ def default_notebooks() -> tuple[Path, ...]:
 
 
 def default_renderer(executed_notebook: Path, out_dir: Path) -> Any:
-    """helpers.render.render_briefing, imported only when a build really renders.
-
-    When render_briefing can name its outputs (`stem`), it writes briefing.html/.pdf directly and
-    nothing is renamed afterwards; an older render_briefing names them after the notebook.
-    """
-    import inspect
-
+    """helpers.render.render_briefing, imported only when a build really renders; it writes briefing.html/.pdf."""
     from helpers.render import render_briefing
 
-    if "stem" in inspect.signature(render_briefing).parameters:
-        return render_briefing(executed_notebook, out_dir, stem=Path(HTML_NAME).stem)
-    return render_briefing(executed_notebook, out_dir)
+    return render_briefing(executed_notebook, out_dir, stem=Path(HTML_NAME).stem)
 
 
 def default_key_paths() -> tuple[Path, ...]:
@@ -201,6 +193,8 @@ class BuildConfig:
     force: bool = False
     # Rebuilding a published date from changed inputs writes a new revision only when asked.
     revise: bool = False
+    # Why the revision was made, for the page and the editions list ("S004 re-dated to 19 Nov").
+    revision_note: str = ""
     execution_timeout: int | None = 900  # seconds per cell
     # The news reports quotes are checked against; hashed into the key. Absent: quotes go unchecked.
     sources_dir: Path = field(default_factory=default_sources_dir)
@@ -449,7 +443,7 @@ def _render(config: BuildConfig, executed: Path, staging: Path) -> str:
         # A renderer that names its outputs briefing.* (render_briefing(..., stem="briefing")) needs nothing more.
         if produced.resolve() != (staging / name).resolve():
             if produced.resolve().is_relative_to(staging.resolve()):
-                os.replace(produced, staging / name)  # e.g. 03-write-briefing.html -> briefing.html
+                os.replace(produced, staging / name)  # a custom renderer that named its files otherwise
             else:
                 shutil.copyfile(produced, staging / name)
     return renderer
@@ -502,8 +496,9 @@ def _manifest(config: BuildConfig, plan: _Plan, parameters: Mapping[str, str], r
     return {
         "as_of": config.as_of,
         "revision": plan.revision,
-        "revised": plan.revision > 1,
+        "revised": plan.revision > 0,
         "revises": plan.revises,
+        "revision_note": config.revision_note if plan.revision > 0 else "",
         "parameters": dict(parameters),
         "previous_edition": plan.previous.name if plan.previous else "",
         "previous_input_key": plan.previous.input_key if plan.previous else "",
@@ -533,6 +528,7 @@ def _edition_info(config: BuildConfig, plan: _Plan) -> dict[str, Any]:
         "as_of": config.as_of,
         "revision": plan.revision,
         "revises": plan.revises,
+        "revision_note": config.revision_note if plan.revision > 0 else "",
         "previous_edition": plan.previous.name if plan.previous else "",
         "quotes_checked": plan.sources_sum is not None,
         "sources_dir": str(config.sources_dir),
@@ -558,7 +554,7 @@ def _make_edition(config: BuildConfig, plan: _Plan, started: float) -> str:
             "out_dir": str(staging),
             "previous_edition": "" if plan.previous is None else str(plan.previous.path),
         }
-        what = f"revision {plan.revision} of edition" if plan.revision > 1 else "edition"
+        what = f"revision {plan.revision} of edition" if plan.revision > 0 else "edition"
         print(f"building {what} {config.as_of} (previous: {plan.previous.name if plan.previous else 'none'})", flush=True)
         with _environ(ISF_SOURCES_DIR=str(config.sources_dir)):
             runs = execute_notebooks(config.notebooks, parameters, executed_dir, config.execution_timeout)
@@ -583,7 +579,7 @@ def _plan(config: BuildConfig, scan: EditionScan) -> _Plan | Edition:
     key = input_key(config, previous, data_sum)
     current = scan.current_for(config.as_of)
     final = config.editions_dir / config.as_of
-    revision, revises = 1, ""
+    revision, revises = 0, ""
     if isinstance(current, Edition) and current.input_key == key:
         if not config.force and edition_is_complete(current):
             return current

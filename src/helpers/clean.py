@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from helpers import fmt
 from helpers.validate import CLAIM_TABLES, split_list
 
 CURATED_TABLES: tuple[str, ...] = ("sources", "actors", *CLAIM_TABLES)
 REFERENCE_TABLES: tuple[str, ...] = (
-    "stages", "contribution_types", "condition_types", "condition_scopes", "confidence_levels", "precisions",
+    "stages", "contribution_types", "condition_types", "condition_scopes", "condition_statuses", "confidence_levels", "precisions",
     "locations", "actor_kinds", "regions", "directions", "topics", "event_types", "metrics", "units",
     "date_precisions",
 )
@@ -278,8 +279,8 @@ def latest_stance(
 
 
 def date_label(value: pd.Timestamp, precision: str = "day") -> str:
-    """A date as readers write it, marked when it is an estimate: "8 Nov 2025", "c. 15 Nov 2025"."""
-    return ("c. " if precision == "approximate" else "") + f"{pd.Timestamp(value):%-d %b %Y}"
+    """A date as readers write it, marked when it is an estimate: "8 Nov 2025", "c. 13 Dec 2025" (see helpers.fmt)."""
+    return fmt.date_label(value, precision)
 
 
 def source_label(sources: pd.DataFrame) -> pd.Series:
@@ -331,13 +332,14 @@ def build_processed(data_dir: Path, as_of: str) -> dict[str, pd.DataFrame]:
 
     pledges = common(t["pledges"])
     pledges = add_actor_names(pledges, t["actors"], "requested_by", "requested_by")
-    pledges = add_labels(pledges, t["stages"], "stage", {"label": "stage_label", "rank": "stage_rank", "on_ladder": "on_ladder"})
-    pledges = add_labels(pledges, t["contribution_types"], "contribution_type", {"label": "contribution_label"})
+    pledges = add_labels(pledges, t["stages"], "stage", {"label": "stage_label", "rank": "stage_rank", "on_ladder": "on_ladder", "withdraws": "withdraws"})
+    pledges = add_labels(pledges, t["contribution_types"], "contribution_type", {"label": "contribution_label", "part_of_force": "part_of_force"})
     pledges = add_labels(pledges, t["locations"], "location", {"label": "location_label", "inside_gaza": "inside_gaza"})
     pledges["amount_label"] = [
         amount_label(lo, hi, p, u) for lo, hi, p, u in zip(pledges["amount_low"], pledges["amount_high"], pledges["amount_precision"], pledges["amount_unit"])
     ]
     conditions = add_labels(common(t["conditions"]), t["condition_types"], "condition_type", {"label": "condition_label"})
+    conditions = add_labels(conditions, t["condition_statuses"], "status", {"label": "status_label"})
     positions = common(t["positions"])
     positions = add_actor_names(positions, t["actors"], "target_actor_id", "target")
     positions = add_labels(positions, t["topics"], "topic", {"label": "topic_label"})

@@ -45,8 +45,8 @@ def cmd_build(args: argparse.Namespace, extra: list[str]) -> int:
         return list(validate_data(data_dir, sources_dir))
 
     config = BuildConfig(
-        as_of=as_of, data_dir=Path(args.data_dir).resolve(), force=args.force, revise=args.revise,
-        validator=validator, sources_dir=sources_dir,
+        as_of=as_of, data_dir=Path(args.data_dir).resolve(), force=args.force, revise=args.revise or bool(args.note),
+        revision_note=args.note, validator=validator, sources_dir=sources_dir,
     )
     return run_build(config)
 
@@ -148,6 +148,33 @@ def cmd_editions(args: argparse.Namespace, extra: list[str]) -> int:
     return 1 if problems else 0
 
 
+def cmd_publish(args: argparse.Namespace, extra: list[str]) -> int:
+    """Restore the archive into reports/editions (--restore), or build and swap in the site."""
+    from helpers.site import PublishError, publish_site, restore_editions
+
+    archive = Path(args.archive).resolve() if args.archive else None
+    try:
+        if args.restore:
+            if archive is None:
+                print("publish --restore needs --archive DIR (the restored previous site)", file=sys.stderr)
+                return 2
+            copied = restore_editions(archive, paths.EDITIONS_DIR, args.first_run)
+            print(f"restored {len(copied)} edition(s) from {archive} into {paths.EDITIONS_DIR}")
+            return 0
+        if not args.site:
+            print("publish needs --site DIR (or --restore --archive DIR)", file=sys.stderr)
+            return 2
+        result = publish_site(paths.REPORTS_DIR, Path(args.site).resolve(), archive, args.first_run, args.base_url)
+    except (PublishError, OSError) as exc:
+        print(f"publish failed: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"published {len(result.editions)} edition(s) to {result.site} "
+        f"(latest {result.editions[0].folder}; {len(result.restored)} from the archive only)"
+    )
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace, extra: list[str]) -> int:
     if not paths.BENCH_SCRIPT.is_file():
         print(f"{paths.BENCH_SCRIPT.relative_to(paths.ROOT)} is not written yet", file=sys.stderr)
@@ -200,6 +227,7 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
     p.add_argument("--revise", action="store_true",
                    help="if the date is published from other inputs, keep it and add a revision <date>-r<n> beside it")
+    p.add_argument("--note", default="", metavar="TEXT", help="why this revision was made (shown with it); implies --revise")
     p.add_argument("--data-dir", default=str(paths.DATA_DIR), help="data folder (default: data/)")
     p = add("regenerate", cmd_regenerate, "build today's edition, logging to logs/<date>.log (what a scheduler runs)")
     p.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
@@ -210,6 +238,12 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     add("codebook", cmd_codebook, "regenerate the tables in docs/CODEBOOK.md from the schema (--check: only report)")
     add("lab", cmd_lab, "start JupyterLab at the repo root with the project kernel")
     add("editions", cmd_editions, "list editions and revisions; report broken or stale ones and how to repair them")
+    p = add("publish", cmd_publish, "build the site (every edition, editions page, Atom feed) from reports/ and the archive")
+    p.add_argument("--site", metavar="DIR", help="the site folder to write (replaced only on success)")
+    p.add_argument("--archive", metavar="DIR", help="the restored previous site (default: --site itself)")
+    p.add_argument("--restore", action="store_true", help="only copy the archive's editions into reports/editions")
+    p.add_argument("--first-run", action="store_true", help="no edition was ever published: start an empty archive")
+    p.add_argument("--base-url", default="", metavar="URL", help="the site's public address, for the feed's links")
     add("bench", cmd_bench, "time the build (benchmarks/bench_build.py)")
     p = add("clean", cmd_clean, "remove build/ and leftovers of crashed builds")
     p.add_argument("--editions", action="store_true", help="also remove every edition and the published briefing")

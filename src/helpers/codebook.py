@@ -23,6 +23,7 @@ REFERENCE_SECTIONS: dict[str, str] = {
     "contribution_types": "Contribution types",
     "condition_types": "Condition types",
     "condition_scopes": "What a condition governs",
+    "condition_statuses": "Condition status (open, met, lapsed)",
     "confidence_levels": "Confidence (how a claim is sourced)",
     "precisions": "Precision of amounts and figures (how vagueness is recorded)",
     "locations": "Locations",

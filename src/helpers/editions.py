@@ -1,7 +1,8 @@
 """The archive of editions: reports/editions/<as_of>/ and its revisions, read without ever crashing.
 
-Layout: the first build of a date is `editions/<as_of>/`; a deliberate rebuild of that date from changed
-inputs (`build --revise`) is `editions/<as_of>-r2/`, `-r3/`, … kept beside it. A date's *current*
+Layout: the first build of a date is `editions/<as_of>/` (revision 0); a deliberate rebuild of that date
+from changed inputs (`build --revise`) is revision 1, `editions/<as_of>-r1/`, then `-r2/`, … kept beside it
+(the numbering helpers.site shows: "Revision 1 of the 20 November 2025 edition"). A date's *current*
 edition is its highest revision; the next date's "previous edition" is that current one. Published
 editions are never rewritten.
 
@@ -39,7 +40,7 @@ class Edition:
     as_of: str
     path: Path
     manifest: dict[str, Any]
-    revision: int = 1
+    revision: int = 0
 
     @property
     def input_key(self) -> str:
@@ -58,7 +59,7 @@ class BrokenEdition:
     as_of: str
     path: Path
     reason: str
-    revision: int = 1
+    revision: int = 0
 
     @property
     def name(self) -> str:
@@ -102,12 +103,12 @@ def check_as_of(as_of: str, today: dt.date | None = None) -> str:
 
 
 def parse_folder_name(name: str) -> tuple[str, int] | None:
-    """("2025-11-20", 1) for "2025-11-20", ("2025-11-20", 2) for "2025-11-20-r2"; None for anything else."""
+    """("2025-11-20", 0) for "2025-11-20", ("2025-11-20", 2) for "2025-11-20-r2"; None for anything else."""
     match = _FOLDER_RE.match(name)
     if not match:
         return None
-    revision = int(match.group(2) or 1)
-    if match.group(2) is not None and revision < 2:
+    revision = int(match.group(2) or 0)
+    if match.group(2) is not None and (revision < 1 or match.group(2).startswith("0")):
         return None
     try:
         dt.date.fromisoformat(match.group(1))
@@ -117,8 +118,8 @@ def parse_folder_name(name: str) -> tuple[str, int] | None:
 
 
 def folder_name(as_of: str, revision: int) -> str:
-    """The folder of a revision: "<as_of>" for the first, "<as_of>-r<n>" after."""
-    return as_of if revision <= 1 else f"{as_of}-r{revision}"
+    """The folder of a revision: "<as_of>" for the first build (0), "<as_of>-r<n>" for revision n."""
+    return as_of if revision <= 0 else f"{as_of}-r{revision}"
 
 
 def load_edition(path: Path) -> Edition | BrokenEdition | None:
@@ -161,7 +162,7 @@ class EditionScan:
         return next((e for e in self.current() if e.as_of == as_of), None)
 
     def next_revision(self, as_of: str) -> int:
-        return 1 + max((e.revision for e in self.folders() if e.as_of == as_of), default=0)
+        return 1 + max((e.revision for e in self.folders() if e.as_of == as_of), default=-1)
 
     def latest(self) -> Edition | BrokenEdition | None:
         current = self.current()
@@ -278,8 +279,9 @@ def published_edition(scan: EditionScan, published_html_sha256: str | None) -> E
 def read_edition_info(out_dir: Path) -> dict[str, Any]:
     """What the build tells the notebooks about the edition they make (``out_dir/edition.json``).
 
-    Keys: as_of, revision (1 for a first edition), revises (folder of the edition it replaces, "" if
-    none), previous_edition (folder name, "" if none), quotes_checked (bool), sources_dir.
+    Keys: as_of, revision (0 for a first edition, n for revision n), revises (folder of the edition it
+    replaces, "" if none), revision_note (why, "" if none), previous_edition (folder name, "" if none),
+    quotes_checked (bool), sources_dir.
 
     Args:
         out_dir: the notebooks' ``out_dir`` parameter (or an edition folder).

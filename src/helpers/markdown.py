@@ -11,6 +11,7 @@ JupyterLab uses), so escaping all of it turns off every Markdown, raw HTML, math
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import string
 from collections.abc import Mapping, Sequence
@@ -18,7 +19,13 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 from IPython.display import display
 
+from helpers import fmt
+
 MISSING = "—"
+# Output metadata key and role that helpers.render reads for the title block of both renderers.
+TITLE_BLOCK_KEY = "isf"
+TITLE_BLOCK_ROLE = "title-block"
+KICKER = "Analytical briefing"
 _PUNCTUATION = frozenset(string.punctuation)
 # Relative column widths only matter when a table row is wider than pandoc's 72 columns; cap them so
 # one long quote cannot squeeze the other columns to nothing.
@@ -78,6 +85,34 @@ def show_md(text: str) -> None:
         text: Markdown; escape data inside it with ``escape_md`` or build tables with ``md_table``.
     """
     display({"text/markdown": text}, raw=True)
+
+
+def show_title_block(fields: Mapping[str, str]) -> None:
+    """Display the title block's dates: a one-line Markdown summary, the fields in output metadata.
+
+    Readers must see the date the information is current to (the newest report's) apart from the
+    edition and build dates. helpers.render reads the metadata under ``TITLE_BLOCK_KEY`` for both
+    renderers' title blocks and leaves this output out of the body, so the line is not shown twice.
+    Call it once, in the briefing's first cell.
+
+    Args:
+        fields: ``helpers.briefing.title_block_fields``: kicker, information_date (YYYY-MM-DD, or "" before
+            any report), information_label ("c. 13 Dec 2025"), as_of and built_on (YYYY-MM-DD).
+
+    Raises:
+        ValueError: a field is missing or a date is not YYYY-MM-DD (the message names the field).
+    """
+    meta: dict[str, str] = {"role": TITLE_BLOCK_ROLE}
+    for name in ("kicker", "information_date", "information_label", "as_of", "built_on"):
+        value = str(fields.get(name, ""))
+        if name in ("as_of", "built_on") or (name == "information_date" and value):
+            try:
+                dt.date.fromisoformat(value)
+            except ValueError:
+                raise ValueError(f"show_title_block: {name} {value!r} is not a date (YYYY-MM-DD)") from None
+        meta[name] = value
+    line = fmt.dateline(meta["information_date"], meta["information_label"], meta["as_of"], meta["built_on"])
+    display({"text/markdown": escape_md(line)}, raw=True, metadata={TITLE_BLOCK_KEY: meta})
 
 
 def _cell_text(value: object) -> str:

@@ -49,6 +49,8 @@ QUARTO_PROJECT_FILES: tuple[str, ...] = (
     "scripts/quarto_post_render.py",
     "src/helpers/assets/briefing.css",
     "src/helpers/assets/styles.typ",
+    "src/helpers/assets/title-block.html",
+    "src/helpers/assets/typst-show.typ",
 )
 # Slow, deterministic artefacts that depend only on installed package versions (the 0.9 MB Vega
 # JavaScript bundle, keyed by vl-convert's version): kept in the user's cache like pip's, so a clean

@@ -14,10 +14,12 @@ error output: the briefing must not go out with a hole in it.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass
 from importlib.metadata import version
@@ -28,17 +30,21 @@ import pypandoc
 import typst
 import yaml
 
-from helpers import paths
+from helpers import fmt, paths
 from helpers.chart_renderer import BUNDLE_MARKER, CHART_METADATA_KEY
+from helpers.markdown import KICKER, TITLE_BLOCK_KEY, TITLE_BLOCK_ROLE, escape_md
 
 # Cells never shown: papermill's parameters and anything tagged out (the build tags injected cells).
 HIDDEN_TAGS = frozenset({"remove-cell", "injected-parameters", "parameters"})
 # The papermill parameter holding the edition date, when the notebook metadata has no "date".
 DATE_PARAMETER = "as_of"
-KICKER = "Analytical briefing"
 # The name _quarto.yml's `project: render:` list expects.
 STAGED_NOTEBOOK = "briefing.ipynb"
+# What Quarto writes beside the staged notebook in one run (no output-dir: outputs go beside the input).
+QUARTO_OUTPUTS = {"html": ".html", "pdf": ".pdf"}
 QUARTO_HINT = "install Quarto: conda install -c conda-forge quarto, or pip install quarto-cli"
+# The PDF standard both renderers ask typst for (_quarto.yml: pdf-standard).
+PDF_STANDARD = "ua-1"
 # Output types that carry nothing for the reader (printed text, warnings, plain results).
 SKIPPED_MIME = frozenset({"text/plain"})
 _ASSETS = Path(__file__).parent / "assets"
@@ -74,23 +80,50 @@ class Chart:
 
 
 @dataclass(frozen=True)
+class TitleBlock:
+    """The dates ``helpers.markdown.show_title_block`` recorded (ISO dates, plus a label for readers).
+
+    Attributes:
+        kicker: the line above the title.
+        information_date: the newest report's date: what the information is current to.
+        information_label: that date as readers see it, e.g. "13 Dec 2025" or "c. 13 Dec 2025".
+        as_of: the edition date.
+        built_on: the day the build ran.
+    """
+
+    kicker: str
+    information_date: str
+    information_label: str
+    as_of: str
+    built_on: str
+
+    @property
+    def dateline(self) -> str:
+        """The line under the title: "Information current to 13 Dec 2025 (newest report) · Edition ... · Built ..."."""
+        return fmt.dateline(self.information_date, self.information_label, self.as_of, self.built_on)
+
+
+@dataclass(frozen=True)
 class Briefing:
     """The notebook reduced to what readers see: title block fields and body blocks in order.
 
-    ``blocks`` holds Markdown strings and ``Chart`` objects.
+    ``blocks`` holds Markdown strings and ``Chart`` objects. ``title_block`` is None when the notebook
+    did not call ``show_title_block`` (the title block then shows the edition date alone).
     """
 
     title: str
     date: str | None
     blocks: list[str | Chart]
+    title_block: TitleBlock | None = None
 
 
-def render_briefing(executed_notebook: Path, out_dir: Path) -> RenderResult:
+def render_briefing(executed_notebook: Path, out_dir: Path, stem: str = "briefing") -> RenderResult:
     """Render an executed notebook to ``<stem>.html`` and ``<stem>.pdf`` in ``out_dir``.
 
     Args:
         executed_notebook: the notebook papermill wrote (outputs included).
         out_dir: where the HTML page and the PDF go (created if missing).
+        stem: the output files' name without suffix.
 
     Returns:
         The paths written and the renderer used.
@@ -103,10 +136,10 @@ def render_briefing(executed_notebook: Path, out_dir: Path) -> RenderResult:
     out_dir.mkdir(parents=True, exist_ok=True)
     quarto = shutil.which("quarto")
     if quarto and os.environ.get("ISF_RENDERER") != "pandoc":
-        result = render_with_quarto(quarto, nb, briefing, out_dir / executed_notebook.stem)
+        result = render_with_quarto(quarto, nb, briefing, out_dir / stem)
         print(f"render: {result.renderer}")
     else:
-        result = render_with_pandoc(briefing, out_dir / executed_notebook.stem)
+        result = render_with_pandoc(briefing, out_dir / stem)
         reason = "quarto not found" if quarto is None else "ISF_RENDERER=pandoc"
         print(f"render: {reason}; rendered with {result.renderer} ({QUARTO_HINT})")
     return result
@@ -117,7 +150,8 @@ def read_briefing(nb: nbformat.NotebookNode, name: str) -> Briefing:
 
     The title is the notebook metadata's ``title``, else the first level-1 heading (which then leaves
     the body, as the title block shows it). The date is the metadata's ``date``, else the
-    ``DATE_PARAMETER`` that papermill recorded.
+    ``DATE_PARAMETER`` that papermill recorded. A ``show_title_block`` output becomes the title block's
+    dates and leaves the body.
 
     Args:
         nb: an executed notebook.
@@ -132,11 +166,14 @@ def read_briefing(nb: nbformat.NotebookNode, name: str) -> Briefing:
     """
     title, cells = _take_title(nb)
     blocks: list[str | Chart] = []
+    title_block = None
     for number, cell in cells:
         if cell.cell_type == "markdown":
             blocks.append(cell.source.strip())
         elif cell.cell_type == "code":
-            blocks.extend(_output_blocks(cell, f"{name}, cell {number}"))
+            where = f"{name}, cell {number}"
+            title_block = title_block or _title_block(cell, where)
+            blocks.extend(_output_blocks(cell, where))
     charts = [block for block in blocks if isinstance(block, Chart)]
     if charts and BUNDLE_MARKER not in charts[0].html:
         raise RenderError(f"{name}: the first chart carries no Vega bundle; re-run the notebook from the top")
@@ -144,6 +181,7 @@ def read_briefing(nb: nbformat.NotebookNode, name: str) -> Briefing:
         title=title or Path(name).stem,
         date=_edition_date(nb.metadata),
         blocks=[block for block in blocks if block],
+        title_block=title_block,
     )
 
 
@@ -157,51 +195,72 @@ def render_with_pandoc(briefing: Briefing, stem: Path) -> RenderResult:
     Returns:
         The paths written and ``pandoc X + typst Y``.
     """
-    front = _front_matter(briefing)
+    front = _front_matter(briefing, stem.with_suffix(".pdf").name)
     html_path, pdf_path = stem.with_suffix(".html"), stem.with_suffix(".pdf")
     html_path.write_text(_html_page(front, briefing.blocks), encoding="utf-8")
     with tempfile.TemporaryDirectory(prefix="isf-render-") as work:
         typ_path = _write_typst(front, briefing.blocks, Path(work))
-        typst.compile(str(typ_path), output=str(pdf_path))
+        # PDF/UA-1: typst then checks every image has alt text and the title is set, tags the title
+        # heading H1 and sets DisplayDocTitle, so viewers show the title rather than the file name.
+        typst.compile(str(typ_path), output=str(pdf_path), pdf_standards=[PDF_STANDARD])
     engines = f"pandoc {pypandoc.get_pandoc_version()} + typst {version('typst')}"
     return RenderResult(html=html_path, pdf=pdf_path, renderer=engines)
 
 
 def render_with_quarto(quarto: str, nb: nbformat.NotebookNode, briefing: Briefing, stem: Path) -> RenderResult:
-    """Render with Quarto: stage the notebook in a copy of the Quarto project, render html and typst.
+    """Render with Quarto: stage the notebook in a copy of the Quarto project, render both formats.
 
-    The staged copy gets a front-matter cell (title, date), loses its title heading and its hidden
-    cells, and is rendered as it is (``execute: enabled: false`` in ``_quarto.yml``; no --execute).
+    The staged copy gets a front-matter cell (title, date, title-block fields), loses its title
+    heading, its hidden cells and its title-block output, and is rendered as it is
+    (``execute: enabled: false`` in ``_quarto.yml``; no --execute). One ``quarto render`` with no
+    ``--to`` renders every format the project lists (quarto.org, "Including Other Formats": "To render
+    all formats use quarto render"), so Quarto starts and reads the project once, and the HTML page
+    links the PDF it rendered in the same run.
 
     Args:
         quarto: the quarto executable.
         nb: the executed notebook.
-        briefing: its title and date, as the fallback reads them.
+        briefing: its title, date and title block, as the fallback reads them.
         stem: output path without suffix.
 
     Returns:
         The paths written and ``quarto <version>``.
+
+    Raises:
+        RenderError: Quarto failed or did not write both files.
     """
+    html_path, pdf_path = stem.with_suffix(".html"), stem.with_suffix(".pdf")
+    # The post-render script runs under QUARTO_PYTHON: this interpreter, so it can import helpers.
+    env = {**os.environ, "QUARTO_PYTHON": sys.executable}
     with tempfile.TemporaryDirectory(prefix="isf-quarto-") as work:
         project = Path(work)
-        staged = stage_quarto_project(nb, briefing, project)
+        # Staged under the stem, so the page's "PDF" link names the file that sits beside it.
+        staged = stage_quarto_project(nb, briefing, project, stem.name)
         # A project render (no file argument) so the post-render script surely runs.
-        for fmt in ("html", "typst"):
-            subprocess.run([quarto, "render", "--to", fmt], cwd=project, check=True)
-        html_path, pdf_path = stem.with_suffix(".html"), stem.with_suffix(".pdf")
-        shutil.move(staged.with_suffix(".html"), html_path)
-        shutil.move(staged.with_suffix(".pdf"), pdf_path)
+        done = subprocess.run([quarto, "render"], cwd=project, env=env, capture_output=True, text=True)
+        if done.returncode != 0:
+            tail = " | ".join((done.stderr or done.stdout).strip().splitlines()[-3:])
+            raise RenderError(f"quarto render failed (exit {done.returncode}): {tail}")
+        for suffix, target in ((QUARTO_OUTPUTS["html"], html_path), (QUARTO_OUTPUTS["pdf"], pdf_path)):
+            produced = staged.with_suffix(suffix)
+            if not produced.is_file():
+                raise RenderError(f"quarto render wrote no {produced.name} in the staged project")
+            shutil.move(produced, target)
     version = subprocess.run([quarto, "--version"], capture_output=True, text=True, check=True).stdout.strip()
     return RenderResult(html=html_path, pdf=pdf_path, renderer=f"quarto {version}")
 
 
-def stage_quarto_project(nb: nbformat.NotebookNode, briefing: Briefing, project: Path) -> Path:
+def stage_quarto_project(
+    nb: nbformat.NotebookNode, briefing: Briefing, project: Path, stem: str = Path(STAGED_NOTEBOOK).stem
+) -> Path:
     """Copy the Quarto project files into ``project`` and write the notebook to render there.
 
     Args:
         nb: the executed notebook (left unchanged).
-        briefing: title and date for the front matter.
+        briefing: title, date and title block for the front matter.
         project: an empty folder.
+        stem: the staged notebook's name without suffix (Quarto names its outputs after it); the
+            staged ``_quarto.yml`` renders that file.
 
     Returns:
         The staged notebook's path.
@@ -210,14 +269,66 @@ def stage_quarto_project(nb: nbformat.NotebookNode, briefing: Briefing, project:
         target = project / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(paths.ROOT / relative, target)
+    name = f"{stem}.ipynb"
+    if name != STAGED_NOTEBOOK:
+        config_path = project / paths.QUARTO_CONFIG.name
+        config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
+        config["project"]["render"] = [name]
+        config_path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     staged = nbformat.from_dict(nb)
-    staged.cells = [cell for _, cell in _take_title(staged)[1]]
-    fields = {"title": briefing.title, "date": briefing.date}
-    front = yaml.safe_dump({key: value for key, value in fields.items() if value}, allow_unicode=True, sort_keys=False)
+    staged.cells = [_quarto_cell(cell) for _, cell in _take_title(staged)[1]]
+    front = yaml.safe_dump(quarto_front_matter(briefing, f"{stem}.pdf"), allow_unicode=True, sort_keys=False)
     staged.cells.insert(0, nbformat.v4.new_raw_cell(f"---\n{front}---"))
-    path = project / STAGED_NOTEBOOK
+    path = project / name
     nbformat.write(staged, path)
     return path
+
+
+def quarto_front_matter(briefing: Briefing, pdf_name: str) -> dict[str, str]:
+    """Return the staged notebook's front matter.
+
+    ``kicker``, ``dateline`` and ``pdf-file`` are custom fields; the project's own title-block partials
+    (``template-partials`` in _quarto.yml, for html and typst) show them, so Quarto's "Published
+    <date>" line never stands alone and the page links its PDF as "PDF" under the title.
+    ``date`` stays for the page's metadata and the fallback line.
+
+    Args:
+        briefing: title, date and title block.
+        pdf_name: the PDF's file name, written beside the page.
+
+    Returns:
+        ``title``, ``kicker``, ``pdf-file``, and ``date`` and ``dateline`` when known.
+    """
+    fields = {"title": briefing.title, "kicker": KICKER, "pdf-file": pdf_name}
+    block = briefing.title_block
+    if block:
+        fields.update(kicker=escape_md(block.kicker), date=block.as_of, dateline=block.dateline)
+    elif briefing.date:
+        fields["date"] = briefing.date
+    return fields
+
+
+def _quarto_cell(cell: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Return a code cell as Quarto should see it: no title-block output, charts with ``fig-alt``.
+
+    Quarto reads cell options from ``#|`` lines at the top of the source (also in .ipynb) and gives
+    the typst writer the image's alt from ``fig-alt``; the source itself is never shown (``echo: false``).
+
+    Args:
+        cell: a visible cell of the staged copy.
+
+    Returns:
+        The same cell, or a changed copy.
+    """
+    if cell.cell_type != "code":
+        return cell
+    outputs = [output for output in cell.get("outputs", []) if not _is_title_block(output)]
+    alts = [output.metadata[CHART_METADATA_KEY]["alt"] for output in outputs if CHART_METADATA_KEY in output.get("metadata", {})]
+    source = cell.source
+    if alts:
+        # JSON strings are YAML double-quoted scalars: quotes, colons and '#' stay text.
+        source = f"#| fig-alt: {json.dumps(' '.join(alts.pop(0).split()), ensure_ascii=False)}\n{source}"
+    return nbformat.from_dict({**cell, "source": source, "outputs": outputs})
 
 
 def _take_title(nb: nbformat.NotebookNode) -> tuple[str | None, list[tuple[int, nbformat.NotebookNode]]]:
@@ -262,7 +373,7 @@ def _output_blocks(cell: nbformat.NotebookNode, where: str) -> list[str | Chart]
     for output in cell.outputs:
         if output.output_type == "error":
             raise RenderError(f"{where}: the notebook holds an error ({output.ename}: {output.evalue}); fix it and rebuild")
-        if output.output_type == "stream":
+        if output.output_type == "stream" or _is_title_block(output):
             continue
         data = output.get("data", {})
         if CHART_METADATA_KEY in output.get("metadata", {}):
@@ -276,6 +387,67 @@ def _output_blocks(cell: nbformat.NotebookNode, where: str) -> list[str | Chart]
                 "with helpers.markdown.show_md (tables: md_table) and charts with chart_renderer.enable()"
             )
     return blocks
+
+
+def _is_title_block(output: nbformat.NotebookNode) -> bool:
+    """Return whether an output is the one ``helpers.markdown.show_title_block`` displays.
+
+    Args:
+        output: a code cell's output.
+
+    Returns:
+        True when its metadata carries the title-block role.
+    """
+    meta = output.get("metadata", {}).get(TITLE_BLOCK_KEY)
+    return isinstance(meta, dict) and meta.get("role") == TITLE_BLOCK_ROLE
+
+
+def _title_block(cell: nbformat.NotebookNode, where: str) -> TitleBlock | None:
+    """Return the title block a cell's ``show_title_block`` output recorded, if any.
+
+    Args:
+        cell: a code cell.
+        where: "notebook, cell N", for error messages.
+
+    Returns:
+        The title block, or None when the cell has no such output.
+
+    Raises:
+        RenderError: the output lacks a field or a date is not YYYY-MM-DD (naming the field).
+    """
+    for output in cell.get("outputs", []):
+        if not _is_title_block(output):
+            continue
+        meta = output.metadata[TITLE_BLOCK_KEY]
+        fields = {}
+        for name in ("kicker", "information_date", "information_label", "as_of", "built_on"):
+            value = meta.get(name)
+            if name.startswith("information") and value == "":
+                fields[name] = ""  # an edition before any report: no information date to show
+                continue
+            if not isinstance(value, str) or not value.strip():
+                raise RenderError(f"{where}: the title block has no {name}; call helpers.markdown.show_title_block")
+            if name in ("information_date", "as_of", "built_on") and not _is_iso_date(value):
+                raise RenderError(f"{where}: the title block's {name} {value!r} is not a date (YYYY-MM-DD)")
+            fields[name] = value.strip()
+        return TitleBlock(**fields)
+    return None
+
+
+def _is_iso_date(value: str) -> bool:
+    """Return whether text is a YYYY-MM-DD date.
+
+    Args:
+        value: text.
+
+    Returns:
+        True for a valid ISO date.
+    """
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _edition_date(metadata: nbformat.NotebookNode) -> str | None:
@@ -292,34 +464,41 @@ def _edition_date(metadata: nbformat.NotebookNode) -> str | None:
     return str(value) if value else None
 
 
-def _display_date(value: str) -> str:
+def _display_date(value: str, short: bool = False) -> str:
     """Return a date for the title block (Quarto does the same with ``date-format`` in _quarto.yml).
 
     Args:
         value: an ISO date (time part ignored) or free text.
+        short: abbreviate the month, as ``clean.date_label`` does ("20 Nov 2025").
 
     Returns:
         e.g. "20 November 2025"; text that is not an ISO date, unchanged.
     """
     try:
-        day = dt.date.fromisoformat(value[:10])
+        dt.date.fromisoformat(value[:10])
     except ValueError:
         return value
-    return f"{day.day} {day:%B %Y}"
+    return fmt.date_label(value[:10], "day" if short else "day_long")
 
 
-def _front_matter(briefing: Briefing) -> str:
-    """Return YAML metadata (title, kicker, date) whose strings pandoc reads as Markdown.
+def _front_matter(briefing: Briefing, pdf_name: str) -> str:
+    """Return YAML metadata (title, kicker, date, dateline, PDF link) whose strings pandoc reads as Markdown.
 
     Args:
-        briefing: title and date.
+        briefing: title, date and title block.
+        pdf_name: the PDF's file name, written beside the page (the page links it).
 
     Returns:
-        YAML text without the ``---`` fences, the date as the title block shows it.
+        YAML text without the ``---`` fences, the date as the title block shows it. ``dateline``
+        (information date, edition, build) only when the notebook recorded a title block.
     """
-    fields = {"title": briefing.title, "kicker": KICKER, "lang": "en-GB"}
-    if briefing.date:
-        fields["date"] = _display_date(briefing.date)
+    fields = {"title": briefing.title, "kicker": KICKER, "lang": "en-GB", "pdf-file": pdf_name}
+    block = briefing.title_block
+    date = block.as_of if block else briefing.date
+    if date:
+        fields["date"] = _display_date(date)
+    if block:
+        fields.update(kicker=escape_md(block.kicker), dateline=block.dateline)
     return yaml.safe_dump(fields, allow_unicode=True, sort_keys=False)
 
 
@@ -375,8 +554,8 @@ def _write_typst(front: str, blocks: list[str | Chart], work: Path) -> Path:
             continue
         svg = work / f"chart-{len(body)}.svg"
         svg.write_text(block.svg, encoding="utf-8")
-        # A raw typst block, because pandoc's typst writer drops an image's alt text.
-        body.append(f'```{{=typst}}\n#figure(image("{svg.name}", width: 100%, alt: {_typst_string(block.alt)}))\n```')
+        # A raw typst block, because pandoc's typst writer drops an image's alt text (styles.typ).
+        body.append(f'```{{=typst}}\n#briefing-chart("{svg.name}", alt: {_typst_string(block.alt)})\n```')
     typ_path = work / "briefing.typ"
     source = pypandoc.convert_text(
         _markdown(front, body),

@@ -1,0 +1,519 @@
+"""The published site (helpers.site, `dev.py publish`) on small fixture editions in temporary folders."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlparse
+
+import pytest
+import yaml
+
+from helpers import paths
+from helpers.site import (
+    ARCHIVE_INDEX,
+    PublishError,
+    check_archive,
+    entry_id,
+    publish_site,
+    read_site_edition,
+    restore_editions,
+)
+
+NOW = dt.datetime(2025, 11, 21, 7, 0, tzinfo=dt.timezone.utc)
+WORKFLOW = paths.ROOT / ".github" / "workflows" / "briefing.yml"
+
+
+def make_edition(
+    reports: Path,
+    folder: str,
+    *,
+    headline: list[str] | None = None,
+    has_previous: bool = True,
+    information_date: str | None = None,
+    information_label: str | None = None,
+    manifest_extra: dict | None = None,
+) -> Path:
+    """A minimal edition folder like the build writes: briefing.html/.pdf, manifest, data, analysis.
+
+    information_date is written as helpers.analysis writes it ({"date", "label", "source_id"}) when a
+    label is given, else as a bare YYYY-MM-DD string; changes.json only when a headline is given.
+    """
+    path = reports / "editions" / folder
+    (path / "processed").mkdir(parents=True)
+    (path / "analysis").mkdir()
+    as_of = folder[:10]
+    (path / "briefing.html").write_text(
+        f'<!DOCTYPE html><html lang="en"><head><title>Briefing {folder}</title></head>'
+        f'<body><h1>Briefing {folder}</h1><a href="processed/claims.csv">claims</a> <a href="#top">top</a></body></html>',
+        encoding="utf-8",
+    )
+    (path / "briefing.pdf").write_bytes(b"%PDF-1.4 " + folder.encode())
+    (path / "processed" / "claims.csv").write_text(f"claim_id,as_of\nC1,{as_of}\n", encoding="utf-8")
+    figures = {"countries_willing": []}
+    if information_date:
+        figures["information_date"] = (
+            {"date": information_date, "label": information_label, "source_id": "S001"} if information_label
+            else information_date
+        )
+    (path / "analysis" / "key_figures.json").write_text(json.dumps(figures), encoding="utf-8")
+    if headline is not None:
+        changes = {"as_of": as_of, "has_previous": has_previous, "headline": headline, "news": []}
+        (path / "analysis" / "changes.json").write_text(json.dumps(changes), encoding="utf-8")
+    manifest = {"as_of": as_of, "built_at": f"{as_of}T06:17:00+00:00", "renderer": "fake",
+                "input_key": "ab" * 32, **(manifest_extra or {})}
+    (path / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def reports(tmp_path: Path) -> Path:
+    """Three editions, the last with a revision beside it; only the middle one lacks changes.json and
+    records its information date as a bare string."""
+    root = tmp_path / "reports"
+    make_edition(root, "2025-10-17", headline=[], has_previous=False, information_date="2025-10-17",
+                 information_label="17 Oct 2025")
+    make_edition(root, "2025-11-10", information_date="2025-11-08")
+    make_edition(root, "2025-11-20", headline=["About 70 countries asked", "19 willing"], information_date="2025-11-15",
+                 information_label="c. 15 Nov 2025")
+    make_edition(root, "2025-11-20-r2", headline=["Corrected: Egypt's stage"], information_date="2025-11-15",
+                 information_label="c. 15 Nov 2025", manifest_extra={"as_of": "2025-11-20", "revision": 2, "revises": "2025-11-20",
+                                 "revision_note": "a quote was corrected"})
+    return root
+
+
+ORDER = ["2025-11-20-r2", "2025-11-20", "2025-11-10", "2025-10-17"]
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+class Links(HTMLParser):
+    """Every href of a page, in order."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        href = dict(attrs).get("href")
+        if tag in ("a", "link") and href:
+            self.hrefs.append(href)
+
+
+def hrefs(page: Path) -> list[str]:
+    parser = Links()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return parser.hrefs
+
+
+def run_publish(*args: str, reports: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "helpers.cli", "publish", *args],
+        capture_output=True, text=True, timeout=120, cwd=paths.ROOT,
+        env={**os.environ, "ISF_REPORTS_DIR": str(reports)},
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# The site holds every edition; pages and links
+# --------------------------------------------------------------------------------------------------
+
+
+def test_site_holds_every_edition_with_its_files_and_a_data_zip(reports: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    result = publish_site(reports, site, first_run=True, now=NOW)
+    assert [e.folder for e in result.editions] == ORDER
+    for folder in ORDER:
+        built = snapshot(reports / "editions" / folder)
+        published = snapshot(site / "editions" / folder)
+        assert {k: v for k, v in published.items() if k != "data.zip"} == built
+        with zipfile.ZipFile(site / "editions" / folder / "data.zip") as data:
+            assert sorted(data.namelist()) == sorted(
+                f"{folder}/{name}" for name in ("manifest.json", "processed/claims.csv", "analysis/key_figures.json")
+                + (("analysis/changes.json",) if folder != "2025-11-10" else ())
+            )
+    index = json.loads((site / ARCHIVE_INDEX).read_text(encoding="utf-8"))
+    assert [e["folder"] for e in index["editions"]] == ORDER
+    assert index["editions"][0]["files"]["briefing.pdf"]["bytes"] == len(b"%PDF-1.4 2025-11-20-r2")
+    assert (site / "briefing.pdf").read_bytes() == b"%PDF-1.4 2025-11-20-r2"
+
+
+def test_data_zip_is_identical_when_published_twice(reports: Path, tmp_path: Path) -> None:
+    publish_site(reports, tmp_path / "a", first_run=True, now=NOW)
+    publish_site(reports, tmp_path / "b", first_run=True, now=NOW + dt.timedelta(days=1))
+    for folder in ORDER:
+        zips = [(tmp_path / s / "editions" / folder / "data.zip").read_bytes() for s in ("a", "b")]
+        assert zips[0] == zips[1]
+
+
+def test_editions_page_lists_editions_newest_first_with_dates_changes_revisions_and_links(
+    reports: Path, tmp_path: Path
+) -> None:
+    site = tmp_path / "site"
+    publish_site(reports, site, first_run=True, now=NOW)
+    page = (site / "editions.html").read_text(encoding="utf-8")
+    positions = [page.index(f'id="edition-{folder}"') for folder in ORDER]
+    assert positions == sorted(positions)
+    assert "20 November 2025 (revision 2)" in page
+    assert "Revision 2 of the 20 November 2025 edition: a quote was corrected." in page
+    assert page.count("Superseded by a later revision") == 1
+    assert "Information current to: c. 15 Nov 2025" in page and "Information current to: 8 November 2025" in page
+    assert "Information current to: 17 Oct 2025" in page
+    assert page.count("No previous edition to compare with.") == 1
+    assert page.count("No list of changes was recorded for this edition.") == 1
+    assert "<li>About 70 countries asked</li>" in page and "<li>Corrected: Egypt&#x27;s stage</li>" in page
+    assert "<script" not in page and "http" not in page.split("<body>")[0].replace('http-equiv', '')
+    links = hrefs(site / "editions.html")
+    for folder in ORDER:
+        for name in ("briefing.html", "briefing.pdf", "data.zip", "manifest.json"):
+            assert f"editions/{folder}/{name}" in links
+    for href in links:
+        assert (site / href).is_file(), f"broken link {href}"
+
+
+def test_front_page_is_the_latest_briefing_with_links_to_the_archive(reports: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    publish_site(reports, site, first_run=True, now=NOW)
+    links = hrefs(site / "index.html")
+    assert "<h1>Briefing 2025-11-20-r2</h1>" in (site / "index.html").read_text(encoding="utf-8")
+    assert {"editions.html", "feed.xml", "editions/2025-11-20-r2/briefing.pdf"} <= set(links)
+    # The briefing's own relative link is re-pointed into its edition folder; anchors stay.
+    assert "editions/2025-11-20-r2/processed/claims.csv" in links and "#top" in links
+    for href in links:
+        if not href.startswith("#"):
+            assert (site / href).is_file(), f"broken link {href}"
+
+
+def test_an_edition_without_changes_or_information_date_is_listed_without_them(tmp_path: Path) -> None:
+    reports = tmp_path / "reports"
+    make_edition(reports, "2025-10-17")
+    edition = read_site_edition(reports / "editions" / "2025-10-17")
+    assert (edition.headline, edition.has_previous, edition.information_date, edition.revision) == ((), None, "", 0)
+    publish_site(reports, tmp_path / "site", first_run=True, now=NOW)
+    page = (tmp_path / "site" / "editions.html").read_text(encoding="utf-8")
+    assert "Information current to: not recorded" in page and "What changed" not in page
+    assert "No list of changes was recorded for this edition." in page
+
+
+def test_a_broken_manifest_stops_the_publish_naming_the_file(reports: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    publish_site(reports, site, first_run=True, now=NOW)
+    before = snapshot(site)
+    make_edition(reports, "2025-11-27")
+    (reports / "editions" / "2025-11-27" / "manifest.json").write_text("[1, 2", encoding="utf-8")
+    with pytest.raises(PublishError, match=r"2025-11-27/manifest\.json: not readable JSON"):
+        publish_site(reports, site, now=NOW)
+    (reports / "editions" / "2025-11-27" / "manifest.json").write_text("[1, 2]", encoding="utf-8")
+    proc = run_publish("--site", str(site), reports=reports)
+    assert proc.returncode == 1 and proc.stderr.count("\n") == 1
+    assert "2025-11-27/manifest.json: expected a JSON object, got list" in proc.stderr
+    assert snapshot(site) == before
+    assert sorted(p.name for p in tmp_path.iterdir() if "staging" in p.name or ".old-" in p.name) == []
+
+
+def test_a_second_publish_of_the_same_site_at_once_is_refused(reports: Path, tmp_path: Path) -> None:
+    import fcntl
+
+    site = tmp_path / "site"
+    with (tmp_path / ".site.publish.lock").open("w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        with pytest.raises(PublishError, match="another publish of .* is running"):
+            publish_site(reports, site, first_run=True, now=NOW)
+    assert not site.exists()
+    publish_site(reports, site, first_run=True, now=NOW)
+    assert (site / ARCHIVE_INDEX).is_file()
+
+
+# --------------------------------------------------------------------------------------------------
+# The archive: restore, check, first run
+# --------------------------------------------------------------------------------------------------
+
+
+def test_a_run_with_only_todays_build_publishes_every_archived_edition(reports: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    publish_site(reports, site, first_run=True, now=NOW)
+    archive = tmp_path / "archive"
+    shutil.copytree(site, archive)  # what the workflow checks out from the archive branch
+    fresh = tmp_path / "fresh-reports"  # a new runner: nothing but today's build
+    make_edition(fresh, "2025-11-27", headline=["Security Council adopts the resolution"])
+    result = publish_site(fresh, tmp_path / "site2", archive=archive, now=NOW)
+    assert [e.folder for e in result.editions] == ["2025-11-27", *ORDER]
+    assert result.restored == tuple(ORDER)
+    assert snapshot(tmp_path / "site2" / "editions" / "2025-10-17") == snapshot(site / "editions" / "2025-10-17")
+
+
+def test_restore_puts_missing_editions_back_for_the_build(reports: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    publish_site(reports, site, first_run=True, now=NOW)
+    fresh = tmp_path / "fresh" / "editions"
+    make_edition(tmp_path / "fresh", "2025-11-20")  # already there: left alone
+    copied = restore_editions(site, fresh, first_run=False)
+    assert copied == ["2025-10-17", "2025-11-10", "2025-11-20-r2"]
+    assert snapshot(fresh / "2025-11-10") == snapshot(reports / "editions" / "2025-11-10")
+    assert not (fresh / "2025-11-10" / "data.zip").exists()
+    assert [p.name for p in fresh.iterdir() if p.name.startswith(".")] == []
+
+
+@pytest.mark.parametrize("damage", ["empty checkout", "editions gone", "one file gone", "one file changed", "no folder"])
+def test_a_restore_that_lost_editions_stops_with_one_line_and_leaves_the_site_untouched(
+    reports: Path, tmp_path: Path, damage: str
+) -> None:
+    site = tmp_path / "site"
+    publish_site(reports, site, first_run=True, now=NOW)
+    before = snapshot(site)
+    archive = tmp_path / "archive"
+    shutil.copytree(site, archive)
+    if damage == "empty checkout":
+        shutil.rmtree(archive)
+        archive.mkdir()
+    elif damage == "editions gone":
+        shutil.rmtree(archive / "editions")
+    elif damage == "one file gone":
+        (archive / "editions" / "2025-10-17" / "briefing.pdf").unlink()
+    elif damage == "one file changed":
+        (archive / "editions" / "2025-11-10" / "processed" / "claims.csv").write_text("claim_id\n", encoding="utf-8")
+    else:
+        shutil.rmtree(archive)
+    proc = run_publish("--site", str(site), "--archive", str(archive), reports=tmp_path / "fresh")
+    assert proc.returncode == 1
+    lines = proc.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("publish failed: "), proc.stderr
+    assert "Traceback" not in proc.stderr
+    if damage in ("empty checkout", "no folder"):
+        assert "archive.json is missing" in lines[0] and "--first-run" in lines[0]
+    elif damage == "one file changed":
+        assert "editions/2025-11-10/processed/claims.csv differs" in lines[0]
+    elif damage == "editions gone":
+        assert "of the 4 edition(s) its index lists" in lines[0]
+        assert "(first: editions/2025-11-20-r2/analysis/changes.json is missing)" in lines[0]
+    else:
+        assert "1 file(s) of the 4 edition(s)" in lines[0]
+        assert "editions/2025-10-17/briefing.pdf is missing" in lines[0]
+    assert snapshot(site) == before
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".") and not p.name.endswith(".lock")]
+    assert leftovers == []
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ({"folder": "../../etc", "files": {"x": {}}}, "editions entry 1: field folder must be a plain folder name, got '../../etc'"),
+        ({"folder": "2025-10-17", "files": []}, "editions entry 1 (2025-10-17): field files must be a non-empty object"),
+        ("2025-10-17", "editions entry 1: field folder must be a plain folder name, got None"),
+    ],
+)
+def test_a_malformed_archive_index_is_named_in_one_line(tmp_path: Path, entry: object, message: str) -> None:
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    (archive / ARCHIVE_INDEX).write_text(json.dumps({"format": 1, "editions": [entry]}), encoding="utf-8")
+    with pytest.raises(PublishError) as caught:
+        check_archive(archive, first_run=False)
+    assert str(caught.value) == f"{archive / ARCHIVE_INDEX}: {message}"
+
+
+def test_restore_command_refuses_a_lost_archive_too(reports: Path, tmp_path: Path) -> None:
+    empty = tmp_path / "archive"
+    empty.mkdir()
+    proc = run_publish("--restore", "--archive", str(empty), reports=reports)
+    assert proc.returncode == 1 and proc.stderr.count("\n") == 1 and "archive.json is missing" in proc.stderr
+    assert sorted(p.name for p in (reports / "editions").iterdir()) == sorted(ORDER)
+
+
+def test_only_a_declared_first_run_starts_an_empty_archive(reports: Path, tmp_path: Path) -> None:
+    empty = tmp_path / "archive"
+    empty.mkdir()
+    assert check_archive(empty, first_run=True) == []
+    with pytest.raises(PublishError, match="archive.json is missing"):
+        check_archive(empty, first_run=False)
+    proc = run_publish("--site", str(tmp_path / "site"), "--archive", str(empty), "--first-run", reports=reports)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("published 4 edition(s)")
+    # Once published, --first-run over that archive is refused, and the site stays as it was.
+    before = snapshot(tmp_path / "site")
+    proc = run_publish("--site", str(tmp_path / "site"), "--first-run", reports=reports)
+    assert proc.returncode == 1 and "--first-run refused" in proc.stderr and proc.stderr.count("\n") == 1
+    assert snapshot(tmp_path / "site") == before
+
+
+def test_a_server_keeps_its_archive_in_the_site_folder(reports: Path, tmp_path: Path) -> None:
+    """cron/systemd: `publish --site DIR` with no --archive reads the previous site in DIR."""
+    site = tmp_path / "site"
+    assert run_publish("--site", str(site), "--first-run", reports=reports).returncode == 0
+    for folder in ("2025-10-17", "2025-11-10"):
+        shutil.rmtree(reports / "editions" / folder)  # pruned locally: the site still has them
+    make_edition(reports, "2025-11-27", headline=["New"])
+    proc = run_publish("--site", str(site), reports=reports)
+    assert proc.returncode == 0, proc.stderr
+    index = json.loads((site / ARCHIVE_INDEX).read_text(encoding="utf-8"))
+    assert [e["folder"] for e in index["editions"]] == ["2025-11-27", *ORDER]
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".") and not p.name.endswith(".lock")] == []
+
+
+# --------------------------------------------------------------------------------------------------
+# The feed
+# --------------------------------------------------------------------------------------------------
+
+
+def test_feed_is_atom_with_one_entry_per_edition_in_order(reports: Path, tmp_path: Path) -> None:
+    import feedparser
+
+    site = tmp_path / "site"
+    result = publish_site(reports, site, first_run=True, base_url="https://example.org/isf/", now=NOW)
+    feed = feedparser.parse((site / "feed.xml").read_bytes())
+    assert feed.bozo == 0, feed.get("bozo_exception")
+    assert feed.version == "atom10"
+    assert feed.feed.title.endswith("editions")
+    assert [e.link for e in feed.entries] == [f"https://example.org/isf/editions/{f}/briefing.html" for f in ORDER]
+    assert [e.id for e in feed.entries] == [entry_id(e) for e in result.editions]
+    assert len({e.id for e in feed.entries}) == 4
+    assert [e.title for e in feed.entries] == [
+        "Edition of 20 November 2025 (revision 2)", "Edition of 20 November 2025",
+        "Edition of 10 November 2025", "Edition of 17 October 2025",
+    ]
+    assert feed.entries[1].summary == (
+        "Information current to c. 15 Nov 2025. What changed: About 70 countries asked; 19 willing."
+    )
+    assert feed.entries[2].summary == "Information current to 8 November 2025. No list of changes was recorded for this edition."
+    assert feed.entries[3].summary == "Information current to 17 Oct 2025. No previous edition to compare with."
+    assert feed.entries[0].summary.startswith("Revision 2 of the 20 November 2025 edition: a quote was corrected.")
+    assert feed.entries[3].updated_parsed[:3] == (2025, 10, 17)
+    assert "https://example.org/isf/editions/2025-10-17/briefing.pdf" in feed.entries[3].content[0].value
+
+
+def test_feed_without_base_url_links_relative_to_itself(reports: Path, tmp_path: Path) -> None:
+    import feedparser
+
+    site = tmp_path / "site"
+    publish_site(reports, site, first_run=True, now=NOW)
+    feed = feedparser.parse((site / "feed.xml").read_bytes())
+    assert feed.bozo == 0 and len(feed.entries) == 4
+    for entry in feed.entries:
+        # Atom resolves relative references against the feed's own address (RFC 4287, xml:base).
+        target = Path(unquote(urlparse(urljoin((site / "feed.xml").as_uri(), entry.link)).path))
+        assert target.is_file() and target.parent.parent == site / "editions"
+
+
+# --------------------------------------------------------------------------------------------------
+# In Chromium, offline
+# --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+def test_pages_and_links_work_in_chromium_offline(reports: Path, tmp_path: Path) -> None:
+    from browser import CHROMIUM, CHROMIUM_ARGS, LOCAL_SCHEMES, require_chromium
+
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    site = tmp_path / "site"
+    publish_site(reports, site, first_run=True, now=NOW)
+    blocked: list[str] = []
+
+    def route(r) -> None:
+        if r.request.url.startswith(LOCAL_SCHEMES):
+            r.continue_()
+        else:
+            blocked.append(r.request.url)
+            r.abort()
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.set_default_timeout(5_000)
+            page.route("**/*", route)
+            page.goto((site / "index.html").as_uri())
+            assert page.locator("h1").first.inner_text() == "Briefing 2025-11-20-r2"
+            page.get_by_role("link", name="All editions").click()
+            page.wait_for_load_state("load")
+            assert page.url == (site / "editions.html").as_uri()
+            assert page.locator("h1").inner_text().endswith("editions")
+            headings = page.locator("ol.editions > li > h2").all_inner_texts()
+            assert headings == ["20 November 2025 (revision 2)", "20 November 2025", "10 November 2025", "17 October 2025"]
+            # Chromium resolves every link; each must land on a file of the site.
+            targets = page.eval_on_selector_all("a[href]", "els => els.map(a => a.href)")
+            assert len(targets) == 2 + 4 * 4
+            for url in targets:
+                assert url.startswith("file://"), url
+                assert Path(unquote(urlparse(url).path)).is_file(), url
+            page.get_by_role("link", name="Briefing (HTML), 10 November 2025").click()
+            page.wait_for_load_state("load")
+            assert page.locator("h1").inner_text() == "Briefing 2025-11-10"
+        finally:
+            browser.close()
+    assert blocked == []
+
+
+# --------------------------------------------------------------------------------------------------
+# The workflow
+# --------------------------------------------------------------------------------------------------
+
+
+def workflow_steps() -> list[dict]:
+    workflow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    return [step for job in workflow["jobs"].values() for step in job.get("steps", [])]
+
+
+def test_workflow_builds_and_publishes_only_through_project_commands() -> None:
+    runs = [step["run"] for step in workflow_steps() if "run" in step]
+    commands = [line.strip() for run in runs for line in run.splitlines() if line.strip()]
+    project = [c for c in commands if c.startswith("python3 dev.py ")]
+    assert [c.split()[2] for c in project] == ["publish", "regenerate", "publish"]
+    assert project[0].startswith("python3 dev.py publish --restore --archive _archive")
+    assert project[2].startswith("python3 dev.py publish --site _site --archive _archive")
+    # Anything else is system set-up: no hand-written copying, building or publishing in YAML.
+    others = [c for c in commands if c not in project]
+    assert all(c.startswith("sudo apt-get") for c in others), others
+    uses = [step["uses"].split("@")[0] for step in workflow_steps() if "uses" in step]
+    assert "actions/cache/restore" not in uses and "actions/cache" not in uses  # the cache expires
+    restore = next(s for s in workflow_steps() if s.get("with", {}).get("path") == "_archive")
+    assert restore["uses"].startswith("actions/checkout@") and restore["with"]["ref"] == "site-archive"
+    # Only a first run asked for by hand may go on without the archive branch.
+    assert restore["continue-on-error"] == "${{ inputs.first_run == true }}"
+    upload = next(s for s in workflow_steps() if s.get("uses", "").startswith("actions/upload-pages-artifact"))
+    assert upload["with"]["path"] == "_site"
+
+
+def test_no_workflow_step_commits_or_pushes_to_main() -> None:
+    text = WORKFLOW.read_text(encoding="utf-8")
+    assert "git commit" not in text and "git push" not in text
+    for step in workflow_steps():
+        uses = step.get("uses", "")
+        settings = step.get("with", {})
+        if uses.startswith("peaceiris/actions-gh-pages@"):
+            assert settings["publish_branch"] == "site-archive"
+            assert settings["publish_dir"] == "_site"
+        else:
+            assert not any(word in uses for word in ("commit", "push", "gh-pages")), uses
+        for key in ("ref", "branch", "publish_branch"):
+            assert settings.get(key) not in ("main", "master", "${{ github.ref }}", "${{ github.ref_name }}")
+
+
+def test_scheduling_examples_publish_with_the_same_command_the_parser_accepts() -> None:
+    import shlex
+
+    from helpers.cli import build_parser
+
+    doc = (paths.ROOT / "docs" / "SCHEDULING.md").read_text(encoding="utf-8")
+    blocks = doc.split("```")[1::2]
+    cron = next(b for b in blocks if b.startswith("cron"))
+    service = next(b for b in blocks if b.startswith("ini") and "ExecStart" in b)
+    commands = [
+        line.split("dev.py publish ", 1)[1].split(">>")[0]
+        for line in (cron + service).splitlines()
+        if "dev.py publish" in line
+    ]
+    assert len(commands) == 2 and all(c.startswith("--site /var/www/isf-briefing") for c in commands)
+    for command in commands:
+        args = build_parser().parse_args(["publish", *shlex.split(command)])
+        assert (args.command, args.site, args.archive, args.first_run) == ("publish", "/var/www/isf-briefing", None, False)
+    assert "archive.json" in doc and "--first-run" in doc and "site-archive" in doc
