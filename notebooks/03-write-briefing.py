@@ -26,7 +26,7 @@ previous_edition: str = ""  # folder of the previous edition, "" when there is n
 import datetime as dt
 from pathlib import Path
 
-from helpers import analysis, briefing, captions, changes, charts, chart_renderer, clean
+from helpers import analysis, briefing, captions, changes, charts, chart_renderer, clean, geo
 from helpers.markdown import show_md, show_title_block
 
 chart_renderer.enable()
@@ -71,6 +71,10 @@ charts.funnel_chart(results["funnel_steps"], captions.funnel(summary, results["f
 
 # %%
 show_md(briefing.commitments_md(standing))
+
+# %%
+states = analysis.map_states(standing, tables["actors"], geo.shape_ids())
+charts.map_chart(states, geo.world_countries(), captions.map_(summary, states))
 
 # %%
 charts.commitments_chart(standing, tables["stages"], captions.commitments(summary, standing))

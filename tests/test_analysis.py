@@ -182,3 +182,16 @@ def test_live_findings_are_consistent(live) -> None:
     # no stage coded declined where a conditions row makes it "only if"
     conditional = t["conditions"]["pledge_id"].dropna()
     assert t["pledges"][t["pledges"]["pledge_id"].isin(conditional) & (t["pledges"]["stage"] == "declined")].empty
+
+
+def test_disagreements_show_conditions_added_and_withdrawals_but_not_weaker_mentions(tmp_path) -> None:
+    t = tables(tmp_path, pledges=[
+        pledge("PL-001", "AZE", "offered_private", "S011"), pledge("PL-002", "AZE", "conditional", "S012"),
+        pledge("PL-003", "TUR", "offered_private", "S011"), pledge("PL-004", "TUR", "mentioned", "S012"),
+        pledge("PL-005", "EGY", "signalled_willingness", "S011"), pledge("PL-006", "EGY", "declined", "S013"),
+    ])
+    found = analysis.disagreements(t).set_index("actor_name")
+    assert found.loc["Azerbaijan", "kind"] == "Conditions added"
+    assert found.loc["Azerbaijan", "claims"] == ["18 Oct 2025: offered (not announced) (S011)", "8 Nov 2025: willing only if conditions are met (S012)"]
+    assert found.loc["Egypt", "kind"] == "Stance changed"
+    assert "Turkey" not in found.index

@@ -109,7 +109,7 @@ def standings(pledges: pd.DataFrame, conditions: pd.DataFrame) -> pd.DataFrame:
     cond_labels = cond_key.groupby(keys)["condition_label"].agg(lambda s: "; ".join(sorted(set(s))))
     conditional_claims = p[p["stage"] == CONDITIONAL_STAGE].groupby(keys).size()
 
-    stated = p[p["amount_label"].fillna("not stated").ne("not stated")]
+    stated = p[p["amount_low"].notna() | p["amount_high"].notna()]
     figure = stated.groupby(keys).tail(1).set_index(keys)
     figure_sources = stated.groupby(keys)["source_id"].agg(fmt.cite)
     # "20,000" and "some 20.000" are one figure in two wordings; "about 200", "up to 200" and "about 24" are not
@@ -417,17 +417,22 @@ def disagreements(t: Tables) -> pd.DataFrame:
     p = t["pledges"].sort_values(["reported_date", "pledge_id"]).reset_index(drop=True)
     keys = ["actor_name", "contribution_label"]
     amount = p["amount_low"].fillna(-1).astype(str) + "|" + p["amount_high"].fillna(-1).astype(str)
-    on = p["on_ladder"].fillna(True).astype(bool)
+    # a withdrawal (declined, withdrawn, not expected) after an earlier claim, or conditions added to one
+    on = ~(_flagged(p["withdraws"]) if "withdraws" in p else ~p["on_ladder"].fillna(True).astype(bool))
+    cond = p["stage"] == CONDITIONAL_STAGE
     pos = pd.Series(range(len(p)), index=p.index)
     n_amounts = amount.where(amount != "-1.0|-1.0").groupby([p[k] for k in keys]).nunique()
     last_off = pos[~on].groupby([p.loc[~on, k] for k in keys]).max().reindex(n_amounts.index)
-    first_on = pos[on].groupby([p.loc[on, k] for k in keys]).min().reindex(n_amounts.index)
+    first_on = pos[on & ~cond].groupby([p.loc[on & ~cond, k] for k in keys]).min().reindex(n_amounts.index)
+    last_cond = pos[cond].groupby([p.loc[cond, k] for k in keys]).max().reindex(n_amounts.index)
     moved_off = (last_off > first_on).fillna(False)
-    flagged = n_amounts.index[(n_amounts > 1) | moved_off]
+    conditioned = (last_cond > first_on).fillna(False) & ~moved_off
+    flagged = n_amounts.index[(n_amounts > 1) | moved_off | conditioned]
     for key, g in _groups(p, keys, flagged):
-        lines = [_claim_line(r.reported_label, f"{r.stage_label.lower()}, {r.amount_label}" if r.amount_label != "not stated" else r.stage_label.lower(), r.source_id)
+        lines = [_claim_line(r.reported_label, f"{r.stage_label.lower()}, {r.amount_label}" if pd.notna(r.amount_low) or pd.notna(r.amount_high)
+                             else r.stage_label.lower(), r.source_id)
                  for r in g.itertuples()]
-        kind = "Stance changed" if moved_off[key] else "Figures differ"
+        kind = "Stance changed" if moved_off[key] else "Conditions added" if conditioned[key] else "Figures differ"
         rows.append({"kind": kind, "actor_name": key[0], "subject": key[1], "claims": lines, "quotes": g["quote"].tolist(), "sources": cite(g["source_id"])})
     f = t["figures"].sort_values(["reported_date", "figure_id"]).assign(holder=lambda d: d["actor_name"].replace("", "-"))
     value = f["value_low"].fillna(-1).astype(str) + "|" + f["value_high"].fillna(-1).astype(str)
@@ -685,3 +690,61 @@ def funnel_steps(figures: pd.DataFrame, summary: dict[str, Any]) -> pd.DataFrame
                      "label": f"{len(names)}" + (f": {fmt.names(names, 4)}" if names else ""), "row": step,
                      "reported": "", "sources": fmt.cite(n["source_id"] for n in named)})
     return pd.DataFrame(rows, columns=["step", "kind", "value", "open", "label", "row", "reported", "sources"])
+
+
+# Map classes, strongest first: a state's colour on the map is the first class its standing reaches.
+MAP_CLASSES: tuple[tuple[str, str], ...] = (
+    ("offers", "Offers troops"),
+    ("willing", "Willing to contribute"),
+    ("outside", "Organises or supports from outside"),
+    ("asked", "Asked or in talks"),
+    ("named", "Named as a likely contributor"),
+    ("out", "Not expected, declined or withdrawn"),
+)
+
+
+def map_states(standing: pd.DataFrame, actors: pd.DataFrame, shape_ids: set[str]) -> pd.DataFrame:
+    """Each named state with its strongest standing, as the map colours it, and whether it has a shape.
+
+    Args:
+        standing: :func:`standings`.
+        actors: the edition's actors (iso3 codes).
+        shape_ids: ISO numeric codes the map's shapes cover (``helpers.geo.shape_ids``).
+
+    Returns:
+        One row per state: id (ISO numeric), iso3, name, group (a label of ``MAP_CLASSES``), order (its
+        index), detail (each contribution's stage, with "only if" conditions), sources, has_shape.
+    """
+    from helpers import geo  # the map's codes only; the rest of the analysis does not need pycountry
+
+    cols = ["id", "iso3", "name", "group", "order", "detail", "sources", "has_shape"]
+    states = standing[standing["actor_kind"] == "state"]
+    if states.empty:
+        return pd.DataFrame(columns=cols)
+    iso3 = actors.set_index("actor_id")["iso3"]
+    offers = set(contributors(standing, OFFERED_RANK, "troops")["actor_id"])
+    willing = set(contributors(standing, WILLING_RANK)["actor_id"])
+    rows = []
+    for actor_id, g in states.groupby("actor_id", sort=False):
+        ranks = g["rank"]
+        force = g["part_of_force"].astype(bool)
+        if actor_id in offers:
+            key = "offers"
+        elif actor_id in willing:
+            key = "willing"
+        elif (~force).any():
+            key = "outside"
+        elif (ranks >= 1).any():
+            key = "asked"
+        elif (ranks >= 0).any():
+            key = "named"
+        else:
+            key = "out"
+        order = [k for k, _ in MAP_CLASSES].index(key)
+        code = geo.iso_numeric(iso3.get(actor_id, ""))
+        detail = "; ".join(f"{r.contribution_label}: {r.stage_label.lower()}" + (f" (only if: {r.condition_types})" if r.conditional and r.condition_types else "")
+                           for r in g.itertuples())
+        rows.append({"id": code, "iso3": iso3.get(actor_id, ""), "name": g["actor_name"].iloc[0], "group": MAP_CLASSES[order][1],
+                     "order": order, "detail": detail, "sources": fmt.cite(s for x in g["sources"] for s in x.split(", ")),
+                     "has_shape": code in shape_ids})
+    return pd.DataFrame(rows, columns=cols).sort_values(["order", "name"]).reset_index(drop=True)

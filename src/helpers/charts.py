@@ -27,6 +27,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from helpers import fmt
 from helpers.captions import Caption
 from helpers.chart_renderer import CHART_WIDTH, MUTED_COLOR, PALETTE, TEXT_COLOR, inline_datasets
 
@@ -50,21 +51,6 @@ ROW_KINDS = ("state", "unnamed_group")
 
 # --- Shared helpers -------------------------------------------------------------------------------
 
-def _day(value: Any) -> str:
-    """A date as readers write it: "8 Nov 2025"."""
-    return f"{pd.Timestamp(value):%-d %b %Y}"
-
-
-def _short_day(value: Any) -> str:
-    """A date without the year: "8 Nov"."""
-    return f"{pd.Timestamp(value):%-d %b}"
-
-
-def _iso(values: pd.Series) -> pd.Series:
-    """Dates as YYYY-MM-DD strings (short, and read as UTC days by the chart's utc scales)."""
-    return pd.to_datetime(values).dt.strftime("%Y-%m-%d")
-
-
 def _flag(values: pd.Series) -> pd.Series:
     """True/False from booleans or "True"/"true" strings; missing counts as False."""
     return values.map(lambda v: str(v).strip().lower() == "true").astype(bool)
@@ -75,45 +61,10 @@ def _number(values: pd.Series) -> pd.Series:
     return pd.to_numeric(values, errors="coerce")
 
 
-def _plural(n: int, one: str, many: str | None = None) -> str:
-    """ "1 country", "2 countries"."""
-    return f"{n} {one if n == 1 else (many or one + 's')}"
-
-
-def _names(names: Iterable[str], limit: int = 4) -> str:
-    """ "A", "A and B", "A, B and C", "A, B, C, D and 3 more"."""
-    items = list(dict.fromkeys(n for n in names if n))
-    if len(items) > limit:
-        shown = items[:limit]
-        return f"{', '.join(shown)} and {len(items) - limit} more"
-    if len(items) <= 1:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} and {items[-1]}"
-
-
 def _clip(text: str, limit: int) -> str:
     """Cut text to ``limit`` characters with an ellipsis."""
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def _the(name: str, capital: bool = False) -> str:
-    """A name as the subject of a sentence: "the United States", "the UN Security Council", "Egypt"."""
-    if not name.startswith(("United ", "UN ", "US ", "European ")):
-        return name
-    return ("The " if capital else "the ") + name
-
-
-def _first_of(texts: Iterable[str], limit: int, n: int = 1) -> str:
-    """The first ``n`` distinct texts, clipped, and how many others there are: "Offered ... (+2 more)"."""
-    items = list(dict.fromkeys(t for t in texts if t))
-    more = f" (+{len(items) - n} more)" if len(items) > n else ""
-    return "; ".join(_clip(t, limit) for t in items[:n]) + more
-
-
-def _cite(values: Iterable[str]) -> str:
-    """Sorted unique source ids: "S001, S003"."""
-    return ", ".join(sorted({v for v in values if v}))
 
 
 def _title(text: str, subtitle: Iterable[str] = ()) -> alt.TitleParams:
@@ -329,10 +280,6 @@ STAGE_WORDS = {
 }
 
 
-def _fmt(value: float) -> str:
-    return f"{value:,.0f}"
-
-
 def figures_chart(stated: pd.DataFrame, caption: Caption, max_rows: int = MAX_FIGURES) -> alt.VConcatChart | alt.Chart:
     """Troop and personnel figures as the reports state them, one row per claim, vagueness kept.
 
@@ -493,7 +440,7 @@ def positions_chart(cells: pd.DataFrame, caption: Caption, max_rows: int = MAX_R
         "_current": cells["current"].astype(bool),
         "about": cells["about"],
         "summary": cells["summary"].map(lambda s: _clip(s, 160)),
-        "reported": cells["last"].map(_day),
+        "reported": cells["last"].map(fmt.date_label),
         "sources": cells["sources"],
     }).reset_index(drop=True)
     subtitle = [*caption["subtitle"], _cap_note(len(shown), len(per_holder), "holders, those with most positions")]
@@ -566,3 +513,48 @@ def funnel_chart(steps: pd.DataFrame, caption: Caption) -> alt.LayerChart | alt.
     return alt.layer(bars, dashes, labels).properties(
         width=PLOT_WIDTH, height=alt.Step(ROW_STEP + 4), title=_title(title, subtitle), description=description,
     )
+
+
+# --- 5. Map of the named states ------------------------------------------------------------------------------
+
+MAP_COLOURS = {
+    "Offers troops": BLUE,
+    "Willing to contribute": GREEN,
+    "Organises or supports from outside": PURPLE,
+    "Asked or in talks": SKY,
+    "Named as a likely contributor": ORANGE,
+    "Not expected, declined or withdrawn": VERMILLION,
+}
+LAND = "#E4E4E4"
+
+
+def map_chart(states: pd.DataFrame, world: dict[str, Any], caption: Caption) -> alt.LayerChart | alt.Chart:
+    """The named states on a world map, coloured by where they stand (``analysis.map_states``).
+
+    Args:
+        states: ``analysis.map_states`` (id, name, group, order, detail, sources).
+        world: TopoJSON of the world's countries (``helpers.geo.world_countries``), embedded in the chart.
+        caption: title, subtitle lines and description (``captions.map_``).
+
+    Returns:
+        Grey land with the named states coloured by group; tooltips give each state's stages.
+    """
+    shown = states[states["has_shape"].astype(bool)] if len(states) else states
+    if shown.empty:
+        return no_data_chart(caption["title"], "named states")
+    groups = [g for g in MAP_COLOURS if g in set(shown["group"])] + sorted(set(shown["group"]) - set(MAP_COLOURS))
+    colour = alt.Color("group:N", title=None, scale=alt.Scale(domain=groups, range=[MAP_COLOURS.get(g, BLACK) for g in groups]),
+                       legend=alt.Legend(orient="bottom", direction="horizontal", columns=2, labelLimit=260))
+    land = alt.InlineData(values=world, format=alt.DataFormat(type="topojson", feature="countries"))
+    base = alt.Chart(land).mark_geoshape(fill=LAND, stroke="white", strokeWidth=0.5).project(type="equalEarth")
+    table = shown[["id", "name", "group", "detail", "sources"]].reset_index(drop=True)
+    named = (
+        alt.Chart(land).mark_geoshape(stroke="white", strokeWidth=0.6)
+        .transform_lookup(lookup="id", from_=alt.LookupData(data=table, key="id", fields=["name", "group", "detail", "sources"]))
+        .transform_filter("isValid(datum.group)")
+        .encode(color=colour, tooltip=[alt.Tooltip("name:N", title="State"), alt.Tooltip("group:N", title="Stands"),
+                                       alt.Tooltip("detail:N", title="By contribution"), alt.Tooltip("sources:N", title="Sources")])
+        .project(type="equalEarth")
+    )
+    return alt.layer(base, named).properties(width=CHART_WIDTH - 20, height=330, title=_title(caption["title"], caption["subtitle"]),
+                                             description=caption["description"])

@@ -286,7 +286,7 @@ def date_label(value: pd.Timestamp, precision: str = "day") -> str:
 def source_label(sources: pd.DataFrame) -> pd.Series:
     """A short citation per source: "Dawn, 8 Nov 2025" or "S002 (unnamed outlet), 18 Oct 2025, via The Guardian"."""
     def label(row: pd.Series) -> str:
-        outlet = row["outlet"] if not row["outlet"].startswith("Outlet not named") else "unnamed outlet"
+        outlet = row["outlet"] or "unnamed outlet"
         return f"{row['source_id']} ({outlet}, {date_label(row['published'], row['date_precision'])})"
     return sources.apply(label, axis=1)
 
