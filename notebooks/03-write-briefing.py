@@ -26,7 +26,7 @@ previous_edition: str = ""  # folder of the previous edition, "" when there is n
 import datetime as dt
 from pathlib import Path
 
-from helpers import analysis, briefing, captions, changes, charts, chart_renderer, clean
+from helpers import analysis, briefing, captions, changes, charts, chart_renderer, clean, geo, paths
 from helpers.markdown import show_md, show_title_block
 
 chart_renderer.enable()
@@ -71,6 +71,10 @@ charts.funnel_chart(results["funnel_steps"], captions.funnel(summary, results["f
 
 # %%
 show_md(briefing.commitments_md(standing))
+
+# %%
+states = analysis.map_states(standing, tables["actors"], geo.shape_ids())
+charts.map_chart(states, geo.world_countries(), captions.map_(summary, states))
 
 # %%
 charts.commitments_chart(standing, tables["stages"], captions.commitments(summary, standing))
@@ -146,20 +150,41 @@ show_md(briefing.sources_md(tables["sources"]))
 # from the report (checked automatically). Contradictory claims are kept side by side. Numbers keep
 # their vagueness: "some …" or "about …" is approximate, "up to …" has no lower bound, "several" counts
 # as at least three (the one convention), and unnamed groups are never turned into a number of
-# countries. The full codebook is `docs/CODEBOOK.md` in the repository.
+# countries. The codebook (linked under "Data, citation and licence") has every field, code and rule.
 #
-# **The stage ladder** (how far a contribution has gone, as reported):
+# ### How the briefing reads where an actor stands
+#
+# An actor's stage is the strongest claim any report makes, not the latest row: a later report that only
+# names a country among likely contributors does not undo an offer another report described; only a report
+# that the offer was withdrawn or declined does. "Will only if …" is an offer or willingness on conditions,
+# never a refusal. Staff who organise or support the force from outside it (the US contingent, the UK's
+# advisers to the US planning cell) are shown apart and never counted as contributors. Where reports give
+# different figures for the same thing, each report's figure is shown, not a range.
+#
+# ### The stage ladder
+#
+# How far a contribution has gone, as reported:
 
 # %%
 show_md(briefing.ladder_md(tables["stages"]))
 
 # %% [markdown]
-# **Confidence** (how each claim is sourced, strongest first):
+# ### Confidence
+#
+# How each claim is sourced, strongest first:
 
 # %%
 show_md(briefing.reference_list_md(tables["confidence_levels"]))
 
 # %% [markdown]
-# **Limits.** The reports relay each other (see Sources), so one underlying claim can appear twice.
+# ### Limits
+#
+# The reports relay each other (see Sources), so one underlying claim can appear twice.
 # Many figures rest on anonymous officials; each claim's confidence is in the data. The briefing reports
 # what was reported; it does not judge which report is right.
+
+# %% [markdown]
+# ## Data, citation and licence
+
+# %%
+show_md(briefing.downloads_md(tables["claims"], paths.CODEBOOK.read_text(encoding="utf-8"), summary, as_of))

@@ -4,6 +4,10 @@
 requests tried to leave the machine, and whether any dialog (``alert(...)``) opened. Every request
 that is not a ``file:``, ``data:`` or ``blob:`` URL is aborted and recorded, so a page that needs the
 network fails visibly. Needs the ``chromium`` Debian package (never ``playwright install``).
+
+``audit_page(path, widths)`` runs axe-core (npm package, installed into ``tests/axe/node_modules`` by
+``npm ci --prefix tests/axe``; .ci/run does it) at each viewport width and measures sideways page
+scroll and the rendered size of every chart text.
 """
 
 from __future__ import annotations
@@ -24,6 +28,43 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:")
+# axe-core as npm installs it from tests/axe/package.json (pinned there and in its lock file).
+AXE_JS = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+# Rendered size of every visible chart text: its font size times the scale from SVG units to CSS
+# pixels (getScreenCTM holds the viewBox scaling of a drawing shrunk to its column).
+CHART_TEXT_JS = """() => [...document.querySelectorAll('figure.isf-chart svg text')]
+  .filter(t => t.textContent.trim() && t.checkVisibility() && t.getScreenCTM())
+  .map(t => { const m = t.getScreenCTM();
+              return {text: t.textContent.trim(), px: parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b)}; })"""
+# The focused element's outline as computed, and whether it is on screen.
+FOCUS_JS = """() => { const el = document.activeElement, s = getComputedStyle(el), box = el.getBoundingClientRect();
+  return {text: el.textContent.trim(), outline_style: s.outlineStyle, outline_width: parseFloat(s.outlineWidth),
+          outline_color: s.outlineColor, visible: box.bottom > 0 && box.top < innerHeight && box.width > 0}; }"""
+# Contrast of every visible chart text with what is drawn under its centre: the first filled SVG shape
+# beneath it (a matrix cell, a bar), blended with white by its opacity, else the white chart background.
+# axe-core's color-contrast rule does not look at SVG text on SVG shapes, so this does.
+CHART_CONTRAST_JS = """() => {
+  const rgb = c => { const m = /rgba?\\(([^)]+)\\)/.exec(c || ''); if (!m) return null;
+                     const p = m[1].split(',').map(parseFloat); return p.length > 3 && p[3] === 0 ? null : p.slice(0, 3); };
+  const lum = p => { const [r, g, b] = p.map(v => { v /= 255; return v <= 0.04045 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+                     return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  const ratio = (a, b) => { const [h, l] = [lum(a), lum(b)].sort((x, y) => y - x); return (h + 0.05) / (l + 0.05); };
+  return [...document.querySelectorAll('figure.isf-chart svg text')].filter(t => t.textContent.trim() && t.checkVisibility()).map(t => {
+    t.scrollIntoView({block: 'center', inline: 'center'});
+    const box = t.getBoundingClientRect(), style = getComputedStyle(t);
+    const ink = rgb(style.fill) || [0, 0, 0];
+    let under = [255, 255, 255];
+    for (const el of document.elementsFromPoint(box.left + box.width / 2, box.top + box.height / 2)) {
+      if (el === t || !(el instanceof SVGGeometryElement) || el.closest('text')) continue;
+      const shape = getComputedStyle(el), fill = rgb(shape.fill);
+      const alpha = parseFloat(shape.fillOpacity) * parseFloat(shape.opacity);
+      if (!fill || !(alpha > 0)) continue;
+      under = fill.map(c => c * alpha + 255 * (1 - alpha));
+      break;
+    }
+    return {text: t.textContent.trim(), ratio: ratio(ink, under), ink: style.fill, under: 'rgb(' + under.map(Math.round).join(', ') + ')'};
+  });
+}"""
 # A chart has drawn when vegaEmbed has put an <svg> with marks inside its div.
 CHART_SELECTOR = "figure.isf-chart .isf-chart-canvas"
 
@@ -47,6 +88,48 @@ class PageReport:
     external_requests: list[str] = field(default_factory=list)
     dialogs: list[str] = field(default_factory=list)
     text: str = ""
+
+
+@dataclass
+class AuditReport:
+    """What axe-core and the layout checks found at one viewport width.
+
+    Attributes:
+        width: the viewport width in CSS pixels.
+        violations: axe-core violations as ``{"id", "impact", "help", "targets"}`` dicts.
+        scroll_width: the page's scrollable width (wider than ``width``: the page scrolls sideways).
+        charts_found: chart divs on the page.
+        charts_drawn: chart divs holding a drawn, fitted SVG.
+        charts_as_tables: charts showing their data table in place of the drawing (narrow column).
+        chart_tables_visible: charts whose "data behind this chart" table is on screen (open).
+        chart_texts: ``(text, rendered px)`` of every visible chart text.
+        chart_text_contrast: ``(text, contrast ratio, text colour, colour under it)`` of every visible
+            chart text.
+        focus: what the first Tab press focuses: ``{"text", "outline_style", "outline_width",
+            "outline_color", "visible"}`` (computed style; visible: inside the viewport).
+    """
+
+    width: int
+    violations: list[dict] = field(default_factory=list)
+    scroll_width: int = 0
+    charts_found: int = 0
+    charts_drawn: int = 0
+    charts_as_tables: int = 0
+    chart_tables_visible: int = 0
+    chart_texts: list[tuple[str, float]] = field(default_factory=list)
+    chart_text_contrast: list[tuple[str, float, str, str]] = field(default_factory=list)
+    focus: dict = field(default_factory=dict)
+
+
+def require_axe() -> Path:
+    """Skip the calling test when axe-core is not installed; return its script otherwise.
+
+    Returns:
+        The path of ``axe.min.js``.
+    """
+    if not AXE_JS.is_file():
+        pytest.skip(f"axe-core not installed at {AXE_JS}: run `npm ci --prefix tests/axe` (.ci/run does)")
+    return AXE_JS
 
 
 def require_chromium() -> None:
@@ -108,20 +191,21 @@ def _allow_local(route, report: PageReport) -> None:
         route.abort()
 
 
-def _wait_for_charts(page, expected: int, timeout_ms: int) -> int:
+def _wait_for_charts(page, expected: int, timeout_ms: int, drawn: str = "svg .mark-group") -> int:
     """Wait until every chart div holds an SVG with marks (vegaEmbed is asynchronous).
 
     Args:
         page: the playwright page.
         expected: how many chart divs the page has.
         timeout_ms: how long to wait before counting what drew.
+        drawn: the selector, inside a chart div, that shows the chart is drawn.
 
     Returns:
         The number of chart divs holding a drawn SVG.
     """
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    count_js = f"() => [...document.querySelectorAll('{CHART_SELECTOR}')].filter(d => d.querySelector('svg .mark-group')).length"
+    count_js = f"() => [...document.querySelectorAll('{CHART_SELECTOR}')].filter(d => d.querySelector('{drawn}')).length"
     if expected:
         try:
             page.wait_for_function(f"({count_js})() >= {expected}", timeout=timeout_ms)
@@ -129,3 +213,58 @@ def _wait_for_charts(page, expected: int, timeout_ms: int) -> int:
             pass  # report how many drew; the caller's assertion says what is missing
     return page.evaluate(count_js)
 
+
+
+def audit_page(
+    html_path: Path, widths: tuple[int, ...] = (1280, 390), screenshot_dir: Path | None = None, chart_timeout_ms: int = 10_000
+) -> dict[int, AuditReport]:
+    """Load a page offline at each width, wait for its charts, run axe-core and measure the layout.
+
+    Args:
+        html_path: the HTML file.
+        widths: viewport widths in CSS pixels.
+        screenshot_dir: where to save ``top-<width>.png`` (the first screen of the page), if wanted.
+        chart_timeout_ms: how long to wait for every chart to draw and fit its column.
+
+    Returns:
+        {width: AuditReport}.
+    """
+    from playwright.sync_api import sync_playwright
+
+    axe = require_axe()
+    reports: dict[int, AuditReport] = {}
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            for width in widths:
+                report = AuditReport(width=width)
+                page = browser.new_page(viewport={"width": width, "height": 900})
+                blocked = PageReport()  # the page's own requests are load_offline's job; here they only stay local
+                page.route("**/*", lambda route, blocked=blocked: _allow_local(route, blocked))
+                page.goto(html_path.resolve().as_uri(), wait_until="load")
+                report.charts_found = page.locator(CHART_SELECTOR).count()
+                # A chart has fitted its column once its script marked the SVG aria-hidden.
+                report.charts_drawn = _wait_for_charts(page, report.charts_found, chart_timeout_ms, "svg[aria-hidden]")
+                page.add_script_tag(path=str(axe))
+                results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+                report.violations = [
+                    {"id": v["id"], "impact": v["impact"], "help": v["help"], "targets": [n["target"] for n in v["nodes"]]}
+                    for v in results["violations"]
+                ]
+                report.scroll_width = page.evaluate("() => document.documentElement.scrollWidth")
+                page.keyboard.press("Tab")
+                report.focus = page.evaluate(FOCUS_JS)
+                report.charts_as_tables = page.locator("figure.isf-chart.isf-chart-narrow").count()
+                report.chart_tables_visible = page.evaluate(
+                    "() => [...document.querySelectorAll('figure.isf-chart')]"
+                    ".filter(f => [...f.querySelectorAll('table')].some(t => t.checkVisibility())).length")
+                report.chart_texts = [(t["text"], t["px"]) for t in page.evaluate(CHART_TEXT_JS)]
+                report.chart_text_contrast = [(t["text"], t["ratio"], t["ink"], t["under"]) for t in page.evaluate(CHART_CONTRAST_JS)]
+                if screenshot_dir is not None:
+                    page.evaluate("() => window.scrollTo(0, 0)")
+                    page.screenshot(path=str(screenshot_dir / f"top-{width}.png"))
+                page.close()
+                reports[width] = report
+        finally:
+            browser.close()
+    return reports

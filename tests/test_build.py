@@ -6,7 +6,9 @@ its own copy of a project that was built once per module, so the suite stays aro
 
 from __future__ import annotations
 
+import csv
 import json
+import re
 import os
 import shutil
 import signal
@@ -21,9 +23,14 @@ import nbformat
 import pytest
 
 from helpers import build as b
+from helpers import paths
 
 AS_OF = "2025-11-20"
-PLEDGES = "country,troops\nIndonesia,20000\nAzerbaijan,1500\nPakistan,3000\n"
+PLEDGES = (
+    "pledge_id,country,troops,reported_date\n"
+    "PL-1,Indonesia,20000,2025-10-17\nPL-2,Azerbaijan,1500,2025-11-08\nPL-3,Pakistan,3000,2025-11-15\n"
+)
+SOURCE_TEXT = "Indonesia offers up to 20,000 troops.\n"
 
 PARAMETERS_CELL = '''as_of: str = "2025-01-01"  # the edition's date, YYYY-MM-DD
 data_dir: str = "../data"  # folder with curated/ and reference/
@@ -36,7 +43,7 @@ CLEAN_CELLS = [
     "if bad:\n    raise ValueError(f\"troops must be a whole number, got {bad[0]['troops']!r} for {bad[0]['country']}\")",
     "processed = pathlib.Path(out_dir) / 'processed'\nprocessed.mkdir(parents=True, exist_ok=True)\n"
     "with open(processed / 'pledges.csv', 'w', newline='') as fh:\n"
-    "    w = csv.DictWriter(fh, ['country', 'troops'])\n    w.writeheader()\n    w.writerows(rows)\n"
+    "    w = csv.DictWriter(fh, list(rows[0]))\n    w.writeheader()\n    w.writerows(rows)\n"
     "(processed / 'parameters.json').write_text(json.dumps(dict(as_of=as_of, data_dir=data_dir, "
     "out_dir=out_dir, previous_edition=previous_edition)))",
 ]
@@ -84,6 +91,8 @@ def make_project(root: Path) -> b.BuildConfig:
     (root / "data" / "curated" / "pledges.csv").write_text(PLEDGES, encoding="utf-8")
     (root / "notebooks").mkdir()
     (root / "_quarto.yml").write_text("project:\n  type: default\n", encoding="utf-8")
+    (root / "sources").mkdir()
+    (root / "sources" / "000_report.txt").write_text(SOURCE_TEXT, encoding="utf-8")
     write_notebook(root / "notebooks" / "01-clean.ipynb", CLEAN_CELLS)
     write_notebook(root / "notebooks" / "02-briefing.ipynb", BRIEFING_CELLS)
     return config_for(root)
@@ -99,6 +108,7 @@ def config_for(root: Path, as_of: str = AS_OF, **changes: object) -> b.BuildConf
         key_paths=(root / "_quarto.yml",),
         renderer=FakeRenderer(),
         validator=None,
+        sources_dir=root / "sources",
     )
     return replace(config, **changes)
 
@@ -154,7 +164,16 @@ def test_build_publishes_edition_with_manifest_matching_what_was_built(project: 
     assert manifest["package_versions"]["papermill"] == "2.7.0"
     assert manifest["built_at"].endswith("+00:00")
     # Every file is listed with its real checksum and size; nothing else is in the edition.
-    assert set(manifest["files"]) == {"briefing.html", "briefing.pdf", "processed/pledges.csv", "processed/parameters.json"}
+    assert set(manifest["files"]) == {
+        "briefing.html", "briefing.pdf", "processed/pledges.csv", "processed/parameters.json", "edition.json", "claims_index.json",
+    }
+    # A first edition, built with the source texts at hand: quotes were checked, no revision.
+    assert manifest["revision"] == 0 and manifest["revised"] is False and manifest["revises"] == ""
+    assert manifest["quotes_checked"] is True and manifest["sources_checksum"] == b.tree_digest(project / "sources")
+    info = json.loads((edition / "edition.json").read_text())
+    assert info.pop("sources_dir").endswith("/sources")  # the template's folder: tests copy it
+    assert info == {"as_of": AS_OF, "revision": 0, "revises": "", "revision_note": "", "previous_edition": "",
+                    "quotes_checked": True}
     for rel, info in manifest["files"].items():
         assert info["sha256"] == b.file_sha256(edition / rel)
         assert info["bytes"] == (edition / rel).stat().st_size
@@ -198,7 +217,8 @@ from helpers.build import BuildConfig, build
 root = Path({str(project)!r})
 config = BuildConfig(as_of={AS_OF!r}, data_dir=root / "data",
     notebooks=(root / "notebooks" / "01-clean.ipynb", root / "notebooks" / "02-briefing.ipynb"),
-    reports_dir=root / "reports", build_dir=root / "build", key_paths=(root / "_quarto.yml",), validator=None)
+    reports_dir=root / "reports", build_dir=root / "build", key_paths=(root / "_quarto.yml",), validator=None,
+    sources_dir=root / "sources")
 result = build(config)
 heavy = sorted(m for m in ("pandas", "altair", "papermill", "nbformat", "nbclient", "jupyter_client", "vl_convert")
                if m in sys.modules)
@@ -212,19 +232,53 @@ print(json.dumps({{"reused": result.reused, "heavy": heavy, "seconds": time.perf
     assert report["seconds"] < 1.0
 
 
-def test_force_and_changed_data_row_rebuild(project: Path) -> None:
-    old = json.loads((project / "reports" / "editions" / AS_OF / "manifest.json").read_text())
+def test_changed_data_is_refused_then_kept_as_a_revision_beside_the_first(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    editions = project / "reports" / "editions"
+    first = snapshot(editions / AS_OF)
+    old = json.loads((editions / AS_OF / "manifest.json").read_text())
     csv_path = project / "data" / "curated" / "pledges.csv"
     csv_path.write_text(PLEDGES.replace("Azerbaijan,1500", "Azerbaijan,2500"), encoding="utf-8")
-    # The file's timestamp alone would not matter: the key is the content.
-    renderer = FakeRenderer()
-    result = b.build(config_for(project, renderer=renderer))
 
-    assert not result.reused and len(renderer.calls) == 1
-    new = json.loads((project / "reports" / "editions" / AS_OF / "manifest.json").read_text())
+    # A published edition is never rewritten: without --revise the build stops in one line.
+    before = snapshot(project / "reports")
+    assert b.run_build(config_for(project)) == b.EXIT_FAILED
+    err = capsys.readouterr().err
+    assert f"edition {AS_OF} was built from other inputs" in err and "add --revise" in err and "revision 1" in err
+    assert snapshot(project / "reports") == before
+
+    renderer = FakeRenderer()
+    result = b.build(config_for(project, renderer=renderer, revise=True, revision_note="Azerbaijan's offer corrected"))
+    assert not result.reused and len(renderer.calls) == 1 and result.revision == 1
+    revision = editions / f"{AS_OF}-r1"
+    assert result.edition == revision and result.is_latest
+    assert snapshot(editions / AS_OF) == first  # the first edition is kept, byte for byte
+    new = json.loads((revision / "manifest.json").read_text())
+    assert new["revision"] == 1 and new["revised"] is True and new["revises"] == AS_OF
+    assert new["revision_note"] == "Azerbaijan's offer corrected"
+    info = b.read_edition_info(revision)
+    assert (info["revision"], info["revises"], info["revision_note"]) == (1, AS_OF, "Azerbaijan's offer corrected")
     assert new["data_checksum"] != old["data_checksum"] and new["input_key"] != old["input_key"]
     assert "TOTAL TROOPS 25500" in (project / "reports" / "briefing.html").read_text()
-    assert "Azerbaijan,2500" in (project / "reports" / "editions" / AS_OF / "processed" / "pledges.csv").read_text()
+    # The content hash per claim shows exactly which claim changed.
+    old_hashes, new_hashes = b.read_claim_hashes(editions / AS_OF), b.read_claim_hashes(revision)
+    assert set(old_hashes) == set(new_hashes) == {"PL-1", "PL-2", "PL-3"}
+    assert [c for c in new_hashes if new_hashes[c] != old_hashes[c]] == ["PL-2"]
+
+    # Both are listed; the revision is the date's current edition, so later editions compare with it.
+    assert [(e.name, e.revision) for e in b.list_editions(editions)] == [(AS_OF, 0), (f"{AS_OF}-r1", 1)]
+    assert b.build(config_for(project, revise=True)).reused  # unchanged since the revision: nothing to do
+    b.build(config_for(project, as_of="2025-11-25"))
+    assert json.loads((editions / "2025-11-25" / "manifest.json").read_text())["previous_edition"] == f"{AS_OF}-r1"
+    assert b.scan_editions(editions).problems() == []
+
+
+def test_force_with_unchanged_inputs_rebuilds_in_place(project: Path) -> None:
+    renderer = FakeRenderer()
+    result = b.build(config_for(project, renderer=renderer, force=True))
+    assert not result.reused and len(renderer.calls) == 1 and result.revision == 0
+    assert [e.name for e in b.list_editions(project / "reports" / "editions")] == [AS_OF]
 
 
 def test_touching_data_without_changing_it_does_not_rebuild(project: Path) -> None:
@@ -237,8 +291,8 @@ def test_notebook_error_names_notebook_and_cell_and_changes_nothing(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     before = snapshot(project / "reports")
-    (project / "data" / "curated" / "pledges.csv").write_text(PLEDGES + "Egypt,lots\n", encoding="utf-8")
-    config = config_for(project)
+    (project / "data" / "curated" / "pledges.csv").write_text(PLEDGES + "PL-4,Egypt,lots,2025-11-15\n", encoding="utf-8")
+    config = config_for(project, revise=True)
 
     with pytest.raises(b.NotebookError) as info:
         b.build(config)
@@ -260,9 +314,9 @@ def test_notebook_error_names_notebook_and_cell_and_changes_nothing(
 
 def test_render_error_changes_nothing(project: Path) -> None:
     before = snapshot(project / "reports")
-    (project / "data" / "curated" / "pledges.csv").write_text(PLEDGES + "Egypt,500\n", encoding="utf-8")
+    (project / "data" / "curated" / "pledges.csv").write_text(PLEDGES + "PL-4,Egypt,500,2025-11-15\n", encoding="utf-8")
     with pytest.raises(b.BuildError, match="rendering 02-briefing.ipynb failed: RuntimeError: typst: unknown font"):
-        b.build(config_for(project, renderer=FakeRenderer(fail=True)))
+        b.build(config_for(project, renderer=FakeRenderer(fail=True), revise=True))
     assert snapshot(project / "reports") == before
 
 
@@ -270,10 +324,10 @@ def test_bad_data_stops_before_any_kernel_and_changes_nothing(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     before = snapshot(project / "reports")
-    (project / "data" / "curated" / "pledges.csv").write_text(PLEDGES + "Egypt,\n", encoding="utf-8")
+    (project / "data" / "curated" / "pledges.csv").write_text(PLEDGES + "PL-4,Egypt,,2025-11-15\n", encoding="utf-8")
     renderer = FakeRenderer()
     config = config_for(
-        project, renderer=renderer, validator=lambda d: ["data/curated/pledges.csv row 5 field troops: required"]
+        project, renderer=renderer, validator=lambda d: ["data/curated/pledges.csv row 5 field troops: required"], revise=True
     )
     assert b.run_build(config) == b.EXIT_FAILED
     err = capsys.readouterr().err
@@ -293,7 +347,7 @@ def test_second_build_is_refused_while_one_runs(project: Path, capsys: pytest.Ca
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
         before = snapshot(project / "reports")
-        (project / "data" / "curated" / "pledges.csv").write_text(PLEDGES + "Egypt,500\n", encoding="utf-8")
+        (project / "data" / "curated" / "pledges.csv").write_text(PLEDGES + "PL-4,Egypt,500,2025-11-15\n", encoding="utf-8")
         config = config_for(project)
         with pytest.raises(b.BuildLocked) as info:
             b.build(config)
@@ -346,6 +400,15 @@ def test_previous_edition_is_the_latest_strictly_before(project: Path) -> None:
     # The previous edition's key is part of the key: rebuilding 2025-11-10 differently changes 11-15's key.
     key_before = b.input_key(config_for(project, as_of="2025-11-15"), b.read_edition(editions / "2025-11-10"))
     assert key_before == b.read_edition(editions / "2025-11-15").input_key
+    # The back-fill left 20 Nov comparing with no edition: reported, with its repair; rebuilding it is a revision.
+    problems = b.scan_editions(editions).problems()
+    assert [(p.folder, p.repair) for p in problems] == [
+        (AS_OF, f"python3 dev.py build --as-of {AS_OF} --revise (the old one is kept)")]
+    assert "compares with no edition, but the edition before it is now 2025-11-15" in problems[0].problem
+    with pytest.raises(b.EditionError, match="add --revise"):
+        b.build(config_for(project))
+    b.build(config_for(project, revise=True))
+    assert [p.folder for p in b.scan_editions(editions).problems()] == ["2025-11-25"]  # now compares with the old 20 Nov
 
 
 def test_input_key_follows_content_not_paths(project: Path, tmp_path: Path) -> None:
@@ -389,4 +452,394 @@ def test_real_renderer_end_to_end(tmp_path: Path) -> None:
     assert 'as_of = "2025-11-20"' not in html  # the injected parameters cell is not shown
     assert (edition / "briefing.pdf").read_bytes().startswith(b"%PDF")
     assert result.renderer and result.renderer != "fake"
-    assert sorted(p.name for p in edition.iterdir()) == ["briefing.html", "briefing.pdf", "manifest.json", "processed"]
+    assert sorted(p.name for p in edition.iterdir()) == [
+        "briefing.html", "briefing.pdf", "claims_index.json", "edition.json", "manifest.json", "processed",
+    ]
+
+
+# --------------------------------------------------------------------------------------------------
+# Edges, the archive and faults
+# --------------------------------------------------------------------------------------------------
+
+
+def test_future_as_of_is_refused_and_changes_nothing(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = snapshot(project / "reports")
+    config = config_for(project, as_of="2025-11-21", today=b.dt.date(2025, 11, 20))
+    assert b.run_build(config) == b.EXIT_FAILED
+    assert "build failed: as_of 2025-11-21 is after today (2025-11-20)" in capsys.readouterr().err
+    assert snapshot(project / "reports") == before
+    assert b.build(config_for(project, today=b.dt.date(2025, 11, 20))).reused  # today itself is fine
+
+
+def test_changed_source_text_invalidates_the_cache(project: Path) -> None:
+    source = project / "sources" / "000_report.txt"
+    source.write_text(SOURCE_TEXT.replace("20,000", "2,000"), encoding="utf-8")
+    with pytest.raises(b.EditionError, match="was built from other inputs"):
+        b.build(config_for(project))
+    result = b.build(config_for(project, revise=True))
+    manifest = json.loads((result.edition / "manifest.json").read_text())
+    assert manifest["sources_checksum"] == b.tree_digest(project / "sources")
+    assert not result.reused and result.revision == 1
+
+
+def test_build_without_sources_says_quotes_were_not_checked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = tmp_path / "p"
+    root.mkdir()
+    make_project(root)
+    b.build(config_for(root, sources_dir=root / "no-sources"))
+    out = capsys.readouterr().out
+    assert f"quotes not checked: no source texts in {root / 'no-sources'}" in out
+    edition = root / "reports" / "editions" / AS_OF
+    assert json.loads((edition / "manifest.json").read_text())["quotes_checked"] is False
+    assert json.loads((edition / "edition.json").read_text())["quotes_checked"] is False
+    assert b.read_edition_info(edition)["quotes_checked"] is False
+    # The source texts arriving change what the build can promise: the key changes.
+    assert b.input_key(config_for(root), None) != b.input_key(config_for(root, sources_dir=root / "no-sources"), None)
+
+
+def test_claim_hashes_follow_each_rows_content_and_as_of(tmp_path: Path) -> None:
+    curated = tmp_path / "curated"
+    curated.mkdir()
+    (curated / "pledges.csv").write_text(PLEDGES, encoding="utf-8")
+    (curated / "events.csv").write_text("event_id,title,reported_date\nEV-1,\"Vote, at last\",2025-11-08\n", encoding="utf-8")
+    hashes = b.claim_hashes(curated, "2025-11-10", ("pledges", "events", "figures"))
+    assert list(hashes) == ["EV-1", "PL-1", "PL-2"]  # PL-3 is reported on 15 Nov; figures.csv is absent
+    assert hashes["EV-1"] == {"table": "events", "sha256": b.row_sha256(
+        {"event_id": "EV-1", "title": "Vote, at last", "reported_date": "2025-11-08"})}
+    # Reordering columns does not change a hash; editing a cell does.
+    (curated / "pledges.csv").write_text(
+        "pledge_id,reported_date,troops,country\nPL-1,2025-10-17,20000,Indonesia\nPL-2,2025-11-08,1600,Azerbaijan\n",
+        encoding="utf-8")
+    again = b.claim_hashes(curated, "2025-11-10", ("pledges", "events"))
+    assert again["PL-1"] == hashes["PL-1"] and again["PL-2"] != hashes["PL-2"]
+
+    edition = tmp_path / "edition"
+    edition.mkdir()
+    assert b.read_claim_hashes(edition) == {}  # an edition from before claim hashes
+    b.write_claims_index(edition, "2025-11-10", hashes)
+    assert b.read_claim_hashes(edition) == {k: v["sha256"] for k, v in hashes.items()}
+    (edition / "claims_index.json").write_text('{"claims": [1]}')
+    with pytest.raises(b.ManifestError, match="claims_index.json: 'claims' must be an object"):
+        b.read_claim_hashes(edition)
+    (curated / "pledges.csv").write_text("pledge_id,troops\nPL-1,5\n", encoding="utf-8")
+    with pytest.raises(b.ManifestError, match="pledges.csv: no reported_date column"):
+        b.claim_hashes(curated, "2025-11-10", ("pledges",))
+    (curated / "pledges.csv").write_text("pledge_id,reported_date\nPL-1,2025-10-17\nPL-1,2025-10-18\n", encoding="utf-8")
+    with pytest.raises(b.ManifestError, match=r"pledges.csv, row 3: claim id 'PL-1' is blank or not unique"):
+        b.claim_hashes(curated, "2025-11-10", ("pledges",))
+    (curated / "pledges.csv").write_bytes(b"pledge_id,reported_date\nPL-\xe9,2025-10-17\n")
+    with pytest.raises(b.ManifestError, match="pledges.csv: not readable as UTF-8 CSV"):
+        b.claim_hashes(curated, "2025-11-10", ("pledges",))
+
+
+@pytest.mark.parametrize("broken", ['{"as_of": "2025-11-', "[]"], ids=["truncated", "not-an-object"])
+def test_broken_manifest_is_never_skipped_nor_published_over(
+    project: Path, broken: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    editions = project / "reports" / "editions"
+    (editions / AS_OF / "manifest.json").write_text(broken)
+    published = snapshot(project / "reports")
+    scan = b.scan_editions(editions)
+    assert scan.editions == () and [e.name for e in scan.broken] == [AS_OF]
+    assert [p.folder for p in scan.problems()] == [AS_OF] and "--revise" in scan.problems()[0].repair
+
+    # An earlier date builds, but is not published over the broken (later) edition.
+    result = b.build(config_for(project, as_of="2025-11-10"))
+    assert not result.is_latest
+    assert "not publishing: the latest edition 2025-11-20 is broken" in capsys.readouterr().err
+    assert (project / "reports" / "briefing.html").read_bytes() == published["briefing.html"]
+    # A later date would compare with the broken one: it stops in one line instead of skipping it.
+    assert b.run_build(config_for(project, as_of="2025-11-25")) == b.EXIT_FAILED
+    err = capsys.readouterr().err
+    assert "build failed: the previous edition 2025-11-20 is broken" in err and "Traceback" not in err
+    # The date itself is rebuilt only as a revision beside the broken folder, which then is current.
+    with pytest.raises(b.EditionError, match="is broken"):
+        b.build(config_for(project))
+    assert b.build(config_for(project, revise=True)).edition == editions / f"{AS_OF}-r1"
+    assert (editions / AS_OF / "manifest.json").read_text() == broken
+    assert b.latest_edition(editions).name == f"{AS_OF}-r1"
+
+
+def test_read_only_reports_ends_with_one_line(project: Path, monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    before = snapshot(project / "reports")
+    (project / "data" / "curated" / "pledges.csv").write_text(PLEDGES + "PL-4,Egypt,500,2025-11-15\n", encoding="utf-8")
+    real_mkdir = Path.mkdir
+
+    def read_only_mkdir(self: Path, *args: object, **kwargs: object) -> None:
+        # What a read-only reports/ does to the first new folder (the tests run as root, so chmod would not do).
+        if self.name.startswith(".staging-"):
+            raise PermissionError(13, "Permission denied", str(self))
+        real_mkdir(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "mkdir", read_only_mkdir)
+    assert b.run_build(config_for(project, revise=True)) == b.EXIT_FAILED
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[0].startswith("build failed: Permission denied: ") and ".staging-2025-11-20-r1" in err[0]
+    assert err[1:] == [b.UNCHANGED_NOTE]
+    assert snapshot(project / "reports") == before
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes to read-only folders")
+def test_really_read_only_reports(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = snapshot(project / "reports")
+    (project / "data" / "curated" / "pledges.csv").write_text(PLEDGES + "PL-4,Egypt,500,2025-11-15\n", encoding="utf-8")
+    for folder in (project / "reports", project / "reports" / "editions"):
+        folder.chmod(0o555)
+    try:
+        assert b.run_build(config_for(project, revise=True)) == b.EXIT_FAILED
+    finally:
+        for folder in (project / "reports", project / "reports" / "editions"):
+            folder.chmod(0o755)
+    assert "Traceback" not in capsys.readouterr().err
+    assert snapshot(project / "reports") == before
+
+
+def _cross_device(real_replace):  # type: ignore[no-untyped-def]
+    """os.replace that fails like a rename from reports/ into an editions/ on another file system."""
+    def replace(src: object, dst: object) -> None:
+        if Path(str(src)).name.startswith(".staging-"):
+            raise OSError(18, "Invalid cross-device link", str(src))
+        real_replace(src, dst)
+    return replace
+
+
+def test_editions_on_another_file_system(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from helpers import atomic
+
+    monkeypatch.setattr(atomic.os, "replace", _cross_device(os.replace))
+    result = b.build(config_for(project, as_of="2025-11-25"))
+    edition = project / "reports" / "editions" / "2025-11-25"
+    assert result.edition == edition and result.is_latest
+    manifest = json.loads((edition / "manifest.json").read_text())
+    assert manifest["files"]["briefing.html"]["sha256"] == b.file_sha256(edition / "briefing.html")
+    assert "AS OF 2025-11-25" in (project / "reports" / "briefing.html").read_text()
+    leftovers = [p.name for p in (project / "reports").rglob(".*") if p.name != ".build.lock"]
+    assert leftovers == []
+
+
+def test_a_failed_copy_across_file_systems_changes_nothing(project: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    from helpers import atomic
+
+    before = snapshot(project / "reports")
+    monkeypatch.setattr(atomic.os, "replace", _cross_device(os.replace))
+
+    def full_disk(src: object, dst: object, **kwargs: object) -> None:
+        Path(str(dst)).mkdir()
+        (Path(str(dst)) / "half.html").write_text("<p>half")
+        raise OSError(28, "No space left on device", str(dst))
+
+    monkeypatch.setattr(atomic.shutil, "copytree", full_disk)
+    assert b.run_build(config_for(project, as_of="2025-11-25")) == b.EXIT_FAILED
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[0].startswith("build failed: No space left on device: ") and err[1:] == [b.UNCHANGED_NOTE]
+    assert snapshot(project / "reports") == before
+
+
+def test_ctrl_c_cleans_staging_and_exits_130(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = snapshot(project / "reports")
+
+    class Interrupted(FakeRenderer):
+        def __call__(self, executed: Path, out_dir: Path) -> SimpleNamespace:
+            assert out_dir.name.startswith(".staging-") and (out_dir / "processed").is_dir()
+            raise KeyboardInterrupt
+
+    assert b.run_build(config_for(project, as_of="2025-11-25", renderer=Interrupted())) == b.EXIT_INTERRUPTED == 130
+    assert capsys.readouterr().err.strip().splitlines() == [
+        "build interrupted (Ctrl-C); the staging folder was removed", b.UNCHANGED_NOTE]
+    assert snapshot(project / "reports") == before
+    assert not (project / "reports" / "editions" / "2025-11-25").exists()
+
+
+# --------------------------------------------------------------------------------------------------
+# The real notebooks on the curated data: no leakage, and the edges
+# --------------------------------------------------------------------------------------------------
+
+CLAIM_FILES = ("pledges", "conditions", "positions", "events", "figures", "open_questions")
+
+
+def real_config(tmp_path: Path, as_of: str, **changes: object) -> b.BuildConfig:
+    """The project's own notebooks and renderer, writing into tmp_path."""
+    config = b.BuildConfig(as_of=as_of, reports_dir=tmp_path / "reports", build_dir=tmp_path / "build")
+    return replace(config, **changes)
+
+
+def later_material(curated: Path, as_of: str) -> tuple[re.Pattern[str], list[str]]:
+    """What an edition of `as_of` must not hold: later sources' ids, and texts only later sources gave.
+
+    Ids: the later sources' and those of actors only later sources mention. Texts: the later sources'
+    file names, titles, date notes and notes, and the quotes of claims citing them. (Actor names and
+    aliases are too generic to scan for: "Security Council" is also the codebook's wording.)
+    """
+    def rows(name: str) -> list[dict[str, str]]:
+        with (curated / f"{name}.csv").open(encoding="utf-8", newline="") as fh:
+            return list(csv.DictReader(fh))
+
+    later = {s["source_id"]: s for s in rows("sources") if s["published"] > as_of}
+    texts = [s[k] for s in later.values() for k in ("file", "title", "date_note", "notes")]
+    texts += [r["quote"] for name in CLAIM_FILES for r in rows(name) if r["source_id"] in later]
+    actors = [a["actor_id"] for a in rows("actors") if {m.strip() for m in a["mentioned_in"].split(";")} <= set(later)]
+    ids = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, sorted(later) + actors)) + r")(?![\w-])")
+    return ids, sorted({" ".join(t.split()) for t in texts if len(t.strip()) >= 8})
+
+
+def leaks(folder: Path, ids: re.Pattern[str], texts: list[str]) -> list[str]:
+    """Every later id or text found in any file under folder (PDFs through pdftotext, images skipped)."""
+    found = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        if path.suffix == ".pdf":
+            if not shutil.which("pdftotext"):
+                continue
+            text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+        else:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        text = " ".join(re.sub(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=]+", "", text).split())
+        rel = path.relative_to(folder).as_posix()
+        found += [f"{rel}: id {m.group(0)}" for m in ids.finditer(text)]
+        found += [f"{rel}: text {t[:50]!r}" for t in texts if t in text]
+    return found
+
+
+def test_leak_scanner_finds_later_material_in_the_curated_tables(tmp_path: Path) -> None:
+    # The scanner is only as good as what it finds: the uncut curated tables are full of later material.
+    ids, texts = later_material(paths.CURATED_DIR, "2025-10-16")
+    assert ids.pattern.startswith(r"(?<![\w-])(S000|S001|S002|S003|")
+    for name in ("actors", "sources"):
+        shutil.copy(paths.CURATED_DIR / f"{name}.csv", tmp_path / f"{name}.csv")
+    found = leaks(tmp_path, ids, texts)
+    assert {"actors.csv: id S001", "actors.csv: id GRP-WILLING-19", "actors.csv: id UNSC"} <= set(found)
+    assert "sources.csv: text 'US asks 70 nations to join Gaza stabilization forc'" in found
+
+
+@pytest.mark.slow
+def test_an_early_edition_holds_nothing_reported_later(tmp_path: Path) -> None:
+    """One report in (S004, 15 Oct): every file of the 16 Oct edition is scanned for later material."""
+    result = b.build(real_config(tmp_path, "2025-10-16"))
+    edition = result.edition
+    ids, texts = later_material(paths.CURATED_DIR, "2025-10-16")
+    assert leaks(edition, ids, texts) == []
+
+    processed = edition / "processed"
+    with (processed / "sources.csv").open(encoding="utf-8") as fh:
+        assert [r["source_id"] for r in csv.DictReader(fh)] == ["S004"]
+    with (processed / "claims.csv").open(encoding="utf-8") as fh:
+        claims = list(csv.DictReader(fh))
+    with (processed / "actors.csv").open(encoding="utf-8") as fh:
+        actors = list(csv.DictReader(fh))
+    assert claims and {c["source_id"] for c in claims} == {"S004"}
+    # Only actors this edition's claims name, each mentioned only in S004 here.
+    assert {c["actor_id"] for c in claims} - {""} <= {a["actor_id"] for a in actors}
+    assert {a["mentioned_in"] for a in actors} == {"S004"}
+    assert set(b.read_claim_hashes(edition)) == {c["claim_id"] for c in claims}
+
+
+def _notebook_01_only(tmp_path: Path, as_of: str, **changes: object) -> b.BuildConfig:
+    """The build side of an edition: the real cleaning notebook, a fake renderer."""
+    notebook = paths.NOTEBOOKS_DIR / paths.NOTEBOOKS[0]
+    return real_config(tmp_path, as_of, notebooks=(notebook,), renderer=FakeRenderer(), **changes)
+
+
+def _empty_claims_data(tmp_path: Path) -> Path:
+    data = tmp_path / "data"
+    shutil.copytree(paths.DATA_DIR, data)
+    for name in CLAIM_FILES:
+        path = data / "curated" / f"{name}.csv"
+        path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    return data
+
+
+def test_build_side_of_an_edition_before_any_report(tmp_path: Path) -> None:
+    result = b.build(_notebook_01_only(tmp_path, "2025-10-01"))
+    processed = result.edition / "processed"
+    for name in (*CLAIM_FILES, "claims", "sources", "actors"):
+        assert len((processed / f"{name}.csv").read_text(encoding="utf-8").splitlines()) == 1, name  # header only
+    assert b.read_claim_hashes(result.edition) == {}
+
+
+def test_build_side_with_every_claim_table_empty(tmp_path: Path) -> None:
+    data = _empty_claims_data(tmp_path)
+    result = b.build(_notebook_01_only(tmp_path, AS_OF, data_dir=data))
+    assert len((result.edition / "processed" / "claims.csv").read_text(encoding="utf-8").splitlines()) == 1
+    assert b.read_claim_hashes(result.edition) == {}
+
+
+@pytest.mark.slow
+def test_full_briefing_before_any_report(tmp_path: Path) -> None:
+    result = b.build(real_config(tmp_path, "2025-10-01"))
+    assert "No report is in yet for the edition of 1 Oct 2025" in (result.edition / "briefing.html").read_text(encoding="utf-8")
+    assert (result.edition / "briefing.pdf").read_bytes().startswith(b"%PDF")
+    assert b.read_claim_hashes(result.edition) == {}
+
+
+@pytest.mark.slow
+def test_full_briefing_with_every_claim_table_empty(tmp_path: Path) -> None:
+    result = b.build(real_config(tmp_path, AS_OF, data_dir=_empty_claims_data(tmp_path)))
+    assert "Built from 0 dated claims" in (result.edition / "briefing.html").read_text(encoding="utf-8")
+    assert (result.edition / "briefing.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_real_ctrl_c_during_a_notebook(project: Path) -> None:
+    """SIGINT to a build whose notebook is running: exit 130, one line, staging removed, nothing published changed."""
+    marker = project / "running"
+    write_notebook(project / "notebooks" / "02-briefing.ipynb", [
+        f"import pathlib, time\npathlib.Path({str(marker)!r}).write_text('x')\ntime.sleep(120)",
+    ])
+    before = snapshot(project / "reports")
+    code = (
+        "import sys\nsys.path.insert(0, {tests!r})\nfrom pathlib import Path\nimport test_build as t\n"
+        "from helpers import build as b\nsys.exit(b.run_build(t.config_for(Path({root!r}), revise=True)))\n"
+    ).format(tests=str(Path(__file__).parent), root=str(project))
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not marker.exists() and child.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert marker.exists(), child.stderr.read() if child.stderr else ""
+        child.send_signal(signal.SIGINT)
+        _, err = child.communicate(timeout=60)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert child.returncode == b.EXIT_INTERRUPTED
+    assert err.strip().splitlines() == ["build interrupted (Ctrl-C); the staging folder was removed", b.UNCHANGED_NOTE]
+    assert snapshot(project / "reports") == before
+
+
+# --------------------------------------------------------------------------------------------------
+# Cutting the tables at as_of (helpers.clean), on tiny frames
+# --------------------------------------------------------------------------------------------------
+
+
+def test_notes_citing_a_later_source_are_withheld() -> None:
+    import pandas as pd
+
+    from helpers.clean import withhold_later_notes
+
+    df = pd.DataFrame({"id": ["a", "b", "c", "d"], "notes": ["date per S003", "see S000", "", "no id here"]})
+    out = withhold_later_notes(df, ("notes", "absent"), {"S000", "S004"})
+    assert out["notes"].tolist() == ["", "see S000", "", "no id here"]
+    assert df["notes"].iloc[0] == "date per S003"  # the input is not changed
+
+
+def test_edition_actors_keeps_only_what_this_editions_reports_say() -> None:
+    import pandas as pd
+
+    from helpers.clean import edition_actors
+
+    actors = pd.DataFrame({
+        "actor_id": ["A", "B", "C", "D", "E"],
+        "parent_actor_id": ["", "", "", "", "D"],
+        "aliases": ["Ay", "Bee; 19 countries", "Sea", "", ""],
+        "mentioned_in": ["S000", "S000; S001", "S001", "S001", "S000"],
+        "notes": ["about A", "B's note", "", "", "per S003"],
+    })
+    pledges = pd.DataFrame({"actor_id": ["A"], "requested_by": ["B"]})
+    events = pd.DataFrame({"actor_id": [""], "other_actor_ids": ["E"]})
+    out = edition_actors(actors, [pledges, events], {"S000"})
+    assert out["actor_id"].tolist() == ["A", "B", "D", "E"]  # C is named by no claim; D is E's parent
+    rows = out.set_index("actor_id")
+    assert rows.loc["A", "aliases"] == "Ay" and rows.loc["A", "notes"] == "about A"  # all its reports are in
+    assert rows.loc["B", "aliases"] == "" and rows.loc["B", "notes"] == ""  # S001 mentions it too: withheld
+    assert rows.loc["B", "mentioned_in"] == "S000" and rows.loc["D", "mentioned_in"] == ""
+    assert rows.loc["E", "notes"] == ""  # cites a later source

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 
 import altair as alt
 import nbformat
@@ -11,6 +12,7 @@ import pandas as pd
 import pytest
 
 from helpers import chart_renderer
+from helpers.html_a11y import contrast_ratio
 
 HOSTILE = "</script><script>alert(1)</script> & <b>"
 
@@ -66,11 +68,59 @@ def test_alt_text_on_div_and_table_of_data(chart: alt.Chart) -> None:
     page, _ = chart_renderer.render_chart(chart.to_dict())
     page = page["text/html"]
     assert f'role="img" aria-label="{html.escape(f"Bar chart of troops. {HOSTILE}")}"' in page
-    assert "<summary>Data behind this chart</summary>" in page
+    assert '<summary>Data behind this chart<span class="visually-hidden">: Troops</span></summary>' in page
     right = ' style="text-align: right"'
-    assert f'<th scope="col">actor</th><th scope="col"{right}>troops</th>' in page
+    assert f'<th scope="col">Actor</th><th scope="col"{right}>Troops</th>' in page  # field names made readable
     assert f"<td>Egypt</td><td{right}>1200</td>" in page  # whole floats lose ".0"
     assert f"<td>{html.escape(HOSTILE)}</td><td{right}>1.5</td>" in page
+
+
+def test_figure_caption_is_the_title_and_subtitle_and_the_drawing_goes_without() -> None:
+    spec = {"title": {"text": ["Egypt is expected", "to lead"], "subtitle": ["Two reports say so.", HOSTILE]},
+            "data": {"values": [{"a": 1}]}, "mark": "point"}
+    page = chart_renderer.chart_html(spec, "alt", with_bundle=False)
+    assert page.startswith('<figure class="isf-chart" data-isf-min-text="9">\n<figcaption class="isf-chart-caption">')
+    assert '<span class="isf-chart-title">Egypt is expected to lead</span>' in page
+    assert f'<span class="isf-chart-subtitle">Two reports say so. {html.escape(HOSTILE)}</span>' in page
+    embedded = page.split("vegaEmbed(el, ")[1]
+    assert '"title"' not in embedded.split(', {"actions"')[0]
+    assert 'svg.setAttribute("aria-hidden", "true")' in page  # Vega's unnamed mark roles leave the a11y tree
+
+
+def test_each_chart_data_region_is_named_after_its_chart() -> None:
+    tables = [chart_renderer.data_table_html({"title": t, "data": {"values": [{"a": 1}]}}) for t in ("One", "Two")]
+    assert 'role="region" tabindex="0" aria-label="Data behind the chart: One"' in tables[0]
+    assert 'role="region" tabindex="0" aria-label="Data behind the chart: Two"' in tables[1]
+    two = chart_renderer.data_table_html({"title": "T", "layer": [{"data": {"values": [{"a": 1}]}}, {"data": {"values": [{"b": 2}]}}]})
+    assert 'aria-label="Data behind the chart: T (table 1 of 2)"' in two and 'aria-label="Data behind the chart: T (table 2 of 2)"' in two
+
+
+def test_internal_columns_are_hidden_and_encoding_titles_head_the_rest() -> None:
+    spec = {"data": {"values": [{"actor": "Egypt", "asked_by": "USA", "_label_x": 3, "_lane": 1}]},
+            "encoding": {"y": {"field": "actor", "title": None}, "tooltip": [{"field": "actor", "title": "Actor"}]}}
+    table = chart_renderer.data_table_html(spec)
+    assert re.findall(r"<th[^>]*>([^<]*)</th>", table) == ["Actor", "Asked by"]
+    assert "_label_x" not in table and "<td>3</td>" not in table
+    shared = {"data": {"values": [{"start": 1, "end": 2}]},
+              "encoding": {"x": {"field": "start", "title": "Troops"}, "x2": {"field": "end", "title": "Troops"}}}
+    assert re.findall(r"<th[^>]*>([^<]*)</th>", chart_renderer.data_table_html(shared)) == ["Troops", "End"]
+
+
+def test_usermeta_table_columns_choose_and_order_the_columns() -> None:
+    spec = {"usermeta": {"isf": {"table_columns": {"stage": "Latest stage", "actor": "Actor", "absent": "Never"}}},
+            "datasets": {"d1": [{"actor": "Egypt", "stage": "offered", "dx": 4}], "d2": [{"dx": 1}]}}
+    table = chart_renderer.data_table_html(spec)
+    assert re.findall(r"<th[^>]*>([^<]*)</th>", table) == ["Latest stage", "Actor"]
+    assert "<td>offered</td><td>Egypt</td>" in table
+    assert table.count("<table") == 1  # a dataset with none of the columns is left out
+    assert 'aria-label="Data behind the chart: Chart"' in table
+
+
+def test_palette_marks_reach_3_to_1_on_white() -> None:
+    ratios = {colour: round(contrast_ratio(colour, "#FFFFFF"), 2) for colour in chart_renderer.PALETTE}
+    assert all(ratio >= 3.0 for ratio in ratios.values()), ratios
+    assert contrast_ratio(chart_renderer.TEXT_COLOR, "#FFFFFF") >= 4.5
+    assert contrast_ratio(chart_renderer.MUTED_COLOR, "#FFFFFF") >= 4.5
 
 
 def test_no_tab_characters_for_pandoc(chart: alt.Chart) -> None:

@@ -124,7 +124,7 @@ def subtitle_text(spec: dict[str, Any]) -> str:
 
 
 def palette_family(colour: str) -> bool:
-    """True for an Okabe-Ito colour or one mixed with white (the tints the ladder uses), and the theme's greys."""
+    """True for an Okabe-Ito colour mixed with white or black (the ladder's tints and shades), and the theme's greys."""
     if colour.upper() in {c.upper() for c in chart_renderer.PALETTE} | {"#FFFFFF", chart_renderer.TEXT_COLOR, chart_renderer.MUTED_COLOR}:
         return True
     target = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
@@ -132,6 +132,9 @@ def palette_family(colour: str) -> bool:
         rgb = [int(base[i:i + 2], 16) for i in (1, 3, 5)]
         shares = {round((255 - t) / (255 - c), 2) for t, c in zip(target, rgb) if c != 255}
         if any(all(abs(255 - (255 - c) * s - t) <= 1.5 for t, c in zip(target, rgb)) for s in shares):
+            return True
+        darks = {round(t / c, 2) for t, c in zip(target, rgb) if c}
+        if any(all(abs(c * s - t) <= 1.5 for t, c in zip(target, rgb)) for s in darks):
             return True
     return False
 
@@ -179,7 +182,7 @@ def test_commitments_grid_draws_the_standing(fixture) -> None:
     # Turkey's offer stands although a later report only names it; Azerbaijan's is "only if"
     assert rows.loc[("Turkey", "Troops"), "stage"] == "Offered (not announced)"
     assert rows.loc[("Turkey", "Troops"), "since"] == "named as candidate (S012, 8 Nov 2025)"
-    assert rows.loc[("Azerbaijan", "Troops"), "cell"] == "offered\nonly if"
+    assert rows.loc[("Azerbaijan", "Troops"), "_cell"] == "offered\nonly if"
     assert rows.loc[("Azerbaijan", "Troops"), "conditions"] == "Only after fighting stops"
     assert caption["title"] == "3 named states offer troops as of c. 13 Dec 2025: Indonesia (publicly), Azerbaijan (on conditions) and Turkey"
     assert "United Kingdom and United States: support from outside the force" in " ".join(caption["subtitle"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import importlib.util
 import json
 import os
@@ -78,17 +79,94 @@ def test_unknown_option_is_refused_but_passthrough_commands_take_them() -> None:
     assert proc.returncode == 2 and "YYYY-MM-DD" in proc.stderr
 
 
-def test_editions_lists_and_marks_the_published_one(tmp_path: Path) -> None:
-    env = {"ISF_REPORTS_DIR": str(tmp_path / "reports")}
+def _edition(reports: Path, name: str, previous: str, html: str) -> dict[str, object]:
+    """A minimal edition folder as the build writes it: briefing files and a manifest listing them."""
+    folder = reports / "editions" / name
+    folder.mkdir(parents=True)
+    files: dict[str, object] = {}
+    for file, body in (("briefing.html", html.encode()), ("briefing.pdf", b"%PDF " + html.encode())):
+        (folder / file).write_bytes(body)
+        files[file] = {"sha256": hashlib.sha256(body).hexdigest(), "bytes": len(body)}
+    manifest = {"input_key": "ab" * 32, "renderer": "pandoc+typst", "built_at": "x", "previous_edition": previous,
+                "files": files}
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    return manifest
+
+
+def test_editions_lists_revisions_and_marks_the_one_readers_see(tmp_path: Path) -> None:
+    reports = tmp_path / "reports"
+    env = {"ISF_REPORTS_DIR": str(reports)}
     assert "no editions yet" in run_cli("editions", env=env).stdout
-    for as_of, prev in (("2025-11-10", ""), ("2025-11-20", "2025-11-10")):
-        folder = tmp_path / "reports" / "editions" / as_of
-        folder.mkdir(parents=True)
-        manifest = {"input_key": "ab" * 32, "renderer": "pandoc+typst", "built_at": "x", "previous_edition": prev}
-        (folder / "manifest.json").write_text(json.dumps(manifest))
-    out = run_cli("editions", env=env).stdout.splitlines()
-    assert out[1].startswith("2025-11-10") and "published" not in out[1]
-    assert out[2].startswith("2025-11-20") and out[2].endswith("<- published") and "2025-11-10" in out[2]
+    _edition(reports, "2025-11-10", "", "<p>10 Nov</p>")
+    _edition(reports, "2025-11-20", "2025-11-10", "<p>20 Nov</p>")
+    _edition(reports, "2025-11-20-r1", "2025-11-10", "<p>20 Nov, revised</p>")
+    (reports / "briefing.html").write_text("<p>20 Nov, revised</p>")
+    proc = run_cli("editions", env=env)
+    out = proc.stdout.splitlines()
+    assert proc.returncode == 0, proc.stdout
+    assert out[1].startswith("2025-11-10 ") and "published" not in out[1]
+    assert out[2].startswith("2025-11-20 ") and out[2].endswith("(superseded)")
+    assert out[3].startswith("2025-11-20-r1") and " 1 " in out[3] and out[3].endswith("2025-11-10  <- published")
+
+
+def test_editions_reports_broken_manifests_and_stale_links_with_repairs(tmp_path: Path) -> None:
+    reports = tmp_path / "reports"
+    env = {"ISF_REPORTS_DIR": str(reports)}
+    _edition(reports, "2025-10-20", "", "<p>20 Oct</p>")
+    _edition(reports, "2025-11-10", "", "<p>10 Nov</p>")  # built before 20 Oct existed: stale link
+    _edition(reports, "2025-11-20", "2025-11-10", "<p>20 Nov</p>")
+    _edition(reports, "2025-11-25", "2025-11-20", "<p>25 Nov</p>")
+    (reports / "briefing.html").write_text("<p>25 Nov</p>")
+    manifest = reports / "editions" / "2025-11-25" / "manifest.json"
+    manifest.write_text(manifest.read_text()[:40])  # truncated
+    (reports / "editions" / "2025-11-20" / "manifest.json").write_text("[1, 2]")  # not an object
+
+    proc = run_cli("editions", env=env)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    out = proc.stdout
+    lines = out.splitlines()
+    # Nothing silently dropped: every folder has its line, broken ones say why.
+    assert [l.split()[0] for l in lines[1:5]] == ["2025-10-20", "2025-11-10", "2025-11-20", "2025-11-25"]
+    assert "BROKEN: manifest.json: not valid JSON" in lines[4]
+    assert "BROKEN: manifest.json: holds a JSON list, not an object" in lines[3]
+    # The older edition is not marked published in the broken one's place.
+    assert "published" not in out.replace("the published briefing", "")
+    assert "is none of these editions' briefing" in out
+    problems = [l for l in lines if l.startswith("problem: ")]
+    assert len(problems) == 3
+    assert any(l.startswith("problem: 2025-11-10:") and "compares with no edition" in l and "now 2025-10-20" in l
+               and "build --as-of 2025-11-10 --revise" in l for l in problems)
+    for name in ("2025-11-20", "2025-11-25"):
+        assert any(l.startswith(f"problem: {name}:") and f"build --as-of {name} --revise" in l
+                   and "restore" in l for l in problems)
+
+
+def test_build_refuses_a_future_date_in_one_line(tmp_path: Path) -> None:
+    env = {"ISF_REPORTS_DIR": str(tmp_path / "reports"), "ISF_BUILD_DIR": str(tmp_path / "build")}
+    proc = run_cli("build", "--as-of", "2099-12-31", env=env)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [
+        f"as_of 2099-12-31 is after today ({dt.date.today().isoformat()}): an edition reports only what is already reported"
+    ]
+    assert not (tmp_path / "reports").exists()
+
+
+def test_build_checks_the_data_before_any_kernel_and_prints_each_problem_once(tmp_path: Path) -> None:
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(paths.DATA_DIR, data)
+    pledges = data / "curated" / "pledges.csv"
+    lines = pledges.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[1] = lines[1].replace(",troops,", ",soldiers,", 1)  # not a contribution type
+    pledges.write_text("".join(lines), encoding="utf-8")
+    env = {"ISF_REPORTS_DIR": str(tmp_path / "reports"), "ISF_BUILD_DIR": str(tmp_path / "build")}
+    proc = run_cli("build", "--as-of", "2025-11-20", "--data-dir", str(data), env=env)
+    assert proc.returncode == 1
+    problems = [l for l in proc.stderr.splitlines() if "pledges.csv, row 2" in l]
+    assert len(problems) == 1 and "soldiers" in problems[0]
+    assert "has 1 problem(s); see above" in proc.stderr and "Traceback" not in proc.stderr
+    assert not (tmp_path / "build").exists()  # no notebook ran
 
 
 def test_regenerate_logs_to_a_dated_file_and_returns_the_build_exit_code(tmp_path: Path) -> None:

@@ -82,7 +82,7 @@ def standings(pledges: pd.DataFrame, conditions: pd.DataFrame) -> pd.DataFrame:
     """
     columns = ["actor_id", "actor_name", "actor_kind", "contribution_type", "contribution_label", "part_of_force", "stage", "stage_label",
                "rank", "basis_id", "basis_source", "basis_date", "basis_label", "basis_confidence", "basis_via", "location_label", "locations",
-               "conditional", "condition_types", "figure", "figure_text", "figure_sources", "figures_differ", "reports", "since", "sources",
+               "conditional", "condition_types", "condition_sources", "figure", "figure_text", "figure_sources", "figures_differ", "reports", "since", "sources",
                "requested_by_name"]
     if pledges.empty:
         return pd.DataFrame(columns=columns)
@@ -105,8 +105,10 @@ def standings(pledges: pd.DataFrame, conditions: pd.DataFrame) -> pd.DataFrame:
 
     # only conditions on taking part count as "only if"; the organiser's own limits (its staff stay outside Gaza) are not
     conds = conditions[conditions["pledge_id"].fillna("").ne("") & conditions["applies_to"].ne("taking_part")] if len(conditions) else conditions
-    cond_key = conds[["pledge_id", "condition_label"]].merge(pledges[["pledge_id", *keys]], on="pledge_id", how="inner") if len(conds) else pd.DataFrame(columns=[*keys, "condition_label"])
+    cond_key = (conds[["pledge_id", "condition_label", "source_id"]].merge(pledges[["pledge_id", *keys]], on="pledge_id", how="inner")
+                if len(conds) else pd.DataFrame(columns=[*keys, "condition_label", "source_id"]))
     cond_labels = cond_key.groupby(keys)["condition_label"].agg(lambda s: "; ".join(sorted(set(s))))
+    cond_sources = cond_key.groupby(keys)["source_id"].agg(fmt.cite)
     conditional_claims = p[p["stage"] == CONDITIONAL_STAGE].groupby(keys).size()
 
     stated = p[p["amount_low"].notna() | p["amount_high"].notna()]
@@ -136,7 +138,7 @@ def standings(pledges: pd.DataFrame, conditions: pd.DataFrame) -> pd.DataFrame:
             "basis_confidence": r["confidence"], "basis_via": r.get("via_outlet", "") if isinstance(r.get("via_outlet", ""), str) else "",
             "location_label": r.get("location_label", ""), "locations": locations.get(key, ""),
             "conditional": bool(key in conditional_claims.index or key in cond_labels.index),
-            "condition_types": cond_labels.get(key, ""),
+            "condition_types": cond_labels.get(key, ""), "condition_sources": cond_sources.get(key, ""),
             "figure": "" if fig is None else fig["amount_label"], "figure_text": "" if fig is None else fig["amount_text"],
             "figure_sources": figure_sources.get(key, ""), "figures_differ": bool(n_amounts.get(key, 0) > 1), "reports": reports.get(key, ""),
             "since": since, "sources": sources.get(key, ""),
@@ -210,6 +212,7 @@ def _actor_list(rows: pd.DataFrame) -> list[dict[str, Any]]:
     """Standing rows as JSON-ready dicts for the findings."""
     return [{"actor_id": r.actor_id, "name": r.actor_name, "kind": r.actor_kind, "contribution": r.contribution_label,
              "stage": r.stage, "stage_label": r.stage_label, "conditional": bool(r.conditional), "conditions": r.condition_types,
+             "condition_sources": r.condition_sources,
              "basis": r.basis_id, "source_id": r.basis_source, "reported_date": r.basis_label, "confidence": r.basis_confidence,
              "via": r.basis_via, "since": r.since, "figure": r.figure, "figures_differ": bool(r.figures_differ), "reports": r.reports,
              "sources": r.sources}
@@ -690,3 +693,61 @@ def funnel_steps(figures: pd.DataFrame, summary: dict[str, Any]) -> pd.DataFrame
                      "label": f"{len(names)}" + (f": {fmt.names(names, 4)}" if names else ""), "row": step,
                      "reported": "", "sources": fmt.cite(n["source_id"] for n in named)})
     return pd.DataFrame(rows, columns=["step", "kind", "value", "open", "label", "row", "reported", "sources"])
+
+
+# Map classes, strongest first: a state's colour on the map is the first class its standing reaches.
+MAP_CLASSES: tuple[tuple[str, str], ...] = (
+    ("offers", "Offers troops"),
+    ("willing", "Willing to contribute"),
+    ("outside", "Organises or supports from outside"),
+    ("asked", "Asked or in talks"),
+    ("named", "Named as a likely contributor"),
+    ("out", "Not expected, declined or withdrawn"),
+)
+
+
+def map_states(standing: pd.DataFrame, actors: pd.DataFrame, shape_ids: set[str]) -> pd.DataFrame:
+    """Each named state with its strongest standing, as the map colours it, and whether it has a shape.
+
+    Args:
+        standing: :func:`standings`.
+        actors: the edition's actors (iso3 codes).
+        shape_ids: ISO numeric codes the map's shapes cover (``helpers.geo.shape_ids``).
+
+    Returns:
+        One row per state: id (ISO numeric), iso3, name, group (a label of ``MAP_CLASSES``), order (its
+        index), detail (each contribution's stage, with "only if" conditions), sources, has_shape.
+    """
+    from helpers import geo  # the map's codes only; the rest of the analysis does not need pycountry
+
+    cols = ["id", "iso3", "name", "group", "order", "detail", "sources", "has_shape"]
+    states = standing[standing["actor_kind"] == "state"]
+    if states.empty:
+        return pd.DataFrame(columns=cols)
+    iso3 = actors.set_index("actor_id")["iso3"]
+    offers = set(contributors(standing, OFFERED_RANK, "troops")["actor_id"])
+    willing = set(contributors(standing, WILLING_RANK)["actor_id"])
+    rows = []
+    for actor_id, g in states.groupby("actor_id", sort=False):
+        ranks = g["rank"]
+        force = g["part_of_force"].astype(bool)
+        if actor_id in offers:
+            key = "offers"
+        elif actor_id in willing:
+            key = "willing"
+        elif (~force).any():
+            key = "outside"
+        elif (ranks >= 1).any():
+            key = "asked"
+        elif (ranks >= 0).any():
+            key = "named"
+        else:
+            key = "out"
+        order = [k for k, _ in MAP_CLASSES].index(key)
+        code = geo.iso_numeric(iso3.get(actor_id, ""))
+        detail = "; ".join(f"{r.contribution_label}: {r.stage_label.lower()}" + (f" (only if: {r.condition_types})" if r.conditional and r.condition_types else "")
+                           for r in g.itertuples())
+        rows.append({"id": code, "iso3": iso3.get(actor_id, ""), "name": g["actor_name"].iloc[0], "group": MAP_CLASSES[order][1],
+                     "order": order, "detail": detail, "sources": fmt.cite(s for x in g["sources"] for s in x.split(", ")),
+                     "has_shape": code in shape_ids})
+    return pd.DataFrame(rows, columns=cols).sort_values(["order", "name"]).reset_index(drop=True)

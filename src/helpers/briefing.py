@@ -96,8 +96,9 @@ def bottom_line(summary: dict[str, Any], implications: pd.DataFrame) -> str:
     if counted:
         lead.append(f"{esc(counted[0]['value'])} are said to be willing {_sourced(counted[0]['source_id'], counted[0]['reported_date'], counted[0]['confidence'], counted[0]['via'] or '')}")
     named = (f"the reports name only {len(offers)} {'state' if len(offers) == 1 else 'states'} as offering troops: "
-             + "; ".join(f"{esc(o['name'])}" + (f", only if: {esc(o['conditions'])}" if o["conditional"] and o["conditions"] else "")
-                         + f" {_sourced(o['source_id'], o['reported_date'], o['confidence'], o['via'] or '')}" for o in offers)
+             + "; ".join(f"{esc(o['name'])} {_sourced(o['source_id'], o['reported_date'], o['confidence'], o['via'] or '')}"
+                         + (f", but only if: {esc(o['conditions'])} ({refs(o['condition_sources'])})" if o["conditional"] and o["conditions"] else "")
+                         for o in offers)
              if offers else "the reports name no state as offering troops")
     items.append(fmt.capitalise(("; ".join(lead) + ", but " if lead else "") + named + "."))
     # 2. Readiness and leadership.
@@ -181,7 +182,7 @@ def commitments_md(standing: pd.DataFrame) -> str:
             if r.figures_differ:  # reports in tension: each one, not a range or a winner
                 parts.append(f"{r.contribution_label}: reports differ: {r.reports}")
                 continue
-            cond = f", only if: {r.condition_types}" if r.conditional and r.condition_types else ""
+            cond = f", only if: {r.condition_types} ({r.condition_sources})" if r.conditional and r.condition_types else ""
             fig = f", {r.figure}" if r.figure else ""
             since = f"; since then {r.since}" if r.since else ""
             parts.append(f"{r.contribution_label}: {r.stage_label.lower()}{fig}{cond} ({r.basis_source}, {r.basis_label}; {fmt.sourcing(r.basis_confidence, r.basis_via or '')}){since}")
@@ -273,7 +274,7 @@ def disagreements_md(disagreements: pd.DataFrame) -> str:
     shown, note = _capped(disagreements, "disagreements", limit=MAX_ROWS // 2)
     blocks = []
     for r in shown.itertuples():
-        head = f"**{esc(r.kind + ': ' + ' — '.join(x for x in (r.actor_name, r.subject) if x))}**"
+        head = f"### {esc(r.kind + ': ' + ' — '.join(x for x in (r.actor_name, r.subject) if x))}"
         items = [f"- {esc(c)}: \u201c*{esc(q)}*\u201d" for c, q in zip(r.claims, r.quotes)]
         blocks.append(head + "\n\n" + "\n".join(_capped_items(items, "claims", limit=8)))
     return "\n\n".join(blocks) + note
@@ -330,3 +331,50 @@ def ladder_md(stages: pd.DataFrame) -> str:
 def reference_list_md(table: pd.DataFrame) -> str:
     """A reference table as a bullet list of label: description, in its order."""
     return "\n".join(f"- **{esc(r['label'])}**: {esc(r['description'])}" for _, r in table.iterrows())
+
+
+DOWNLOAD_COLUMNS: tuple[str, ...] = ("claim_id", "claim_table", "actor_id", "actor_name", "reported_date", "event_date", "summary",
+                                     "source_id", "confidence", "quote")
+
+
+def claims_csv(claims: pd.DataFrame) -> bytes:
+    """The edition's claims as the CSV readers download: one row per claim, with its source and quote."""
+    return claims.reindex(columns=list(DOWNLOAD_COLUMNS)).to_csv(index=False, date_format="%Y-%m-%d").encode("utf-8")
+
+
+def data_uri(content: bytes, mime: str) -> str:
+    """A ``data:`` URI, so the self-contained page carries its own downloads."""
+    import base64
+    return f"data:{mime};base64,{base64.b64encode(content).decode('ascii')}"
+
+
+def downloads_md(claims: pd.DataFrame, codebook: str, summary: dict[str, Any], as_of: str) -> str:
+    """The data behind the edition, how to cite it, its licence and where to send corrections.
+
+    The page carries its downloads as ``data:`` links in a raw HTML block (the PDF cannot hold so long a
+    link: typst refuses it); the PDF gets a raw typst line pointing to the page and the edition's folder.
+    Both renderers (pandoc and Quarto) pass each raw block to its own format only.
+    """
+    import html
+
+    info = summary["information_date"]
+    name = f"isf-gaza-claims-{as_of}.csv"
+    csv_link = (f'<a href="{data_uri(claims_csv(claims), "text/csv")}" download="{html.escape(name)}">the {len(claims)} claims of this '
+                "edition, with their sources and quotes (CSV)</a>")
+    book_link = f'<a href="{data_uri(codebook.encode("utf-8"), "text/markdown")}" download="CODEBOOK.md">the codebook</a>'
+    page = (f"<p><strong>Data:</strong> {csv_link}; {book_link} (fields, codes and coding rules). The edition\u2019s folder holds the "
+            "same tables under <code>processed/</code>.</p>")
+    pdf = (f"*Data:* the {len(claims)} claims of this edition, with their sources and quotes, are a CSV download in the HTML "
+           "edition and in the edition folder under processed/claims.csv, with the codebook.")
+    lines = [
+        f"```{{=html}}\n{page}\n```",
+        "",
+        f"```{{=typst}}\n{pdf}\n```",
+        "",
+        f"- **How to cite:** International Stabilization Force for Gaza: who offers what, on which conditions. Analytical briefing, "
+        f"edition of {esc(fmt.date_label(as_of))}" + (f", information current to {esc(info['label'])}" if info["label"] else "") + ".",
+        "- **Licence:** text and curated data CC BY 4.0; code MIT. Quotes are short excerpts of the cited reports.",
+        "- **Corrections:** open an issue in the repository that publishes this briefing, naming the claim id (for example "
+        "PL\\-017, from the CSV) and the report; corrections appear, dated, under \u201cWhat changed\u201d in the next edition.",
+    ]
+    return "\n".join(lines)

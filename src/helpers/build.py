@@ -1,34 +1,34 @@
-"""The build driver: notebooks -> executed notebooks -> rendered briefing -> a published edition.
+"""The build driver: notebooks -> executed notebooks -> rendered briefing -> a new edition.
 
 `build(config)` runs, in order:
 
-1. Take the build lock (`reports/.build.lock`, fcntl). A second build at the same time is refused with
-   `BuildLocked` ("another build is running (pid …, started …)"); the CLI exits with `EXIT_LOCKED`.
-2. Find the previous edition: the one with the greatest as_of strictly before this as_of.
-3. Compute the input key: sha256 over the data files, the notebooks, the package source and assets,
-   _quarto.yml, pyproject.toml (the pins), the parameters and the previous edition's key. If
-   `reports/editions/<as_of>/` was built from the same key and its files are all there, stop:
-   "unchanged: reusing edition …". This path imports nothing heavy (no pandas, altair, papermill).
-4. Check the data (`helpers.validate.validate_data`); problems stop the build before any kernel starts.
-5. Execute every notebook with papermill in ONE Python process, into `build/<as_of>/`, with the four
-   parameters `as_of`, `data_dir`, `out_dir`, `previous_edition`. `out_dir` is a staging folder under
-   reports/; the notebooks write their processed CSVs to `out_dir/processed/`. The injected-parameters
-   cell is tagged `remove-cell` so renderers hide it (papermill issue 731).
-6. Render the last executed notebook (the briefing) into the staging folder (`helpers.render`).
-7. Write `manifest.json` (its `parameters` are exactly what the notebooks received, so `out_dir` names
-   the staging folder that became the edition), move the staging folder to `reports/editions/<as_of>/` with os.replace, and,
-   when this is the latest edition, replace `reports/briefing.html` and `.pdf` (each with os.replace).
+1. Refuse an `as_of` that is not a date or is after today. Take the build lock (`helpers.lock`): a
+   second build at the same time is refused with `BuildLocked`; the CLI exits with `EXIT_LOCKED`.
+2. Read the archive (`helpers.editions.scan_editions`). The previous edition is the current edition
+   (highest revision) of the greatest date before as_of; a broken one there stops the build.
+3. Compute the input key: sha256 over the data, the source texts (`sources_dir`), the notebooks, the
+   package, _quarto.yml, pyproject.toml, the parameters and the previous edition's key. If that date's
+   current edition was built from the same key and is complete: "unchanged: reusing edition …" (this
+   path imports nothing heavy). Published editions are immutable: if it was built from another key the
+   build is refused unless `revise` is set, which writes revision n, `editions/<as_of>-r<n>/`, beside it.
+4. Check the data with `config.validator` (the CLI passes `validate_data`) before any kernel starts.
+5. Write `edition.json` (revision, quotes checked…) and `claims_index.json` (a content hash per claim)
+   into a staging folder under reports/, then execute every notebook with papermill in ONE Python
+   process, into `build/<as_of>/`, with the parameters `as_of`, `data_dir`, `out_dir` (the staging
+   folder) and `previous_edition`. The kernel sees `ISF_SOURCES_DIR` = `config.sources_dir`.
+6. Render the briefing (the last notebook) into the staging folder.
+7. Write `manifest.json`, move the staging folder into editions/ (`helpers.atomic.move_dir`, safe across
+   file systems) and, when it is the latest edition, replace reports/briefing.html and .pdf.
 
-Any failure before step 7 removes the staging folder and leaves every published file byte-identical.
-The notebooks list, renderer and validator are fields of `BuildConfig`, so tests drive the same code
-with tiny fixture notebooks and a fake renderer.
+Any failure (an error, a full or read-only disk, Ctrl-C) removes the staging folder, leaves every
+published file byte-identical and ends with one line (`run_build`). The notebooks list, renderer and
+validator are fields of `BuildConfig`, so tests drive the same code with fixture notebooks.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
 import hashlib
 import json
 import os
@@ -43,24 +43,57 @@ from pathlib import Path
 from typing import Any
 
 from helpers import paths
+from helpers.atomic import copy_file, move_dir
+from helpers.editions import (  # noqa: F401  (re-exported: publishing and tests import them from here)
+    EDITION_INFO_NAME,
+    HTML_NAME,
+    PDF_NAME,
+    BrokenEdition,
+    Edition,
+    EditionError,
+    EditionScan,
+    check_as_of,
+    edition_is_complete,
+    folder_name,
+    latest_edition,
+    list_editions,
+    parse_folder_name,
+    previous_edition,
+    read_edition,
+    read_edition_info,
+    scan_editions,
+)
+from helpers.errors import BuildError
+from helpers.lock import BuildLocked, build_lock  # noqa: F401
+from helpers.manifest import (  # noqa: F401
+    CLAIMS_INDEX_NAME,
+    MANIFEST_NAME,
+    ManifestError,
+    claim_hashes,
+    file_sha256,
+    files_listing,
+    package_versions,
+    read_claim_hashes,
+    row_sha256,
+    tree_digest,
+    write_claims_index,
+    write_json,
+    write_manifest,
+)
 
 # Exit codes of `run_build` (and so of `dev.py build`).
 EXIT_OK: int = 0
 EXIT_FAILED: int = 1
 EXIT_USAGE: int = 2
 EXIT_LOCKED: int = 75  # EX_TEMPFAIL: try again later
+EXIT_INTERRUPTED: int = 130  # 128 + SIGINT, what shells report for Ctrl-C
 
-# Bump when the key's recipe changes, so old editions are not reused by mistake.
-KEY_VERSION: int = 1
-MANIFEST_NAME: str = "manifest.json"
-HTML_NAME: str = "briefing.html"
-PDF_NAME: str = "briefing.pdf"
+# Bump when the key's recipe changes, so old editions are not reused by mistake (2: source texts).
+KEY_VERSION: int = 2
 PARAMETER_NAMES: tuple[str, ...] = ("as_of", "data_dir", "out_dir", "previous_edition")
+UNCHANGED_NOTE: str = "the published briefing and editions are unchanged"
 
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ANSI_RE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-# Names skipped when hashing folders: caches and editor/OS litter, never inputs.
-_SKIP_NAMES = {"__pycache__", ".ipynb_checkpoints", ".pytest_cache", ".DS_Store"}
 
 Renderer = Callable[[Path, Path], Any]
 """render(executed_notebook, out_dir) -> object with `.html`, `.pdf` (paths) and `.renderer` (name)."""
@@ -71,19 +104,6 @@ Validator = Callable[[Path], Sequence[Any]]
 # --------------------------------------------------------------------------------------------------
 # Errors and results
 # --------------------------------------------------------------------------------------------------
-
-
-class BuildError(Exception):
-    """A build failed; the message says why. Nothing published was changed."""
-
-
-class BuildLocked(BuildError):
-    """Another build holds the lock."""
-
-    def __init__(self, pid: str, started: str) -> None:
-        self.pid = pid
-        self.started = started
-        super().__init__(f"another build is running (pid {pid}, started {started})")
 
 
 class NotebookError(BuildError):
@@ -113,19 +133,6 @@ class NotebookError(BuildError):
 
 
 @dataclass(frozen=True)
-class Edition:
-    """One built edition: reports/editions/<as_of>/ and its manifest."""
-
-    as_of: str
-    path: Path
-    manifest: dict[str, Any]
-
-    @property
-    def input_key(self) -> str:
-        return str(self.manifest.get("input_key", ""))
-
-
-@dataclass(frozen=True)
 class BuildResult:
     as_of: str
     edition: Path
@@ -133,6 +140,7 @@ class BuildResult:
     renderer: str
     seconds: float
     is_latest: bool
+    revision: int = 0
 
 
 @dataclass(frozen=True)
@@ -147,7 +155,7 @@ def default_notebooks() -> tuple[Path, ...]:
 
 
 def default_renderer(executed_notebook: Path, out_dir: Path) -> Any:
-    """helpers.render.render_briefing, imported only when a build really renders."""
+    """helpers.render.render_briefing, imported only when a build really renders; it writes briefing.html/.pdf."""
     from helpers.render import render_briefing
 
     return render_briefing(executed_notebook, out_dir, stem=Path(HTML_NAME).stem)
@@ -163,6 +171,11 @@ def default_key_paths() -> tuple[Path, ...]:
     return tuple(unique)
 
 
+def default_sources_dir() -> Path:
+    """ISF_SOURCES_DIR as it is when the config is made (tests and schedulers set it late), else paths.SOURCES_DIR."""
+    return Path(os.environ.get("ISF_SOURCES_DIR") or paths.SOURCES_DIR)
+
+
 @dataclass(frozen=True)
 class BuildConfig:
     """Everything one build needs. Defaults come from helpers.paths."""
@@ -175,10 +188,18 @@ class BuildConfig:
     # Files and folders (besides data and notebooks) whose content changes the output.
     key_paths: tuple[Path, ...] = field(default_factory=default_key_paths)
     renderer: Renderer = default_renderer
-    # None: notebook 01 validates (the step owns its check; validating twice cost ~1.5 s a build).
+    # None: notebook 01 validates; the CLI passes validate_data so problems stop the build before any kernel.
     validator: Validator | None = None
     force: bool = False
+    # Rebuilding a published date from changed inputs writes a new revision only when asked.
+    revise: bool = False
+    # Why the revision was made, for the page and the editions list ("S004 re-dated to 19 Nov").
+    revision_note: str = ""
     execution_timeout: int | None = 900  # seconds per cell
+    # The news reports quotes are checked against; hashed into the key. Absent: quotes go unchecked.
+    sources_dir: Path = field(default_factory=default_sources_dir)
+    # as_of may not be after this date; None: the local date today.
+    today: dt.date | None = None
 
     @property
     def editions_dir(self) -> Path:
@@ -196,42 +217,14 @@ class BuildConfig:
     def published_pdf(self) -> Path:
         return self.reports_dir / PDF_NAME
 
+    @property
+    def quotes_checked(self) -> bool:
+        return self.sources_dir.is_dir()
+
 
 # --------------------------------------------------------------------------------------------------
-# Content hashing
+# The input key
 # --------------------------------------------------------------------------------------------------
-
-
-def file_sha256(path: Path) -> str:
-    with open(path, "rb") as fh:
-        return hashlib.file_digest(fh, "sha256").hexdigest()
-
-
-def _tree_files(root: Path) -> list[Path]:
-    """Files under root (or root itself), sorted, without caches, dot-files or compiled files."""
-    if root.is_file():
-        return [root]
-    found: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(
-            d for d in dirnames if d not in _SKIP_NAMES and not d.startswith(".") and not d.endswith(".egg-info")
-        )
-        for name in sorted(filenames):
-            if name in _SKIP_NAMES or name.startswith(".") or name.endswith((".pyc", ".pyo")):
-                continue
-            found.append(Path(dirpath) / name)
-    return found
-
-
-def tree_digest(root: Path) -> str:
-    """sha256 over (relative path, content sha256) of every file under root; "" when root is absent."""
-    if not root.exists():
-        return ""
-    outer = hashlib.sha256()
-    for path in _tree_files(root):
-        rel = path.name if path == root else path.relative_to(root).as_posix()
-        outer.update(f"{rel}\0{file_sha256(path)}\n".encode())
-    return outer.hexdigest()
 
 
 def data_checksum(data_dir: Path) -> str:
@@ -241,133 +234,27 @@ def data_checksum(data_dir: Path) -> str:
     return tree_digest(data_dir)
 
 
+def sources_checksum(sources_dir: Path) -> str | None:
+    """The source texts' fingerprint; None when the folder is absent (quotes cannot be checked)."""
+    return tree_digest(sources_dir) if sources_dir.is_dir() else None
+
+
 def input_key(config: BuildConfig, previous: Edition | None, data_sum: str | None = None) -> str:
     """The build's content key: equal keys mean the build would produce the same edition."""
     payload = {
         "key_version": KEY_VERSION,
         "parameters": {"as_of": config.as_of},
         "data": data_sum if data_sum is not None else data_checksum(config.data_dir),
+        # A changed report text can make a quote false: it must rebuild (and re-validate).
+        "sources": sources_checksum(config.sources_dir),
         "notebooks": [[nb.name, file_sha256(nb)] for nb in config.notebooks],
         "code": [[p.name, tree_digest(p)] for p in config.key_paths],
-        "previous_edition": None if previous is None else [previous.as_of, previous.input_key],
+        "previous_edition": None if previous is None else [previous.name, previous.input_key],
         # Quarto's arrival, or forcing a renderer, changes the output, so it must rebuild.
         "quarto": shutil.which("quarto") is not None,
         "renderer_env": os.environ.get("ISF_RENDERER", ""),
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
-
-
-# --------------------------------------------------------------------------------------------------
-# Editions
-# --------------------------------------------------------------------------------------------------
-
-
-def check_as_of(as_of: str) -> str:
-    """as_of must be an ISO date, YYYY-MM-DD; returns it unchanged."""
-    try:
-        if not _DATE_RE.match(as_of):
-            raise ValueError
-        dt.date.fromisoformat(as_of)
-    except ValueError:
-        raise BuildError(f"as_of must be a date written YYYY-MM-DD, got {as_of!r}") from None
-    return as_of
-
-
-def read_edition(path: Path) -> Edition | None:
-    """The edition in `path`, or None when it is not a complete edition folder."""
-    if not _DATE_RE.match(path.name):
-        return None
-    try:
-        manifest = json.loads((path / MANIFEST_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return Edition(as_of=path.name, path=path, manifest=manifest)
-
-
-def list_editions(editions_dir: Path) -> list[Edition]:
-    """Every complete edition, oldest first."""
-    if not editions_dir.is_dir():
-        return []
-    editions = (read_edition(p) for p in editions_dir.iterdir() if p.is_dir())
-    return sorted((e for e in editions if e is not None), key=lambda e: e.as_of)
-
-
-def previous_edition(editions_dir: Path, as_of: str) -> Edition | None:
-    """The edition with the greatest as_of strictly before `as_of`."""
-    earlier = [e for e in list_editions(editions_dir) if e.as_of < as_of]
-    return earlier[-1] if earlier else None
-
-
-def latest_edition(editions_dir: Path) -> Edition | None:
-    editions = list_editions(editions_dir)
-    return editions[-1] if editions else None
-
-
-def edition_is_complete(edition: Edition) -> bool:
-    """Every file the manifest lists is there, with its recorded size."""
-    files = edition.manifest.get("files", {})
-    if HTML_NAME not in files or PDF_NAME not in files:
-        return False
-    for rel, info in files.items():
-        try:
-            if (edition.path / rel).stat().st_size != info.get("bytes"):
-                return False
-        except OSError:
-            return False
-    return True
-
-
-def _atomic_copy(src: Path, dst: Path) -> None:
-    tmp = dst.with_name(f".{dst.name}.tmp-{os.getpid()}")
-    shutil.copyfile(src, tmp)
-    os.replace(tmp, dst)
-
-
-def publish_latest(config: BuildConfig) -> Edition | None:
-    """Make reports/briefing.html and .pdf copies of the latest edition's; cheap when they already are."""
-    latest = latest_edition(config.editions_dir)
-    if latest is None:
-        return None
-    files = latest.manifest.get("files", {})
-    for name, target in ((HTML_NAME, config.published_html), (PDF_NAME, config.published_pdf)):
-        want = files.get(name, {}).get("sha256")
-        if not target.exists() or file_sha256(target) != want:
-            _atomic_copy(latest.path / name, target)
-    return latest
-
-
-# --------------------------------------------------------------------------------------------------
-# The lock
-# --------------------------------------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def build_lock(lock_path: Path) -> Iterator[None]:
-    """Hold an exclusive fcntl lock for a build; raise BuildLocked at once if another process has it.
-
-    The lock file records the holder's pid and start time for the refusal message. The kernel drops
-    the lock when the holder dies, so a crashed build never blocks the next one.
-    """
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder: dict[str, Any] = {}
-            with contextlib.suppress(ValueError, OSError):
-                holder = json.loads(os.pread(fd, 4096, 0).decode() or "{}")
-            raise BuildLocked(str(holder.get("pid", "unknown")), str(holder.get("started", "unknown"))) from None
-        started = dt.datetime.now().astimezone().isoformat(timespec="seconds")
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, json.dumps({"pid": os.getpid(), "started": started}).encode(), 0)
-        try:
-            yield
-        finally:
-            os.ftruncate(fd, 0)
-            fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        os.close(fd)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -477,44 +364,6 @@ def execute_notebooks(
     return runs
 
 
-# --------------------------------------------------------------------------------------------------
-# Manifest
-# --------------------------------------------------------------------------------------------------
-
-
-def package_versions() -> dict[str, str | None]:
-    """Installed versions of the project and everything it pins (main and extras)."""
-    from importlib import metadata
-
-    names = ["isf-briefing"]
-    with contextlib.suppress(metadata.PackageNotFoundError):
-        for req in metadata.requires("isf-briefing") or []:
-            match = re.match(r"[A-Za-z0-9_.\-]+", req)
-            if match and match.group(0) not in names:
-                names.append(match.group(0))
-    versions: dict[str, str | None] = {}
-    for name in names:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = None
-    return versions
-
-
-def files_listing(folder: Path) -> dict[str, dict[str, Any]]:
-    """{relative path: {sha256, bytes}} for every file in an edition folder but the manifest."""
-    return {
-        path.relative_to(folder).as_posix(): {"sha256": file_sha256(path), "bytes": path.stat().st_size}
-        for path in _tree_files(folder)
-        if path.name != MANIFEST_NAME
-    }
-
-
-def write_manifest(folder: Path, manifest: Mapping[str, Any]) -> Path:
-    target = folder / MANIFEST_NAME
-    target.write_text(json.dumps(manifest, indent=2, sort_keys=False) + "\n", encoding="utf-8")
-    return target
-
 
 # --------------------------------------------------------------------------------------------------
 # The build
@@ -522,33 +371,34 @@ def write_manifest(folder: Path, manifest: Mapping[str, Any]) -> Path:
 
 
 def clean_leftovers(config: BuildConfig) -> None:
-    """Under the lock: drop staging folders of crashed builds; restore an edition a crash left aside."""
-    if not config.reports_dir.is_dir():
-        return
-    for path in config.reports_dir.iterdir():
-        if path.name.startswith(".staging-"):
-            shutil.rmtree(path, ignore_errors=True)
-        elif path.name.startswith((f".{HTML_NAME}.tmp-", f".{PDF_NAME}.tmp-")):
-            path.unlink(missing_ok=True)
-        elif path.name.startswith(".old-"):
-            as_of = path.name.split("-", 1)[1][:10]
-            final = config.editions_dir / as_of
-            if not final.exists() and _DATE_RE.match(as_of):
-                os.replace(path, final)
-            else:
+    """Under the lock: drop staging and half-copied folders of crashed builds; restore an edition a crash left aside."""
+    for folder in (config.reports_dir, config.editions_dir):
+        if not folder.is_dir():
+            continue
+        for path in folder.iterdir():
+            if path.name.startswith((".staging-", ".incoming-")):
                 shutil.rmtree(path, ignore_errors=True)
+            elif path.name.startswith((f".{HTML_NAME}.tmp-", f".{PDF_NAME}.tmp-")):
+                path.unlink(missing_ok=True)
+            elif path.name.startswith(".old-"):
+                name = path.name[len(".old-"):].rsplit("-", 1)[0]
+                final = config.editions_dir / name
+                if parse_folder_name(name) and not final.exists():
+                    config.editions_dir.mkdir(parents=True, exist_ok=True)
+                    move_dir(path, final)
+                else:
+                    shutil.rmtree(path, ignore_errors=True)
 
 
-def _publish_edition(staging: Path, config: BuildConfig) -> Path:
-    """Move the staging folder to editions/<as_of>, replacing an older build of the same date."""
-    config.editions_dir.mkdir(parents=True, exist_ok=True)
-    final = config.editions_dir / config.as_of
+def _publish_edition(staging: Path, final: Path) -> Path:
+    """Move the staging folder to ``final``; an existing folder there (same inputs, --force) is set aside first."""
+    final.parent.mkdir(parents=True, exist_ok=True)
     aside: Path | None = None
     if final.exists():
-        aside = config.reports_dir / f".old-{config.as_of}-{os.getpid()}"
-        os.replace(final, aside)
+        aside = final.parent / f".old-{final.name}-{os.getpid()}"
+        os.replace(final, aside)  # same folder: a plain rename
     try:
-        os.replace(staging, final)
+        move_dir(staging, final)
     except BaseException:
         if aside is not None:
             os.replace(aside, final)
@@ -556,6 +406,27 @@ def _publish_edition(staging: Path, config: BuildConfig) -> Path:
     if aside is not None:
         shutil.rmtree(aside, ignore_errors=True)
     return final
+
+
+def publish_latest(config: BuildConfig, scan: EditionScan | None = None) -> Edition | None:
+    """Make reports/briefing.html and .pdf copies of the latest edition's; cheap when they already are.
+
+    When the latest date's current edition has a broken manifest nothing is published (an older one must
+    never replace what readers see); a line says so.
+    """
+    scan = scan or scan_editions(config.editions_dir)
+    latest = scan.latest()
+    if latest is None:
+        return None
+    if isinstance(latest, BrokenEdition):
+        print(f"not publishing: the latest edition {latest.name} is broken ({latest.reason}); run `editions`", file=sys.stderr, flush=True)
+        return None
+    files = latest.manifest.get("files", {})
+    for name, target in ((HTML_NAME, config.published_html), (PDF_NAME, config.published_pdf)):
+        want = files.get(name, {}).get("sha256")
+        if not target.exists() or file_sha256(target) != want:
+            copy_file(latest.path / name, target)
+    return latest
 
 
 def _render(config: BuildConfig, executed: Path, staging: Path) -> str:
@@ -569,6 +440,7 @@ def _render(config: BuildConfig, executed: Path, staging: Path) -> str:
         produced = Path(getattr(result, attr, None) or staging / name)
         if not produced.is_file() or produced.stat().st_size == 0:
             raise BuildError(f"renderer {renderer!r} did not produce {name} (looked for {produced})")
+        # A renderer that names its outputs briefing.* (render_briefing(..., stem="briefing")) needs nothing more.
         if produced.resolve() != (staging / name).resolve():
             if produced.resolve().is_relative_to(staging.resolve()):
                 os.replace(produced, staging / name)  # a custom renderer that named its files otherwise
@@ -578,7 +450,7 @@ def _render(config: BuildConfig, executed: Path, staging: Path) -> str:
 
 
 def _check_data(config: BuildConfig) -> None:
-    """Stop before any kernel starts when the validator finds problems (each printed on its own line)."""
+    """Stop before any kernel starts when the validator finds problems (each printed once, on its own line)."""
     if config.validator is None:
         return
     try:
@@ -591,24 +463,51 @@ def _check_data(config: BuildConfig) -> None:
         raise BuildError(f"the data in {config.data_dir} has {len(problems)} problem(s); see above")
 
 
-def _manifest(
-    config: BuildConfig,
-    parameters: Mapping[str, str],
-    previous: Edition | None,
-    key: str,
-    data_sum: str,
-    runs: Sequence[NotebookRun],
-    renderer: str,
-    staging: Path,
-    started: float,
-) -> dict[str, Any]:
+@contextlib.contextmanager
+def _environ(**values: str) -> Iterator[None]:
+    """Set environment variables for the kernels this process starts; restore them afterwards."""
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, old in saved.items():
+            if old is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = old
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """Where this build goes and what it records about itself."""
+
+    previous: Edition | None
+    key: str
+    data_sum: str
+    sources_sum: str | None
+    final: Path
+    revision: int
+    revises: str
+
+
+def _manifest(config: BuildConfig, plan: _Plan, parameters: Mapping[str, str], runs: Sequence[NotebookRun],
+              renderer: str, staging: Path, started: float) -> dict[str, Any]:
     return {
         "as_of": config.as_of,
+        "revision": plan.revision,
+        "revised": plan.revision > 0,
+        "revises": plan.revises,
+        "revision_note": config.revision_note if plan.revision > 0 else "",
         "parameters": dict(parameters),
-        "previous_edition": previous.as_of if previous else "",
-        "previous_input_key": previous.input_key if previous else "",
-        "input_key": key,
-        "data_checksum": data_sum,
+        "previous_edition": plan.previous.name if plan.previous else "",
+        "previous_input_key": plan.previous.input_key if plan.previous else "",
+        "input_key": plan.key,
+        "data_checksum": plan.data_sum,
+        "sources_dir": str(config.sources_dir),
+        "sources_checksum": plan.sources_sum or "",
+        "quotes_checked": plan.sources_sum is not None,
+        "claims_index": CLAIMS_INDEX_NAME,
         "notebooks": [
             {"name": nb.name, "sha256": file_sha256(nb), "seconds": round(run.seconds, 3), "executed": str(run.executed)}
             for nb, run in zip(config.notebooks, runs, strict=True)
@@ -623,36 +522,84 @@ def _manifest(
     }
 
 
-def _make_edition(config: BuildConfig, previous: Edition | None, key: str, data_sum: str, started: float) -> tuple[Path, str]:
-    """Run, render and record in a staging folder, then move it into editions/. Returns (edition, renderer)."""
+def _edition_info(config: BuildConfig, plan: _Plan) -> dict[str, Any]:
+    """edition.json: what the notebooks may tell the reader about this edition (read with read_edition_info)."""
+    return {
+        "as_of": config.as_of,
+        "revision": plan.revision,
+        "revises": plan.revises,
+        "revision_note": config.revision_note if plan.revision > 0 else "",
+        "previous_edition": plan.previous.name if plan.previous else "",
+        "quotes_checked": plan.sources_sum is not None,
+        "sources_dir": str(config.sources_dir),
+    }
+
+
+def _make_edition(config: BuildConfig, plan: _Plan, started: float) -> str:
+    """Record, run, render and manifest in a staging folder, then move it to plan.final. Returns the renderer."""
     from helpers.kernelspec import ensure_kernelspec
+    from helpers.validate import CLAIM_TABLES
 
     ensure_kernelspec()  # for notebooks that declare the `isf-briefing` kernel
-    staging = config.reports_dir / f".staging-{config.as_of}-{os.getpid()}"
+    staging = config.reports_dir / f".staging-{plan.final.name}-{os.getpid()}"
     executed_dir = config.build_dir / config.as_of
     shutil.rmtree(executed_dir, ignore_errors=True)
     staging.mkdir(parents=True)
     try:
+        write_json(staging / EDITION_INFO_NAME, _edition_info(config, plan))
+        write_claims_index(staging, config.as_of, claim_hashes(config.data_dir / "curated", config.as_of, CLAIM_TABLES))
         parameters = {
             "as_of": config.as_of,
             "data_dir": str(config.data_dir),
             "out_dir": str(staging),
-            "previous_edition": "" if previous is None else str(previous.path),
+            "previous_edition": "" if plan.previous is None else str(plan.previous.path),
         }
-        print(f"building edition {config.as_of} (previous: {previous.as_of if previous else 'none'})", flush=True)
-        runs = execute_notebooks(config.notebooks, parameters, executed_dir, config.execution_timeout)
+        what = f"revision {plan.revision} of edition" if plan.revision > 0 else "edition"
+        print(f"building {what} {config.as_of} (previous: {plan.previous.name if plan.previous else 'none'})", flush=True)
+        with _environ(ISF_SOURCES_DIR=str(config.sources_dir)):
+            runs = execute_notebooks(config.notebooks, parameters, executed_dir, config.execution_timeout)
         renderer = _render(config, runs[-1].executed, staging)
-        write_manifest(staging, _manifest(config, parameters, previous, key, data_sum, runs, renderer, staging, started))
-        return _publish_edition(staging, config), renderer
+        write_manifest(staging, _manifest(config, plan, parameters, runs, renderer, staging, started))
+        _publish_edition(staging, plan.final)
+        return renderer
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
 
 
+def _plan(config: BuildConfig, scan: EditionScan) -> _Plan | Edition:
+    """Decide where this build goes; returns the existing Edition when it can be reused as it is.
+
+    Raises:
+        EditionError: the date is published from other inputs (and `revise` is not set), or the previous
+            or this date's edition is broken.
+    """
+    previous = scan.previous(config.as_of)
+    data_sum = data_checksum(config.data_dir)
+    key = input_key(config, previous, data_sum)
+    current = scan.current_for(config.as_of)
+    final = config.editions_dir / config.as_of
+    revision, revises = 0, ""
+    if isinstance(current, Edition) and current.input_key == key:
+        if not config.force and edition_is_complete(current):
+            return current
+        final, revision, revises = current.path, current.revision, str(current.manifest.get("revises", ""))
+    elif current is not None:
+        why = f"is broken ({current.reason})" if isinstance(current, BrokenEdition) else "was built from other inputs (data, source texts, code or the previous edition changed)"
+        if not config.revise:
+            raise EditionError(
+                f"edition {current.name} {why}; published editions are not rewritten: "
+                f"add --revise to keep it and build revision {scan.next_revision(config.as_of)} beside it"
+            )
+        revision, revises = scan.next_revision(config.as_of), current.name
+        final = config.editions_dir / folder_name(config.as_of, revision)
+    return _Plan(previous, key, data_sum, sources_checksum(config.sources_dir), final, revision, revises)
+
+
 def build(config: BuildConfig) -> BuildResult:
     """Build (or reuse) the edition for config.as_of and publish it if it is the latest. See module doc."""
     started = time.perf_counter()
-    check_as_of(config.as_of)
+    check_as_of(config.as_of, config.today or dt.date.today())
     if not config.notebooks:
         raise BuildError("no notebooks to run")
     missing = [nb for nb in config.notebooks if not nb.is_file()]
@@ -661,54 +608,61 @@ def build(config: BuildConfig) -> BuildResult:
 
     with build_lock(config.lock_path):
         clean_leftovers(config)
-        previous = previous_edition(config.editions_dir, config.as_of)
-        data_sum = data_checksum(config.data_dir)
-        key = input_key(config, previous, data_sum)
-
-        existing = read_edition(config.editions_dir / config.as_of)
-        if not config.force and existing is not None and existing.input_key == key and edition_is_complete(existing):
+        plan = _plan(config, scan_editions(config.editions_dir))
+        if isinstance(plan, Edition):
             latest = publish_latest(config)
-            print(f"unchanged: reusing edition {existing.path} (key {key[:12]})", flush=True)
+            print(f"unchanged: reusing edition {plan.path} (key {plan.input_key[:12]})", flush=True)
             return BuildResult(
-                as_of=config.as_of,
-                edition=existing.path,
-                reused=True,
-                renderer=str(existing.manifest.get("renderer", "")),
-                seconds=time.perf_counter() - started,
-                is_latest=latest is not None and latest.as_of == config.as_of,
+                as_of=config.as_of, edition=plan.path, reused=True, renderer=str(plan.manifest.get("renderer", "")),
+                seconds=time.perf_counter() - started, is_latest=latest is not None and latest.path == plan.path,
+                revision=plan.revision,
             )
-
+        if plan.sources_sum is None:
+            print(f"quotes not checked: no source texts in {config.sources_dir} (the manifest records quotes_checked: false)", flush=True)
         _check_data(config)
-        edition, renderer = _make_edition(config, previous, key, data_sum, started)
+        renderer = _make_edition(config, plan, started)
         latest = publish_latest(config)
 
-    is_latest = latest is not None and latest.as_of == config.as_of
+    is_latest = latest is not None and latest.path == plan.final
     seconds = time.perf_counter() - started
     if is_latest:
         where = f"published {config.published_html} and {config.published_pdf.name}"
     else:
-        where = f"not the latest edition ({latest.as_of if latest else '?'}), so the published briefing is unchanged"
-    print(f"built edition {edition} in {seconds:.1f} s; {where}", flush=True)
-    return BuildResult(
-        as_of=config.as_of, edition=edition, reused=False, renderer=renderer, seconds=seconds, is_latest=is_latest
-    )
+        where = f"not the latest edition ({latest.name if latest else '?'}), so the published briefing is unchanged"
+    print(f"built edition {plan.final} in {seconds:.1f} s; {where}", flush=True)
+    return BuildResult(as_of=config.as_of, edition=plan.final, reused=False, renderer=renderer, seconds=seconds,
+                       is_latest=is_latest, revision=plan.revision)
+
+
+def _fail_note(code: int) -> int:
+    print(UNCHANGED_NOTE, file=sys.stderr, flush=True)
+    return code
+
+
+def _fail(message: str, code: int) -> int:
+    print(message, file=sys.stderr, flush=True)
+    return code if code == EXIT_LOCKED else _fail_note(code)
 
 
 def run_build(config: BuildConfig) -> int:
-    """build() for the CLI: prints the reason on failure and returns an exit code."""
+    """build() for the CLI: every failure ends with one line (and the unchanged note) and an exit code."""
     try:
         build(config)
     except BuildLocked as exc:
-        print(f"build refused: {exc}", file=sys.stderr, flush=True)
-        return EXIT_LOCKED
+        return _fail(f"build refused: {exc}", EXIT_LOCKED)
     except NotebookError as exc:
+        if exc.ename == "KeyboardInterrupt":  # Ctrl-C reached the kernel first
+            return _fail("build interrupted (Ctrl-C); the staging folder was removed", EXIT_INTERRUPTED)
         print(f"build failed: {exc}", file=sys.stderr, flush=True)
         if exc.traceback_tail:
             print("  " + "\n  ".join(exc.traceback_tail), file=sys.stderr, flush=True)
-        print("the published briefing and editions are unchanged", file=sys.stderr, flush=True)
-        return EXIT_FAILED
+        return _fail_note(EXIT_FAILED)
     except BuildError as exc:
-        print(f"build failed: {exc}", file=sys.stderr, flush=True)
-        print("the published briefing and editions are unchanged", file=sys.stderr, flush=True)
-        return EXIT_FAILED
+        return _fail(f"build failed: {exc}", EXIT_FAILED)
+    except OSError as exc:  # read-only or full disk, a folder that vanished…
+        where = f": {exc.filename}" if exc.filename else ""
+        return _fail(f"build failed: {exc.strerror or exc}{where}", EXIT_FAILED)
+    except KeyboardInterrupt:
+        return _fail("build interrupted (Ctrl-C); the staging folder was removed", EXIT_INTERRUPTED)
     return EXIT_OK
+

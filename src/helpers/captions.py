@@ -134,3 +134,17 @@ def funnel(summary: dict[str, Any], steps: pd.DataFrame) -> Caption:
     ]
     description = "Bars from countries approached to states named as offering troops. " + " ".join(f"{r.row}: {r.label}." for r in steps.itertuples())
     return {"title": title, "subtitle": subtitle, "description": description}
+
+
+def map_(summary: dict[str, Any], states: pd.DataFrame) -> Caption:
+    """The map: how many named states in each class, and which have no shape at this scale."""
+    offers = [o["name"] for o in summary["troop_offers"]]
+    title = (f"{fmt.plural(len(offers), 'named state')} offer{'s' if len(offers) == 1 else ''} troops ({fmt.names(offers, 4)}); "
+             f"{fmt.plural(len(states), 'state')} named in all" if offers else f"No named state offers troops; {fmt.plural(len(states), 'state')} named in all")
+    missing = states.loc[~states["has_shape"].astype(bool), "name"].tolist() if len(states) else []
+    subtitle = ["Each state in the colour of the furthest it has gone, as reported, on any contribution to the force; "
+                "the organiser and outside supporters apart.",
+                (f"Too small to show at this scale: {fmt.names(missing)}." if missing else "")]
+    groups = [f"{group}: {fmt.names(g['name'].tolist(), 8)}." for group, g in states.groupby("group", sort=False)] if len(states) else []
+    description = f"World map of the {fmt.plural(len(states), 'state')} the reports name. " + " ".join(groups)
+    return {"title": title, "subtitle": [s for s in subtitle if s], "description": description}

@@ -2,9 +2,12 @@
 
 Each chart output carries three MIME types (see shared/STACK.md, "Altair, offline"):
 
-- ``text/html``: a ``<figure>`` with a div that ``vegaEmbed`` draws into, plus a "Data behind this chart"
-  table for readers who cannot see the chart. The Vega JavaScript bundle rides along in the first chart
-  output of the kernel process only, so a page holds one copy of it.
+- ``text/html``: a ``<figure>`` whose ``<figcaption>`` is the chart's title and subtitle, a div that
+  ``vegaEmbed`` draws into (``role="img"``, named by the alt text), and a "Data behind this chart" table
+  for readers who cannot see the chart, in a region named after the chart. Where the column is too
+  narrow for ``MIN_TEXT_PX`` chart text (a phone), the table takes the drawing's place. The Vega
+  JavaScript bundle rides along in the first chart output of the kernel process only, so a page holds
+  one copy of it.
 - ``image/svg+xml``: the same chart drawn by vl-convert, which Quarto's typst writer and our fallback
   renderer put in the PDF.
 - ``text/plain``: the alt text.
@@ -12,6 +15,10 @@ Each chart output carries three MIME types (see shared/STACK.md, "Altair, offlin
 The alt text comes from the chart's top-level ``description`` (chart functions set it with
 ``.properties(description=...)``) and is also kept in the output metadata under ``CHART_METADATA_KEY``
 so the renderer can give the PDF image the same alt text.
+
+The data table shows every field not starting with ``_`` (chart-internal), headed by the title the
+chart's encodings give it; a spec can name its columns instead with
+``usermeta={"isf": {"table_columns": {field: header}}}``.
 
 Usage, once at the top of a notebook::
 
@@ -35,6 +42,7 @@ import altair as alt
 import vl_convert as vlc
 
 from helpers import paths
+from helpers.html_a11y import REGION_CLASS
 
 RENDERER_NAME = "isf"
 THEME_NAME = "isf"
@@ -46,16 +54,19 @@ FONT = "DejaVu Sans"
 # Named first so vl-convert and typst use DejaVu (installed on Debian via fonts-dejavu-core; plain
 # sans-serif becomes a serif face in typst). Verdana has near-identical metrics for readers without it.
 FONT_STACK = f"{FONT}, Verdana, Arial, sans-serif"
-# Okabe-Ito colour-blind-safe palette, strongest contrasts first; yellow is last as it is faint on white.
+# Okabe-Ito colour-blind-safe hues, in Okabe-Ito's order (charts.py names them by position). Orange,
+# sky blue, reddish purple and yellow are darkened, keeping their hue, until they reach 3.3:1 on white
+# (WCAG 1.4.11 asks 3:1 for marks; the originals #E69F00, #56B4E9, #CC79A7, #F0E442 give 2.3, 2.3, 3.1
+# and 1.3). Tests check every colour against white.
 PALETTE: list[str] = [
-    "#0072B2",  # blue
-    "#E69F00",  # orange
-    "#009E73",  # bluish green
-    "#D55E00",  # vermillion
-    "#CC79A7",  # reddish purple
-    "#56B4E9",  # sky blue
+    "#0072B2",  # blue (5.2:1)
+    "#BB8100",  # orange, darker (Okabe-Ito #E69F00)
+    "#009E73",  # bluish green (3.4:1)
+    "#D55E00",  # vermillion (3.9:1: white text on it fails, dark text passes)
+    "#C870A1",  # reddish purple, darker (Okabe-Ito #CC79A7)
+    "#1C95D9",  # sky blue, darker (Okabe-Ito #56B4E9)
     "#000000",  # black
-    "#F0E442",  # yellow
+    "#978E0C",  # yellow, darker (Okabe-Ito #F0E442): an olive on white
 ]
 TEXT_COLOR = "#222222"
 MUTED_COLOR = "#555555"
@@ -63,6 +74,13 @@ CHART_WIDTH = 640
 CHART_HEIGHT = 300
 # The data table is a fallback for reading values, not an export: keep pages light.
 MAX_TABLE_ROWS = 500
+# Smallest chart text, in CSS pixels after the drawing is scaled to its column. Where the column is too
+# narrow to keep every label at this size, the page shows the chart's data table in its place.
+MIN_TEXT_PX = 9
+# Where a spec may name its table's columns: usermeta {"isf": {"table_columns": {field: header}}}.
+USERMETA_KEY = "isf"
+# Fields starting with this are chart-internal (label positions, offsets): never tabled.
+INTERNAL_PREFIX = "_"
 
 # vl-convert wants "major.minor" of the Vega-Lite version Altair writes ("v6.4.1" -> "6.4").
 VL_VERSION = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
@@ -180,8 +198,29 @@ def chart_alt_text(spec: dict[str, Any]) -> str:
     return " ".join(str(text).split())
 
 
+def chart_subtitle(spec: dict[str, Any]) -> str:
+    """Return the chart's subtitle as plain text ("" when it has none).
+
+    Args:
+        spec: a Vega-Lite dict whose ``title`` may be a title object with a ``subtitle``.
+
+    Returns:
+        The subtitle's lines joined by spaces.
+    """
+    title = spec.get("title")
+    subtitle = title.get("subtitle", "") if isinstance(title, dict) else ""
+    if isinstance(subtitle, list):
+        subtitle = " ".join(str(line) for line in subtitle)
+    return " ".join(str(subtitle).split())
+
+
 def chart_html(spec: dict[str, Any], alt_text: str, with_bundle: bool) -> str:
-    """Return the chart's HTML: a figure whose div vegaEmbed draws into, and its data table.
+    """Return the chart's HTML: a figure with a caption, a div vegaEmbed draws into, and its data.
+
+    The title and subtitle become the ``<figcaption>`` (text that reflows on a phone), so the drawing
+    goes without them; the PDF's SVG keeps them. Once drawn, the SVG is hidden from assistive
+    technology (the div is the image, named by the alt text), and whenever the figure is too narrow
+    for ``MIN_TEXT_PX`` text the drawing gives way to its data table.
 
     Args:
         spec: a Vega-Lite dict.
@@ -193,41 +232,153 @@ def chart_html(spec: dict[str, Any], alt_text: str, with_bundle: bool) -> str:
     """
     div_id = _chart_id(spec)
     bundle = _bundle_script() if with_bundle else ""
-    # Scripts run with the actions menu off and the SVG renderer, so the drawing is crisp and selectable.
+    drawn = {key: value for key, value in spec.items() if key != "title"}
+    # Actions menu off and the SVG renderer, so the drawing is crisp and its text measurable.
     embed = (
         "<script>(function () {\n"
         f'  var el = document.getElementById("{div_id}");\n'
-        f'  vegaEmbed(el, {_script_json(spec)}, {{"actions": false, "renderer": "svg"}})'
+        f"{_FIT_JS}"
+        f'  vegaEmbed(el, {_script_json(drawn)}, {{"actions": false, "renderer": "svg"}})'
+        ".then(function () { fit(); if (window.ResizeObserver) new ResizeObserver(fit).observe(fig); })"
         '.catch(function (err) { el.textContent = "This chart could not be drawn: " + err; console.error(err); });\n'
         "})();</script>"
     )
     return (
-        '<figure class="isf-chart">\n'
+        f'<figure class="isf-chart" data-isf-min-text="{MIN_TEXT_PX}">\n'
+        f"{_caption_html(spec, alt_text)}"
         f'<div id="{div_id}" class="isf-chart-canvas" role="img" aria-label="{html.escape(alt_text)}"></div>\n'
+        '<p class="isf-chart-narrow-note">The chart needs a wider screen; its data follows. '
+        "Turn the phone or widen the window to see the chart.</p>\n"
         f"{bundle}{embed}\n"
         f"{data_table_html(spec)}"
         "</figure>"
     )
 
 
+# Runs inside each chart's script (el = the chart div). After drawing: the SVG leaves the accessibility
+# tree (Vega marks some groups role="graphics-symbol" with no name: axe svg-img-alt), and fit() swaps
+# the drawing for the data table when scaling it to the figure would put its smallest text under the
+# minimum. The table opens itself only if fit() opened it, so a reader's own choice stands. (The details
+# element comes after this script, so fit() looks it up when it runs, not when the script is parsed.)
+_FIT_JS = """  var fig = el.closest("figure");
+  function fit() {
+    var svg = el.querySelector("svg"), details = fig.querySelector("details.isf-chart-data");
+    if (!svg) return;
+    svg.setAttribute("aria-hidden", "true");
+    var sizes = Array.prototype.map.call(svg.querySelectorAll("text"), function (t) {
+      return parseFloat(getComputedStyle(t).fontSize) || Infinity; });
+    var smallest = Math.min.apply(null, sizes.concat([Infinity]));
+    var scale = Math.min(1, fig.clientWidth / (parseFloat(svg.getAttribute("width")) || fig.clientWidth));
+    var narrow = smallest * scale < parseFloat(fig.dataset.isfMinText);
+    fig.classList.toggle("isf-chart-narrow", narrow);
+    if (!details) return;
+    if (narrow && !details.open) { details.open = true; details.dataset.isfOpened = "fit"; }
+    if (!narrow && details.dataset.isfOpened) { details.open = false; delete details.dataset.isfOpened; }
+  }
+"""
+
+
+def _caption_html(spec: dict[str, Any], alt_text: str) -> str:
+    """Return the figure's ``<figcaption>``: the title (the chart's finding), then the subtitle.
+
+    Args:
+        spec: a Vega-Lite dict.
+        alt_text: used as the caption when the chart has no title.
+
+    Returns:
+        A ``<figcaption>`` element, text escaped.
+    """
+    title = chart_title(spec) or alt_text
+    subtitle = chart_subtitle(spec)
+    sub = f' <span class="isf-chart-subtitle">{html.escape(subtitle)}</span>' if subtitle else ""
+    return f'<figcaption class="isf-chart-caption"><span class="isf-chart-title">{html.escape(title)}</span>{sub}</figcaption>\n'
+
+
 def data_table_html(spec: dict[str, Any]) -> str:
     """Return a collapsed "Data behind this chart" table built from the spec's inline data.
+
+    Columns: the spec's ``usermeta.isf.table_columns`` ({field: header}, in that order) when set;
+    otherwise every field not starting with ``INTERNAL_PREFIX``, headed by the title the chart's
+    encodings give it (else the field name made readable). Each table scrolls in a region named
+    "Data behind the chart: <title>", so every chart's data has its own name.
 
     Args:
         spec: a Vega-Lite dict with data in ``datasets`` or ``data.values`` (at any depth).
 
     Returns:
-        A ``<details>`` element with one table per dataset, HTML-escaped; "" when the spec has no
-        inline data.
+        A ``<details>`` element with one table per dataset that has columns to show, HTML-escaped;
+        "" when the spec has no inline data.
     """
-    tables = [_table_html(rows) for rows in inline_datasets(spec) if rows]
+    title = chart_title(spec) or chart_alt_text(spec)
+    columns = _explicit_columns(spec)
+    titles = _field_titles(spec)
+    datasets = [rows for rows in inline_datasets(spec) if rows]
+    tables = [table for rows in datasets if (table := _table_html(rows, columns, titles))]
     if not tables:
         return ""
+    name = f"Data behind the chart: {title}"
+    regions = [
+        f'<div class="{REGION_CLASS}" role="region" tabindex="0" aria-label="'
+        f'{html.escape(name if len(tables) == 1 else f"{name} (table {number} of {len(tables)})")}">{table}</div>'
+        for number, table in enumerate(tables, start=1)
+    ]
     # The comment and the attribute stop Quarto from turning these tables into pandoc tables.
     return (
-        '<details class="isf-chart-data">\n<summary>Data behind this chart</summary>\n'
-        "<!--| quarto-html-table-processing: none -->\n" + "\n".join(tables) + "\n</details>\n"
+        '<details class="isf-chart-data">\n<summary>Data behind this chart'
+        f'<span class="visually-hidden">: {html.escape(title)}</span></summary>\n'
+        "<!--| quarto-html-table-processing: none -->\n" + "\n".join(regions) + "\n</details>\n"
     )
+
+
+def _explicit_columns(spec: dict[str, Any]) -> dict[str, str] | None:
+    """Return the spec's own table columns, ``usermeta.isf.table_columns``, if it sets them.
+
+    Args:
+        spec: a Vega-Lite dict.
+
+    Returns:
+        {field: header} in display order, or None.
+    """
+    usermeta = spec.get("usermeta")
+    meta = usermeta.get(USERMETA_KEY) if isinstance(usermeta, dict) else None
+    columns = meta.get("table_columns") if isinstance(meta, dict) else None
+    return {str(field): str(header) for field, header in columns.items()} if isinstance(columns, dict) else None
+
+
+def _field_titles(spec: dict[str, Any]) -> dict[str, str]:
+    """Return the titles the chart's encodings give its fields (tooltips, axes, legends).
+
+    Args:
+        spec: a Vega-Lite dict (searched at any depth).
+
+    Returns:
+        {field: title}, the first string title met for each field.
+    """
+    titles: dict[str, str] = {}
+    pending: list[Any] = [spec]
+    while pending:
+        node = pending.pop(0)
+        if isinstance(node, dict):
+            field, title = node.get("field"), node.get("title")
+            if isinstance(field, str) and isinstance(title, str) and title.strip():
+                titles.setdefault(field, " ".join(title.split()))
+            pending.extend(value for key, value in node.items() if key not in ("data", "datasets"))
+        elif isinstance(node, list):
+            pending.extend(node)
+    return titles
+
+
+def _readable(field: str) -> str:
+    """Return a field name as a column header: "asked_by" -> "Asked by".
+
+    Args:
+        field: a data field name.
+
+    Returns:
+        Words with the first one capitalised.
+    """
+    words = " ".join(field.replace("_", " ").split())
+    return words[:1].upper() + words[1:] if words else field
 
 
 @functools.cache
@@ -325,20 +476,35 @@ def inline_datasets(spec: dict[str, Any]) -> list[list[Any]]:
     return found
 
 
-def _table_html(rows: list[Any]) -> str:
+def _table_html(rows: list[Any], columns: dict[str, str] | None, titles: dict[str, str]) -> str:
     """Return one dataset as an HTML table, every value escaped.
 
     Args:
         rows: Vega-Lite data values (dicts, or bare values shown in a ``data`` column).
+        columns: {field: header} to show, in order (None: every field not starting with ``_``).
+        titles: headers for fields ``columns`` does not cover (fields without one are made readable).
 
     Returns:
-        A ``<table>`` element, cut at ``MAX_TABLE_ROWS`` rows with a note saying so.
+        A ``<table>`` element, cut at ``MAX_TABLE_ROWS`` rows with a note saying so; "" when the
+        dataset has none of the columns to show.
     """
     records = [row if isinstance(row, dict) else {"data": row} for row in rows]
-    columns = list(dict.fromkeys(key for record in records for key in record))
+    present = list(dict.fromkeys(key for record in records for key in record))
+    if columns is None:
+        columns = {}
+        for f in present:
+            if f.startswith(INTERNAL_PREFIX):
+                continue
+            # Two fields may share an axis title (a range's start and end): the second goes by its name.
+            header = titles.get(f, _readable(f))
+            columns[f] = header if header not in columns.values() else _readable(f)
+    else:
+        columns = {f: header for f, header in columns.items() if f in present}
+    if not columns:
+        return ""
     # Numbers right-aligned, so digits line up.
     align = {col: ' style="text-align: right"' if _is_numeric(records, col) else "" for col in columns}
-    head = "".join(f'<th scope="col"{align[col]}>{html.escape(str(col))}</th>' for col in columns)
+    head = "".join(f'<th scope="col"{align[col]}>{html.escape(header)}</th>' for col, header in columns.items())
     body = "\n".join(
         "<tr>"
         + "".join(f"<td{align[col]}>{html.escape(_cell_text(record.get(col)))}</td>" for col in columns)

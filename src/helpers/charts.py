@@ -29,6 +29,7 @@ import pandas as pd
 
 from helpers import fmt
 from helpers.captions import Caption
+from helpers.html_a11y import text_colour_on
 from helpers.chart_renderer import CHART_WIDTH, MUTED_COLOR, PALETTE, TEXT_COLOR, inline_datasets
 
 BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, BLACK = PALETTE[:7]
@@ -97,6 +98,12 @@ def _tint(colour: str, share: float) -> str:
     """``colour`` mixed with white: share 1 is the colour itself, 0 is white."""
     rgb = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
     return "#" + "".join(f"{round(255 - (255 - c) * share):02X}" for c in rgb)
+
+
+def _shade(colour: str, share: float) -> str:
+    """``colour`` mixed with black: share 1 is the colour itself, 0 is black."""
+    rgb = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(c * share):02X}" for c in rgb)
 
 
 def _wrap_expr(chars: int = LABEL_CHARS) -> str:
@@ -181,11 +188,10 @@ STAGE_CELL = {
     "approved_at_home": ("approved\nat home", _tint(BLACK, 0.75)),
     "deployed": ("deployed", BLACK),
     "not_expected": ("not\nexpected", _tint(ORANGE, 0.55)),
-    "declined": ("declined", VERMILLION),
+    "declined": ("declined", _shade(VERMILLION, 0.84)),  # #B34F00: vermillion darkened to carry white text at 5.2:1
     "withdrawn": ("withdrawn", PURPLE),
 }
 CELL_WIDTH = 50
-DARK_FILLS = {"offered_private", "offered_public", "approved_at_home", "deployed", "declined"}
 
 
 def _stage_table(stages: pd.DataFrame) -> pd.DataFrame:
@@ -227,9 +233,10 @@ def commitments_chart(standing: pd.DataFrame, stages: pd.DataFrame, caption: Cap
         "contribution": cells["contribution_type"].map(short).to_numpy(),
         "stage": cells["stage_label"].to_numpy(),
         # a conditional standing reads "offered / only if" (the tooltip names the conditions)
-        "cell": [STAGE_CELL.get(s, (s,))[0].split("\n")[0] + "\nonly if" if c else STAGE_CELL.get(s, (s,))[0]
+        "_cell": [STAGE_CELL.get(s, (s,))[0].split("\n")[0] + "\nonly if" if c else STAGE_CELL.get(s, (s,))[0]
                  for s, c in zip(cells["stage"], cells["conditional"].astype(bool))],
-        "_dark": cells["stage"].isin(DARK_FILLS).to_numpy(),
+        # white text only where it reaches 4.5:1 on the cell's fill
+        "_dark": cells["stage"].map(lambda s: text_colour_on(STAGE_CELL.get(s, ("", "#FFFFFF"))[1]) == "#FFFFFF").to_numpy(),
         "conditions": cells["condition_types"].fillna("").to_numpy(),
         "reported": (cells["basis_source"] + ", " + cells["basis_label"]).to_numpy(),
         "amount": cells["figure"].replace("", "not stated").to_numpy(),
@@ -260,9 +267,9 @@ def commitments_chart(standing: pd.DataFrame, stages: pd.DataFrame, caption: Cap
         color=alt.Color("stage:N", title="Stands at", scale=alt.Scale(domain=stage_domain, range=stage_range), legend=None),
     )
     text_colour = alt.condition("datum._dark", alt.value("white"), alt.value(TEXT_COLOR))
-    one_line = base.transform_filter("indexof(datum.cell, '\\n') < 0").mark_text(fontSize=10).encode(text="cell:N", color=text_colour)
-    two_lines = base.transform_filter("indexof(datum.cell, '\\n') >= 0").mark_text(
-        fontSize=10, lineBreak="\n", lineHeight=11, dy=-5.5).encode(text="cell:N", color=text_colour)
+    one_line = base.transform_filter("indexof(datum._cell, '\\n') < 0").mark_text(fontSize=10).encode(text="_cell:N", color=text_colour)
+    two_lines = base.transform_filter("indexof(datum._cell, '\\n') >= 0").mark_text(
+        fontSize=10, lineBreak="\n", lineHeight=11, dy=-5.5).encode(text="_cell:N", color=text_colour)
     return alt.layer(cells_layer, one_line, two_lines).properties(
         width=min(PLOT_WIDTH, CELL_WIDTH * len(types)), height=alt.Step(ROW_STEP), title=_title(title, subtitle), description=description,
     )
@@ -309,7 +316,7 @@ def figures_chart(stated: pd.DataFrame, caption: Caption, max_rows: int = MAX_FI
     label = rows["actor_name"] + " · " + rows["source_id"]
     label = label + label.groupby(label).cumcount().map(lambda k: "\u200b" * k)
     data = pd.DataFrame({
-        "row": label,
+        "_row": label,
         "actor": rows["actor_name"],
         "where": rows["where"],
         "value": rows["value"],
@@ -344,10 +351,10 @@ def figures_chart(stated: pd.DataFrame, caption: Caption, max_rows: int = MAX_FI
         if part.empty:
             continue
         top = float(part[["value", "_range_end"]].max().max()) * 1.08
-        order = list(part.sort_values("value", ascending=False)["row"])
+        order = list(part.sort_values("value", ascending=False)["_row"])
         x_title = f"{where}: number stated ({'troops' if set(rows.loc[rows['where'] == where, 'unit']) == {'troops'} else 'troops or personnel'})"
         base = alt.Chart().transform_filter(alt.datum.where == where).encode(
-            y=alt.Y("row:N", sort=order, title=None, axis=_row_axis(grid=False)),
+            y=alt.Y("_row:N", sort=order, title=None, axis=_row_axis(grid=False)),
             tooltip=tooltip,
         )
         x = alt.X("value:Q", title=x_title, scale=alt.Scale(domain=[0, top], nice=False, zero=True), axis=alt.Axis(format=",d"))
@@ -513,3 +520,48 @@ def funnel_chart(steps: pd.DataFrame, caption: Caption) -> alt.LayerChart | alt.
     return alt.layer(bars, dashes, labels).properties(
         width=PLOT_WIDTH, height=alt.Step(ROW_STEP + 4), title=_title(title, subtitle), description=description,
     )
+
+
+# --- 5. Map of the named states ------------------------------------------------------------------------------
+
+MAP_COLOURS = {
+    "Offers troops": BLUE,
+    "Willing to contribute": GREEN,
+    "Organises or supports from outside": PURPLE,
+    "Asked or in talks": SKY,
+    "Named as a likely contributor": ORANGE,
+    "Not expected, declined or withdrawn": VERMILLION,
+}
+LAND = "#E4E4E4"
+
+
+def map_chart(states: pd.DataFrame, world: dict[str, Any], caption: Caption) -> alt.LayerChart | alt.Chart:
+    """The named states on a world map, coloured by where they stand (``analysis.map_states``).
+
+    Args:
+        states: ``analysis.map_states`` (id, name, group, order, detail, sources).
+        world: TopoJSON of the world's countries (``helpers.geo.world_countries``), embedded in the chart.
+        caption: title, subtitle lines and description (``captions.map_``).
+
+    Returns:
+        Grey land with the named states coloured by group; tooltips give each state's stages.
+    """
+    shown = states[states["has_shape"].astype(bool)] if len(states) else states
+    if shown.empty:
+        return no_data_chart(caption["title"], "named states")
+    groups = [g for g in MAP_COLOURS if g in set(shown["group"])] + sorted(set(shown["group"]) - set(MAP_COLOURS))
+    colour = alt.Color("group:N", title=None, scale=alt.Scale(domain=groups, range=[MAP_COLOURS.get(g, BLACK) for g in groups]),
+                       legend=alt.Legend(orient="bottom", direction="horizontal", columns=2, labelLimit=260))
+    land = alt.InlineData(values=world, format=alt.DataFormat(type="topojson", feature="countries"))
+    base = alt.Chart(land).mark_geoshape(fill=LAND, stroke="white", strokeWidth=0.5).project(type="equalEarth")
+    table = shown[["id", "name", "group", "detail", "sources"]].reset_index(drop=True)
+    named = (
+        alt.Chart(land).mark_geoshape(stroke="white", strokeWidth=0.6)
+        .transform_lookup(lookup="id", from_=alt.LookupData(data=table, key="id", fields=["name", "group", "detail", "sources"]))
+        .transform_filter("isValid(datum.group)")
+        .encode(color=colour, tooltip=[alt.Tooltip("name:N", title="State"), alt.Tooltip("group:N", title="Stands"),
+                                       alt.Tooltip("detail:N", title="By contribution"), alt.Tooltip("sources:N", title="Sources")])
+        .project(type="equalEarth")
+    )
+    return alt.layer(base, named).properties(width=CHART_WIDTH - 20, height=330, title=_title(caption["title"], caption["subtitle"]),
+                                             description=caption["description"])

@@ -6,6 +6,7 @@ fixture frames. ``build_processed`` is what notebook 01 calls.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -23,6 +24,57 @@ DATE_COLUMNS: tuple[str, ...] = ("reported_date", "event_date", "published", "pu
 NUMBER_COLUMNS: tuple[str, ...] = ("amount_low", "amount_high", "value_low", "value_high", "rank")
 # Curated files write booleans as true/false; processed CSVs (pandas) as True/False.
 BOOLEANS: dict[str, object] = {"true": True, "false": False, "True": True, "False": False, "": pd.NA}
+
+
+# Source ids as the curated notes write them ("per S003").
+SOURCE_ID_RE = re.compile(r"\bS\d{3,}\b")
+# Claim-table columns that name actors: an actor named in any of them belongs to the edition.
+ACTOR_ID_COLUMNS: tuple[str, ...] = ("actor_id", "requested_by", "target_actor_id", "other_actor_ids")
+
+
+def withhold_later_notes(df: pd.DataFrame, columns: tuple[str, ...], source_ids: set[str]) -> pd.DataFrame:
+    """Blank each note that names a source outside this edition, so no edition cites a later report.
+
+    Args:
+        df: a table of strings.
+        columns: its free-text note columns (those absent are skipped).
+        source_ids: the ids of the sources this edition holds.
+
+    Returns:
+        A copy where a note naming any other source id ("per S003") is "".
+    """
+    out = df.copy()
+    for col in (c for c in columns if c in out):
+        cites_later = out[col].map(lambda text: bool(set(SOURCE_ID_RE.findall(str(text))) - source_ids))
+        out.loc[cites_later, col] = ""
+    return out
+
+
+def edition_actors(actors: pd.DataFrame, claims: list[pd.DataFrame], source_ids: set[str]) -> pd.DataFrame:
+    """The actors one edition may show: only what its own reports say about them.
+
+    NOTE: actors.csv does not record which report each alias or note came from, so an actor keeps its
+    aliases and notes only when every report that mentions it is in this edition; otherwise both are
+    blanked rather than guessed at.
+
+    Args:
+        actors: the curated actors table (strings).
+        claims: this edition's claim tables (already cut at as_of).
+        source_ids: the ids of the sources this edition holds.
+
+    Returns:
+        The actors named in a claim (in any actor column, including other_actor_ids), plus their parents,
+        with ``mentioned_in`` cut to this edition's sources.
+    """
+    named = {a for df in claims for col in ACTOR_ID_COLUMNS if col in df for cell in df[col].fillna("") for a in split_list(str(cell))}
+    parents = set(actors.loc[actors["actor_id"].isin(named), "parent_actor_id"]) - {""}
+    out = actors[actors["actor_id"].isin(named | parents)].reset_index(drop=True)
+    mentioned = out["mentioned_in"].map(split_list)
+    complete = mentioned.map(lambda ids: set(ids) <= source_ids)
+    out["mentioned_in"] = mentioned.map(lambda ids: "; ".join(i for i in ids if i in source_ids))
+    for col in ("aliases", "notes"):
+        out.loc[~complete, col] = ""
+    return withhold_later_notes(out, ("notes",), source_ids)
 
 
 class UnknownActorError(KeyError):
@@ -246,6 +298,10 @@ def build_processed(data_dir: Path, as_of: str) -> dict[str, pd.DataFrame]:
     ``outlet``; pledges also gain ``stage_rank``, ``on_ladder``, ``inside_gaza`` and ``amount_label``.
     ``claims`` stacks every claim table into one long table for the timeline and the change log.
 
+    Nothing reported after ``as_of`` leaks into an edition: sources are those published by then (with
+    date notes and notes that cite a later source blanked), claim notes citing a later source are blanked,
+    and actors are cut by :func:`edition_actors`.
+
     Args:
         data_dir: folder holding curated/ and reference/ (already validated).
         as_of: edition date YYYY-MM-DD; claims reported later are left out.
@@ -258,11 +314,13 @@ def build_processed(data_dir: Path, as_of: str) -> dict[str, pd.DataFrame]:
     t = {name: type_columns(df) for name, df in raw.items()}
     sources = t["sources"].assign(source_label=lambda d: source_label(d))
     sources = sources[sources["published"] <= pd.Timestamp(as_of)].reset_index(drop=True)
+    source_ids = set(sources["source_id"])
+    sources = withhold_later_notes(sources, ("date_note", "notes"), source_ids)
     cite = sources.set_index("source_id")
     conf = t["confidence_levels"]
 
     def common(df: pd.DataFrame) -> pd.DataFrame:
-        df = filter_as_of(df, as_of)
+        df = withhold_later_notes(filter_as_of(df, as_of), ("notes",), source_ids)
         df = add_actor_names(df, t["actors"]) if "actor_id" in df else df
         df = add_labels(df, conf, "confidence", {"label": "confidence_label", "rank": "confidence_rank"})
         return df.assign(
@@ -294,7 +352,7 @@ def build_processed(data_dir: Path, as_of: str) -> dict[str, pd.DataFrame]:
     ]
     tables = {
         "sources": sources,
-        "actors": t["actors"],
+        "actors": edition_actors(raw["actors"], [pledges, conditions, positions, events, figures, questions], source_ids),
         "pledges": pledges,
         "conditions": conditions,
         "positions": positions,

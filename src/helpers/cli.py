@@ -29,14 +29,25 @@ def _today() -> str:
 
 
 def cmd_build(args: argparse.Namespace, extra: list[str]) -> int:
-    from helpers.build import BuildConfig, BuildError, check_as_of, run_build, EXIT_USAGE
+    from helpers.build import EXIT_USAGE, BuildConfig, BuildError, check_as_of, default_sources_dir, run_build
 
     try:
-        as_of = check_as_of(args.as_of or _today())
+        as_of = check_as_of(args.as_of or _today(), dt.date.today())
     except BuildError as exc:
         print(exc, file=sys.stderr)
         return EXIT_USAGE
-    config = BuildConfig(as_of=as_of, data_dir=Path(args.data_dir).resolve(), force=args.force)
+    sources_dir = default_sources_dir()
+
+    def validator(data_dir: Path) -> list[object]:
+        # Before any kernel starts, so the curator sees each problem line once (issue 11).
+        from helpers.validate import validate_data
+
+        return list(validate_data(data_dir, sources_dir))
+
+    config = BuildConfig(
+        as_of=as_of, data_dir=Path(args.data_dir).resolve(), force=args.force, revise=args.revise or bool(args.note),
+        revision_note=args.note, validator=validator, sources_dir=sources_dir,
+    )
     return run_build(config)
 
 
@@ -48,6 +59,8 @@ def cmd_regenerate(args: argparse.Namespace, extra: list[str]) -> int:
     command = [sys.executable, "-m", "helpers.cli", "build", "--as-of", today, "--data-dir", args.data_dir]
     if args.force:
         command.append("--force")
+    if args.revise:
+        command.append("--revise")
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
 
     def stamp() -> str:
@@ -159,21 +172,36 @@ def cmd_fill_mentions(args: argparse.Namespace, extra: list[str]) -> int:
 
 
 def cmd_editions(args: argparse.Namespace, extra: list[str]) -> int:
-    from helpers.build import list_editions
+    """List every edition and revision, mark the one readers see, then each problem with its repair (exit 1)."""
+    from helpers.build import BrokenEdition, file_sha256
+    from helpers.editions import published_edition, scan_editions
 
-    editions = list_editions(paths.EDITIONS_DIR)
-    if not editions:
-        print(f"no editions yet in {paths.EDITIONS_DIR} (run: python3 dev.py build)")
+    editions_dir = paths.EDITIONS_DIR
+    scan = scan_editions(editions_dir)
+    folders = scan.folders()
+    if not folders:
+        print(f"no editions yet in {editions_dir} (run: python3 dev.py build)")
         return 0
-    print(f"{'as_of':<12} {'built (UTC)':<26} {'renderer':<22} {'key':<12}  previous")
-    for edition in editions:
+    published_html = paths.REPORTS_DIR / "briefing.html"
+    published = published_edition(scan, file_sha256(published_html) if published_html.is_file() else None)
+    current = {e.name for e in scan.current()}
+    print(f"{'edition':<15} {'rev':>3} {'built (UTC)':<26} {'renderer':<26} {'key':<12}  previous")
+    for edition in folders:
+        if isinstance(edition, BrokenEdition):
+            print(f"{edition.name:<15} {edition.revision:>3} BROKEN: {edition.reason}")
+            continue
         m = edition.manifest
-        mark = "  <- published" if edition is editions[-1] else ""
+        mark = "  <- published" if edition is published else ("" if edition.name in current else "  (superseded)")
         print(
-            f"{edition.as_of:<12} {str(m.get('built_at', '?')):<26} {str(m.get('renderer', '?')):<22} "
+            f"{edition.name:<15} {edition.revision:>3} {str(m.get('built_at', '?')):<26} {str(m.get('renderer', '?')):<26} "
             f"{edition.input_key[:12]:<12}  {m.get('previous_edition') or '-'}{mark}"
         )
-    return 0
+    if published is None:
+        print(f"the published briefing ({published_html}) is none of these editions' briefing")
+    problems = scan.problems()
+    for problem in problems:
+        print(f"problem: {problem}")
+    return 1 if problems else 0
 
 
 def cmd_publish(args: argparse.Namespace, extra: list[str]) -> int:
@@ -253,9 +281,13 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     p = add("build", cmd_build, "build the briefing for a date: reports/briefing.html and .pdf (skips if unchanged)")
     p.add_argument("--as-of", metavar="YYYY-MM-DD", help="the edition's date (default: today)")
     p.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
+    p.add_argument("--revise", action="store_true",
+                   help="if the date is published from other inputs, keep it and add a revision <date>-r<n> beside it")
+    p.add_argument("--note", default="", metavar="TEXT", help="why this revision was made (shown with it); implies --revise")
     p.add_argument("--data-dir", default=str(paths.DATA_DIR), help="data folder (default: data/)")
     p = add("regenerate", cmd_regenerate, "build today's edition, logging to logs/<date>.log (what a scheduler runs)")
     p.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
+    p.add_argument("--revise", action="store_true", help="as for build: add a revision if today's edition changed")
     p.add_argument("--data-dir", default=str(paths.DATA_DIR), help="data folder (default: data/)")
     add("validate", cmd_validate, "check the data against its schema; one line per problem")
     add("test", cmd_test, "run the whole test suite with pytest (exit code is pytest's)")
@@ -270,7 +302,7 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     p = add("fill-mentions", cmd_fill_mentions, "add to actors' mentioned_in every report whose rows cite them")
     p.add_argument("--data-dir", default=str(paths.DATA_DIR), help="data folder (default: data/)")
     add("lab", cmd_lab, "start JupyterLab at the repo root with the project kernel")
-    add("editions", cmd_editions, "list the built editions in reports/editions/")
+    add("editions", cmd_editions, "list editions and revisions; report broken or stale ones and how to repair them")
     p = add("publish", cmd_publish, "build the site (every edition, editions page, Atom feed) from reports/ and the archive")
     p.add_argument("--site", metavar="DIR", help="the site folder to write (replaced only on success)")
     p.add_argument("--archive", metavar="DIR", help="the restored previous site (default: --site itself)")

@@ -17,7 +17,7 @@ from pathlib import Path
 from helpers import paths
 from helpers.datapackage import load_descriptor
 
-CODEBOOK: Path = paths.ROOT / "docs" / "CODEBOOK.md"
+CODEBOOK: Path = paths.CODEBOOK
 # Reference tables shown in the codebook, with the heading used there.
 REFERENCE_SECTIONS: dict[str, str] = {
     "stages": "Stage ladder",

@@ -14,6 +14,7 @@ CURATED_DIR: Path = DATA_DIR / "curated"
 REFERENCE_DIR: Path = DATA_DIR / "reference"
 DATAPACKAGE: Path = DATA_DIR / "datapackage.yaml"
 NOTEBOOKS_DIR: Path = ROOT / "notebooks"
+CODEBOOK: Path = ROOT / "docs" / "CODEBOOK.md"
 BUILD_DIR: Path = Path(os.environ.get("ISF_BUILD_DIR", ROOT / "build"))
 REPORTS_DIR: Path = Path(os.environ.get("ISF_REPORTS_DIR", ROOT / "reports"))
 EDITIONS_DIR: Path = REPORTS_DIR / "editions"
