@@ -186,10 +186,10 @@ def commitments_md(standing: pd.DataFrame) -> str:
             fig = f", {r.figure}" if r.figure else ""
             since = f"; since then {r.since}" if r.since else ""
             parts.append(f"{r.contribution_label}: {r.stage_label.lower()}{fig}{cond} ({r.basis_source}, {r.basis_label}; {fmt.sourcing(r.basis_confidence, r.basis_via or '')}){since}")
-        rows.append({"actor": actor, "what": " · ".join(parts), "where": fmt.names(sorted({x for x in g["locations"] if x})) or "—",
-                     "sources": fmt.cite(s for x in g["sources"] for s in x.split(", "))})
-    table = md_table(pd.DataFrame(rows), columns=["actor", "what", "where", "sources"],
-                     headers={"actor": "Actor", "what": "Where it stands, and on whose word", "where": "Where it would serve", "sources": "Sources"})
+        rows.append({"actor": actor, "what": " · ".join(parts), "where": fmt.names(sorted({x for x in g["locations"] if x})) or "—"})
+    # each stage carries its own citation; no separate sources column, so the stages get the width
+    table = md_table(pd.DataFrame(rows), columns=["actor", "what", "where"],
+                     headers={"actor": "Actor", "what": "Where it stands, and on whose word", "where": "Where it would serve"})
     rest = standing[~standing["actor_name"].isin(set(beyond["actor_name"]))]
     asked = rest[rest["stage"] == "approached"]
     mentioned = rest[(rest["stage"] == "mentioned") & ~rest["actor_name"].isin(set(asked["actor_name"]))]
