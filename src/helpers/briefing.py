@@ -82,6 +82,22 @@ def title_block(as_of: str, summary: dict[str, Any]) -> str:
     return f"Built from {c['claims']} dated claims in {c['sources']} news reports; the newest is {ref(summary['information_date']['source_id'])}."
 
 
+def edition_note(info: dict[str, Any]) -> str:
+    """What readers must know about this edition itself: a revision, or quotes left unchecked ("" when neither).
+
+    Args:
+        info: ``helpers.editions.read_edition_info`` of the edition ({} for a notebook run by hand).
+    """
+    notes = []
+    if info.get("revision"):
+        why = f": {esc(info['revision_note'])}" if info.get("revision_note") else ""
+        notes.append(f"**Revised edition** (revision {int(info['revision'])} of the edition of "
+                     f"{esc(fmt.date_label(info.get('as_of', '')))}){why}. The earlier version stays in the archive.")
+    if info and info.get("quotes_checked") is False:
+        notes.append("**Quotes not checked:** this build could not read the source reports, so the quotes were not checked against them.")
+    return " ".join(notes)
+
+
 def bottom_line(summary: dict[str, Any], implications: pd.DataFrame) -> str:
     """Three to five numbered judgements, each sourced and computed from the findings."""
     items: list[str] = []
