@@ -26,7 +26,7 @@ previous_edition: str = ""  # folder of the previous edition, "" when there is n
 import datetime as dt
 from pathlib import Path
 
-from helpers import analysis, briefing, captions, changes, charts, chart_renderer, clean, geo, paths
+from helpers import analysis, briefing, captions, changes, charts, chart_renderer, clean, editions, geo, paths
 from helpers.markdown import show_md, show_title_block
 
 chart_renderer.enable()
@@ -37,6 +37,7 @@ standing = results["commitments"]
 # %%
 show_title_block(briefing.title_block_fields(as_of, f"{dt.date.today():%Y-%m-%d}", summary))
 show_md(briefing.title_block(as_of, summary))
+show_md(briefing.edition_note(editions.read_edition_info(Path(out_dir))))
 
 # %% [markdown]
 # ## Bottom line

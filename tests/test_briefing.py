@@ -204,3 +204,13 @@ def test_text_from_the_data_is_escaped(tmp_path: Path, monkeypatch: pytest.Monke
     for piece in ('<script>alert("name")</script>', "*bold* _it_ #h $x$ @ref", '<img src=x onerror=alert("quote")>',
                   "[link](http://evil) `code` #set page(fill: red) | end"):
         assert piece in flat, piece
+
+
+def test_edition_note_says_revised_and_unchecked_quotes() -> None:
+    from helpers import briefing
+
+    assert briefing.edition_note({}) == ""
+    assert briefing.edition_note({"revision": 0, "quotes_checked": True}) == ""
+    note = briefing.edition_note({"revision": 2, "as_of": "2025-11-20", "revision_note": "S004 re-dated", "quotes_checked": False})
+    assert note.startswith("**Revised edition** (revision 2 of the edition of 20 Nov 2025): S004 re\\-dated.")
+    assert "**Quotes not checked:**" in note

@@ -97,7 +97,7 @@ def test_briefing_notebook_shows_the_title_block_figures_and_charts(full: Path) 
     assert "Information current to c. 13 Dec 2025 (newest report)" in markdown
     title = next(o["metadata"]["isf"] for o in outputs if o.get("metadata", {}).get("isf", {}).get("role") == "title-block")
     assert (title["information_date"], title["as_of"]) == ("2025-12-13", "2026-01-31")
-    assert len(charts) == 4
+    assert len(charts) == 5  # funnel, map, commitments, figures, positions
     assert not any(o.get("output_type") == "error" for o in outputs)
 
 

@@ -82,6 +82,22 @@ def title_block(as_of: str, summary: dict[str, Any]) -> str:
     return f"Built from {c['claims']} dated claims in {c['sources']} news reports; the newest is {ref(summary['information_date']['source_id'])}."
 
 
+def edition_note(info: dict[str, Any]) -> str:
+    """What readers must know about this edition itself: a revision, or quotes left unchecked ("" when neither).
+
+    Args:
+        info: ``helpers.editions.read_edition_info`` of the edition ({} for a notebook run by hand).
+    """
+    notes = []
+    if info.get("revision"):
+        why = f": {esc(info['revision_note'])}" if info.get("revision_note") else ""
+        notes.append(f"**Revised edition** (revision {int(info['revision'])} of the edition of "
+                     f"{esc(fmt.date_label(info.get('as_of', '')))}){why}. The earlier version stays in the archive.")
+    if info and info.get("quotes_checked") is False:
+        notes.append("**Quotes not checked:** this build could not read the source reports, so the quotes were not checked against them.")
+    return " ".join(notes)
+
+
 def bottom_line(summary: dict[str, Any], implications: pd.DataFrame) -> str:
     """Three to five numbered judgements, each sourced and computed from the findings."""
     items: list[str] = []
@@ -186,10 +202,10 @@ def commitments_md(standing: pd.DataFrame) -> str:
             fig = f", {r.figure}" if r.figure else ""
             since = f"; since then {r.since}" if r.since else ""
             parts.append(f"{r.contribution_label}: {r.stage_label.lower()}{fig}{cond} ({r.basis_source}, {r.basis_label}; {fmt.sourcing(r.basis_confidence, r.basis_via or '')}){since}")
-        rows.append({"actor": actor, "what": " · ".join(parts), "where": fmt.names(sorted({x for x in g["locations"] if x})) or "—",
-                     "sources": fmt.cite(s for x in g["sources"] for s in x.split(", "))})
-    table = md_table(pd.DataFrame(rows), columns=["actor", "what", "where", "sources"],
-                     headers={"actor": "Actor", "what": "Where it stands, and on whose word", "where": "Where it would serve", "sources": "Sources"})
+        rows.append({"actor": actor, "what": " · ".join(parts), "where": fmt.names(sorted({x for x in g["locations"] if x})) or "—"})
+    # each stage carries its own citation; no separate sources column, so the stages get the width
+    table = md_table(pd.DataFrame(rows), columns=["actor", "what", "where"],
+                     headers={"actor": "Actor", "what": "Where it stands, and on whose word", "where": "Where it would serve"})
     rest = standing[~standing["actor_name"].isin(set(beyond["actor_name"]))]
     asked = rest[rest["stage"] == "approached"]
     mentioned = rest[(rest["stage"] == "mentioned") & ~rest["actor_name"].isin(set(asked["actor_name"]))]
