@@ -18,7 +18,6 @@ import io
 import math
 import re
 import sys
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -610,7 +609,6 @@ def validate_data(data_dir: Path = paths.DATA_DIR, sources_dir: Path | None = pa
         return [Problem(err.file, None, None, err.value, err.expected)]
     problems: list[Problem] = []
     sound: set[str] = set()
-    rows: dict[str, list[dict[str, str]]] = {}
     for res in descriptor["resources"]:
         file = _rel(data_dir, res)
         path = data_dir / res["path"]
@@ -626,8 +624,7 @@ def validate_data(data_dir: Path = paths.DATA_DIR, sources_dir: Path | None = pa
         problems += found
         if not found:
             sound.add(res["name"])
-            rows[res["name"]] = read_rows(path)
-            problems += value_problems(file, rows[res["name"]], res, today)
+            problems += value_problems(file, read_rows(path), res, today)
     problems += schema_problems(data_dir, descriptor, sound)
     if {"sources", "actors", *CLAIM_TABLES} <= sound:
         problems += cross_table_problems(data_dir, sources_dir)
