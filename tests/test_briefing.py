@@ -138,7 +138,7 @@ def test_every_count_and_list_agrees_with_the_findings(published: Path) -> None:
     # chart titles and alt texts
     titles = " | ".join(chart_titles(html))
     assert f"{len(offers)} named states offer troops as of {info}: " in titles
-    assert all(name in titles for name in offers)
+    assert all(name in titles for name in offers[:3])  # a title names up to three, then "and N more"
     assert f"Named as offering troops: {len(offers)}: " in alts and f"Named as willing or offering: {len(willing)}: " in alts
     assert f"the reports name {len(willing)} as willing and {len(offers)} as offering troops" in titles
     # the conditions section counts the same contributors
