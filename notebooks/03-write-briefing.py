@@ -108,7 +108,7 @@ charts.positions_chart(results["position_cells"], captions.positions(results["po
 # %% [markdown]
 # ## Chronology
 #
-# Every dated event in the reports, by when it happened (as precisely as the report says), with who and the source.
+# The events the reports date, by when they happened (as precisely as the report says), with who and the source.
 
 # %%
 show_md(briefing.chronology_md(results["chronology"]))
@@ -149,9 +149,10 @@ show_md(briefing.sources_md(tables["sources"]))
 #
 # Each row of the dataset is one thing one report said, on a date, with a short quote copied exactly
 # from the report (checked automatically). Contradictory claims are kept side by side. Numbers keep
-# their vagueness: "some …" or "about …" is approximate, "up to …" has no lower bound, "several" counts
-# as at least three (the one convention), and unnamed groups are never turned into a number of
-# countries. The codebook (linked under "Data, citation and licence") has every field, code and rule.
+# their vagueness: "some …" or "about …" is approximate, "up to …" has no lower bound, and a number the
+# report gives only in words ("several", "about two dozen") is printed in those words and never drawn as a
+# number (the data records "several" as at least three, for sorting only); unnamed groups are never turned
+# into a number of countries. The codebook (linked under "Data, citation and licence") has every field, code and rule.
 #
 # ### How the briefing reads where an actor stands
 #

@@ -206,6 +206,16 @@ def test_text_from_the_data_is_escaped(tmp_path: Path, monkeypatch: pytest.Monke
         assert piece in flat, piece
 
 
+def test_a_new_direction_code_reaches_the_positions_text() -> None:
+    import pandas as pd
+
+    from helpers import briefing
+    positions = pd.DataFrame([{"position_id": "PO-001", "topic_label": "UN mandate", "actor_name": "Egypt", "direction_label": "Abstains",
+                               "summary": "Abstains on the vote", "source_id": "S003", "reported_label": "8 Nov 2025",
+                               "reported_date": pd.Timestamp("2025-11-08"), "confidence": "on_record", "via_outlet": ""}])
+    assert "| Abstains |" in briefing.positions_md(positions)
+
+
 def test_edition_note_says_revised_and_unchecked_quotes() -> None:
     from helpers import briefing
 
@@ -214,3 +224,42 @@ def test_edition_note_says_revised_and_unchecked_quotes() -> None:
     note = briefing.edition_note({"revision": 2, "as_of": "2025-11-20", "revision_note": "S004 re-dated", "quotes_checked": False})
     assert note.startswith("**Revised edition** (revision 2 of the edition of 20 Nov 2025): S004 re\\-dated.")
     assert "**Quotes not checked:**" in note
+
+
+def test_chronology_lists_every_dated_event_with_date_and_source(published: Path) -> None:
+    import csv as csv_lib
+
+    from helpers import fmt
+    html = (published / "briefing.html").read_text(encoding="utf-8")
+    section = page_text(html.split('id="chronology"', 1)[1].split('id="where-sources-disagree-or-a-stance-changed"', 1)[0])
+    with (published / "editions" / AS_OF / "processed" / "events.csv").open(encoding="utf-8") as fh:
+        events = list(csv_lib.DictReader(fh))
+    assert events
+    for e in events:
+        row = f"{fmt.date_label(e['event_date'], e['event_date_precision'])} {e['title']}"
+        assert " ".join(row.split()) in section, row
+        assert f"{e['source_id']}, reported" in section
+
+
+def test_every_citation_links_to_an_entry_in_sources(published: Path) -> None:
+    html = (published / "briefing.html").read_text(encoding="utf-8")
+    targets = set(re.findall(r'href="#(src-S\d+)"', html))
+    anchors = set(re.findall(r'id="(src-S\d+)"', html))
+    assert targets and targets <= anchors
+    sources = (published / "editions" / AS_OF / "processed" / "sources.csv").read_text(encoding="utf-8")
+    assert {a.removeprefix("src-") for a in anchors} == set(re.findall(r"^(S\d+),", sources, flags=re.M))
+
+
+def test_the_csv_download_holds_exactly_the_editions_claims(published: Path) -> None:
+    import base64
+    import csv as csv_lib
+    import io
+
+    html = (published / "briefing.html").read_text(encoding="utf-8")
+    link = re.search(r'href="data:text/csv;base64,([A-Za-z0-9+/=]+)" download="isf-gaza-claims-' + AS_OF + r'\.csv"', html)
+    assert link, "no CSV download on the page"
+    rows = list(csv_lib.DictReader(io.StringIO(base64.b64decode(link.group(1)).decode("utf-8"))))
+    with (published / "editions" / AS_OF / "processed" / "claims.csv").open(encoding="utf-8") as fh:
+        claims = list(csv_lib.DictReader(fh))
+    assert [r["claim_id"] for r in rows] == [c["claim_id"] for c in claims]
+    assert all(r["quote"] and r["source_id"] for r in rows)

@@ -125,10 +125,14 @@ def standings(pledges: pd.DataFrame, conditions: pd.DataFrame) -> pd.DataFrame:
 
     rows = []
     for key, r in basis.iterrows():
+        # what later reports said: weaker mentions as what they are, the same stage as "again"
         later = p[(p["actor_id"] == key[0]) & (p["contribution_type"] == key[1]) & (p["reported_date"] > r["reported_date"])
-                  & (p["_rank"].fillna(-1) < r["_rank"] if pd.notna(r["_rank"]) else False)]
-        since = "; ".join(f"{x.stage_label.lower()} ({x.source_id}, {x.reported_label})" for x in later.itertuples())
-        fig = figure.loc[key] if key in figure.index else None
+                  & (p["_rank"].fillna(-1) <= r["_rank"] if pd.notna(r["_rank"]) else False)]
+        since = "; ".join(f"{x.stage_label.lower()}{' again' if rank == r['_rank'] else ''} ({x.source_id}, {x.reported_label})"
+                          for x, rank in zip(later.itertuples(), later["_rank"]))
+        # the figure the basis claim states, else the latest stated one
+        has_own = pd.notna(r["amount_low"]) or pd.notna(r["amount_high"])
+        fig = r if has_own else (figure.loc[key] if key in figure.index else None)
         rows.append({
             "actor_id": key[0], "actor_name": r["actor_name"], "actor_kind": r["actor_kind"], "contribution_type": key[1],
             "contribution_label": r["contribution_label"], "part_of_force": bool(_flagged(pd.Series([r.get("part_of_force", True)])).iloc[0])
@@ -258,7 +262,7 @@ def key_figures(t: Tables, standing: pd.DataFrame | None = None) -> dict[str, An
         the UN track and what the force is meant to do; information_date; counts.
     """
     def claims(metric: str) -> list[dict[str, Any]]:
-        return [{"value": r.value_label, "low": r.value_low, "high": r.value_high, "text": r.value_text,
+        return [{"value": r.value_label, "low": r.value_low, "high": r.value_high, "text": r.value_text, "precision": r.precision,
                  "source_id": r.source_id, "reported_date": r.reported_label, "via": r.via_outlet, "confidence": r.confidence}
                 for r in figure_claims(t["figures"], metric).itertuples()]
 
@@ -297,6 +301,9 @@ def key_figures(t: Tables, standing: pd.DataFrame | None = None) -> dict[str, An
         "un_track": ev(un_steps),
         "force_tasks": ev(tasks),
         "target_dates": ev(targets),
+        # what the reports themselves say is unresolved about the force's tasks (disarming Hamas, Hamas-held areas)
+        "open_on_tasks": [{"question": q.question, "source_id": q.source_id, "reported_date": q.reported_label}
+                          for q in t["open_questions"][t["open_questions"]["topic"].isin(("hamas_disarmament", "isf_participation"))].itertuples()],
         "territory": territory(t["figures"]),
         "counts": {name: int(len(t[name])) for name in ("sources", "pledges", "conditions", "positions", "events", "figures", "open_questions", "claims")},
     }
@@ -324,11 +331,14 @@ def conditions_matrix(conditions: pd.DataFrame) -> pd.DataFrame:
         One row per actor and condition type: actor_id, actor_name, actor_kind, condition_type,
         condition_label, applies_to, first_reported, sources.
     """
-    cols = ["actor_id", "actor_name", "actor_kind", "condition_type", "condition_label", "applies_to", "first_reported", "sources"]
+    cols = ["actor_id", "actor_name", "actor_kind", "condition_type", "condition_label", "applies_to", "first_reported", "first_label", "sources"]
     if conditions.empty:
         return pd.DataFrame(columns=cols)
+    first = conditions.sort_values(["reported_date", "condition_id"]).drop_duplicates(["actor_id", "condition_type"])
     grouped = conditions.groupby(["actor_id", "actor_name", "actor_kind", "condition_type", "condition_label"], as_index=False).agg(
         applies_to=("applies_to", "first"), first_reported=("reported_date", "min"), sources=("source_id", cite))
+    grouped = grouped.merge(first[["actor_id", "condition_type", "reported_label"]].rename(columns={"reported_label": "first_label"}),
+                            on=["actor_id", "condition_type"], how="left")
     return grouped.sort_values(["condition_type", "first_reported", "actor_name"]).reset_index(drop=True)
 
 
@@ -337,7 +347,8 @@ def territory(figures: pd.DataFrame) -> list[dict[str, Any]]:
     shares = figure_claims(figures, "territory_controlled_share").drop_duplicates("actor_id")
     names = figures.set_index("actor_id")["actor_name"].to_dict()
     return [{"actor": names.get(r.actor_id, r.actor_id), "share": r.value_label, "value": r.value_low,
-             "source_id": r.source_id, "reported_date": r.reported_label} for r in shares.itertuples()]
+             "source_id": r.source_id, "reported_date": r.reported_label, "confidence": r.confidence, "via": r.via_outlet}
+            for r in shares.itertuples()]
 
 
 def condition_implications(standing: pd.DataFrame, conditions: pd.DataFrame, condition_types: pd.DataFrame) -> pd.DataFrame:
@@ -363,7 +374,10 @@ def condition_implications(standing: pd.DataFrame, conditions: pd.DataFrame, con
     n_states = int((willing["actor_kind"] == "state").sum())
     labels = condition_types.set_index("condition_type")["label"]
     rows = []
-    for ctype in HEADLINE_CONDITIONS:
+    # the headline conditions always (a "none so far" is news too), then any other a contributor attaches
+    attached = conditions[conditions["actor_id"].isin(willing_ids) & conditions["applies_to"].ne("taking_part")]
+    others = sorted(set(attached["condition_type"]) - set(HEADLINE_CONDITIONS))
+    for ctype in (*HEADLINE_CONDITIONS, *others):
         attach = conditions[(conditions["condition_type"] == ctype) & conditions["actor_id"].isin(willing_ids)]
         rows.append({
             "condition_type": ctype,
@@ -675,7 +689,7 @@ def funnel_steps(figures: pd.DataFrame, summary: dict[str, Any]) -> pd.DataFrame
         claims = claims.drop_duplicates(["source_id", "lo", "hi", "precision"]).sort_values("reported_date").tail(4)
         for r in claims.itertuples():
             value = r.hi if r.precision == "up_to" else r.lo
-            if pd.isna(value):
+            if pd.isna(value) or r.precision == "vague":  # "several" has no length to draw; the caption names it
                 continue
             words = str(r.value_label).removesuffix(f" {r.unit}").replace(" (vague)", "")
             text = str(r.value_text or "")

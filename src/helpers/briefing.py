@@ -132,21 +132,24 @@ def bottom_line(summary: dict[str, Any], implications: pd.DataFrame) -> str:
     if vetoes:
         items.append("; ".join(f"{esc(o['actor'])} on {esc(o['target'])}: {esc(o['summary'][0].lower() + o['summary'][1:])} "
                                f"{_sourced(o['source_id'], o['reported_date'], o['confidence'])}" for o in vetoes) + ".")
-    # 4. The clash between the force's tasks and contributors' conditions.
+    # 4. What the force is meant to do, beside what contributors will accept: the reports leave the fit open.
     attaching = implications[implications["n_attaching"] > 0] if len(implications) else implications
     if len(summary["force_tasks"]) and len(attaching):
-        tasks = "; ".join(f"“{esc(x['title'])}” ({ref(x['source_id'])})" for x in summary["force_tasks"][-3:])
-        conds = "; ".join(f"“{esc(r.condition_label)}” ({refs(r.sources)})" for r in attaching.itertuples())
-        items.append(f"What the force is meant to do clashes with what willing contributors say they will accept. Its tasks, as reported: {tasks}. "
-                     f"Their conditions: {conds}.")
-    # 5. The UN track and the target date.
+        tasks = "; ".join(f"{esc(x['title'])} ({ref(x['source_id'])})" for x in summary["force_tasks"][-3:])
+        conds = "; ".join(f"{esc(r.condition_label)} ({refs(r.sources)})" for r in attaching.itertuples())
+        open_q = [q for q in summary.get("open_on_tasks", [])]
+        unsettled = (" Still open, as the reports put it: " + "; ".join(f"{esc(q['question'])} ({ref(q['source_id'])})" for q in open_q) + "."
+                     if open_q else "")
+        items.append(f"The force's tasks as reported ({tasks}) sit beside the limits willing contributors set ({conds}); "
+                     f"the reports do not say how the two fit.{unsettled}")
+    # 5. The UN track and the latest target.
     un = summary["un_track"]
     if un:
         last = un[-1]
-        line = f"The UN track, latest reported step: “{esc(last['title'])}” ({esc(last['date'])}; {ref(last['source_id'])})"
+        line = (f"On the UN track, the last step the reports give is from {esc(last['date'])}: {esc(last['title'][0].lower() + last['title'][1:])} "
+                f"({ref(last['source_id'])})")
         if summary["target_dates"]:
-            tgt = summary["target_dates"][-1]
-            line += f"; the latest target voiced: “{esc(tgt['title'])}” ({esc(tgt['date'])}; {ref(tgt['source_id'])})"
+            line += "; targets voiced: " + "; ".join(f"{esc(x['title'])} ({esc(x['date'])}; {ref(x['source_id'])})" for x in summary["target_dates"])
         items.append(line + ".")
     return "\n".join(f"{i}. {text}" for i, text in enumerate(items[:5], start=1))
 
@@ -180,8 +183,9 @@ def key_figures_md(summary: dict[str, Any]) -> str:
                           for o in outside)
         lines.append(f"- **Organising and supporting from outside the force (not contributors):** {parts}")
     if summary["territory"]:
-        parts = "; ".join(f"{t['actor']} {t['share']}" for t in summary["territory"])
-        lines.append(f"- **Share of Gaza each side controls:** {esc(parts)} ({refs(sorted({t['source_id'] for t in summary['territory']}))})")
+        parts = "; ".join(f"{esc(t['actor'])} {esc(t['share'])} {_sourced(t['source_id'], t['reported_date'], t['confidence'], t['via'] or '')}"
+                          for t in summary["territory"])
+        lines.append(f"- **Share of Gaza each side controls:** {parts}")
     return "\n".join(lines)
 
 
@@ -190,7 +194,9 @@ def commitments_md(standing: pd.DataFrame) -> str:
     if standing.empty:
         return "No pledge or request reported yet."
     rank = standing["rank"].fillna(99)  # off the ladder (not expected, withdrawn) is news too: keep it in the table
-    beyond = standing[(rank >= 2) | standing["contribution_type"].eq("leadership")]
+    # an actor that has gone beyond being asked on anything gets a row with every contribution it is named for
+    gone_beyond = set(standing.loc[(rank >= 2) | standing["contribution_type"].eq("leadership"), "actor_id"])
+    beyond = standing[standing["actor_id"].isin(gone_beyond)]
     rows = []
     for actor, g in beyond.groupby("actor_name", sort=False):
         parts = []
@@ -211,7 +217,11 @@ def commitments_md(standing: pd.DataFrame) -> str:
     mentioned = rest[(rest["stage"] == "mentioned") & ~rest["actor_name"].isin(set(asked["actor_name"]))]
     notes = []
     if len(asked):
-        notes.append(f"Asked or in talks, nothing more reported: {_names(sorted(asked['actor_name'].unique()))} ({refs(fmt.cite(asked['basis_source']))}).")
+        # "Saudi Arabia (funding)": the kind of contribution asked for, where the report names one
+        kinds = asked.groupby("actor_name")["contribution_type"].agg(lambda s: sorted(set(s) - {"unspecified"}))
+        labels = asked.drop_duplicates("contribution_type").set_index("contribution_type")["contribution_label"]
+        who = [f"{a} ({', '.join(labels[k].lower() for k in ks)})" if ks else a for a, ks in kinds.items()]
+        notes.append(f"Asked or in talks, nothing more reported: {_names(who)} ({refs(fmt.cite(asked['basis_source']))}).")
     if len(mentioned):
         notes.append(f"Named by others as likely or candidate contributors only: {_names(sorted(mentioned['actor_name'].unique()))} ({refs(fmt.cite(mentioned['basis_source']))}).")
     return table + ("\n\n" + " ".join(notes) if notes else "")
@@ -251,8 +261,8 @@ def watch_md(summary: dict[str, Any], implications: pd.DataFrame) -> str:
         items.append(f"- **Target:** {esc(t['title'])} ({esc(t['date'])}; {ref(t['source_id'])})")
     if summary["un_track"]:
         last = summary["un_track"][-1]
-        items.append(f"- **UN Security Council:** the last reported step was \u201c{esc(last['title'])}\u201d ({esc(last['date'])}; {ref(last['source_id'])}); "
-                     "a vote and a mandate would meet the UN-mandate condition below.")
+        items.append(f"- **UN Security Council:** the reports' last word on the UN track is from {esc(last['date'])}: {esc(last['title'])} "
+                     f"({ref(last['source_id'])}). A vote and a mandate, if later reports give them, would meet the UN-mandate condition below.")
     open_conds = implications[(implications["n_attaching"] > 0)] if len(implications) else implications
     for r in open_conds.itertuples():
         items.append(f"- **{esc(r.condition_label)}:** {esc(r.status.lower() or 'not yet met')}; set by {esc('; '.join(x for x in (r.named, r.groups) if x))} ({refs(r.sources)})")
@@ -263,7 +273,7 @@ def conditions_table_md(matrix: pd.DataFrame) -> str:
     """Every condition attached, by whom, first reported when."""
     if matrix.empty:
         return "No condition reported yet."
-    df = matrix.assign(first=matrix["first_reported"].map(fmt_date), applies=matrix["applies_to"].str.replace("_", " "))
+    df = matrix.assign(first=matrix["first_label"].fillna(""), applies=matrix["applies_to"].str.replace("_", " "))
     df, note = _capped(df, "conditions")
     return md_table(df, columns=["actor_name", "condition_label", "applies", "first", "sources"],
                     headers={"actor_name": "Actor", "condition_label": "Condition", "applies": "Governs",

@@ -93,13 +93,16 @@ def positions(cells: pd.DataFrame) -> Caption:
     now = cells[cells["current"].astype(bool)] if len(cells) else cells
     splits = []
     for topic, g in now.groupby("topic_label", sort=False):
-        backers = sorted(set(g.loc[g["direction"] == "supports", "holder"]))
-        against = sorted(set(g.loc[g["direction"] == "opposes", "holder"]))
+        # a holder with more than one latest stance on a topic sends mixed signals: neither side's
+        mixed = set(g.groupby("holder")["direction"].nunique().loc[lambda n: n > 1].index)
+        backers = sorted(set(g.loc[g["direction"] == "supports", "holder"]) - mixed)
+        against = sorted(set(g.loc[g["direction"] == "opposes", "holder"]) - mixed)
         if backers and against:
-            splits.append((topic, backers, against))
+            splits.append((topic, backers, against, sorted(mixed)))
     opposed = now[now["direction"] == "opposes"] if len(now) else now
-    details = [f"{t}: {fmt.names(b, 2)} {'supports' if len(b) == 1 else 'support'}, {fmt.names(a, 2)} {'opposes' if len(a) == 1 else 'oppose'}."
-               for t, b, a in splits[:3]]
+    mixed_any = [f"{h} on {tl}" for (h, tl), n in now.groupby(["holder", "topic_label"])["direction"].nunique().items() if n > 1] if len(now) else []
+    details = [f"{t}: {fmt.names(b, 2)} {'supports' if len(b) == 1 else 'support'}, {fmt.names(a, 2)} {'opposes' if len(a) == 1 else 'oppose'}"
+               + (f"; {fmt.names(m, 2)} mixed" if m else "") + "." for t, b, a, m in splits[:3]]
     if splits:
         title = f"Stakeholders split on {fmt.names([s[0] for s in splits], 3)}"
     elif len(opposed):
@@ -109,7 +112,9 @@ def positions(cells: pd.DataFrame) -> Caption:
     counts = now.groupby("direction_label").size() if len(now) else pd.Series(dtype=int)
     description = (f"Matrix of {fmt.plural(cells['holder'].nunique(), 'stakeholder')} by {fmt.plural(cells['topic'].nunique(), 'topic')}. "
                    + "Latest stances: " + ", ".join(f"{n} {d.lower()}" for d, n in counts.items()) + ". " + " ".join(details))
-    subtitle = [" ".join(details), "Filled: the holder's latest stance on the topic; hollow: an earlier stance since superseded."]
+    mixed_note = f"Mixed signals (more than one latest stance): {fmt.names(mixed_any, 3)}." if mixed_any else ""
+    subtitle = [" ".join(details), mixed_note, "Filled: the holder's latest stance on the topic; hollow: an earlier stance since superseded."]
+    subtitle = [s for s in subtitle if s]
     return {"title": title, "subtitle": subtitle, "description": description}
 
 
@@ -127,10 +132,12 @@ def funnel(summary: dict[str, Any], steps: pd.DataFrame) -> Caption:
     n_willing, n_troops = len(summary["contributors_willing"]), len(summary["troop_offers"])
     tail = f"the reports name {n_willing or 'none'} as willing and {n_troops or 'none'} as offering troops"
     title = fmt.capitalise(f"{' and '.join(parts)}, but {tail}" if parts else tail)
+    vague = [f"{c['value']} ({c['source_id']})" for m in ("countries_approached", "countries_in_talks", "countries_willing")
+             for c in summary.get(m) or [] if c.get("precision") == "vague"]
     subtitle = [
-        "Blue bars: counts officials gave reporters, one bar per dated claim, in the report's words. Green: states the reports name "
+        "Blue bars: counts as the reports give them, one bar per dated claim. Green: states the reports name "
         "as contributors (support from outside the force excluded). The unnamed counts may or may not include the named states.",
-        "Dashed end: an open-ended count (\"at least\", \"several\").",
+        "Dashed end: an open-ended count (\"at least\")." + (f" Not drawn, as the report gives no number: {fmt.names(vague)}." if vague else ""),
     ]
     description = "Bars from countries approached to states named as offering troops. " + " ".join(f"{r.row}: {r.label}." for r in steps.itertuples())
     return {"title": title, "subtitle": subtitle, "description": description}
@@ -140,7 +147,8 @@ def map_(summary: dict[str, Any], states: pd.DataFrame) -> Caption:
     """The map: how many named states in each class, and which have no shape at this scale."""
     offers = [o["name"] for o in summary["troop_offers"]]
     title = (f"{fmt.plural(len(offers), 'named state')} offer{'s' if len(offers) == 1 else ''} troops ({fmt.names(offers, 4)}); "
-             f"{fmt.plural(len(states), 'state')} named in all" if offers else f"No named state offers troops; {fmt.plural(len(states), 'state')} named in all")
+             f"{fmt.plural(len(states), 'state')} named in connection with the force" if offers
+             else f"No named state offers troops; {fmt.plural(len(states), 'state')} named in connection with the force")
     missing = states.loc[~states["has_shape"].astype(bool), "name"].tolist() if len(states) else []
     subtitle = ["Each state in the colour of the furthest it has gone, as reported, on any contribution to the force; "
                 "the organiser and outside supporters apart.",

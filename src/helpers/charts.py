@@ -388,7 +388,7 @@ TOPIC_SHORT = {
     "command_structure": "Command",
     "rules_of_engagement": "Rules of engagement",
     "regional_coordination": "Regional coordination",
-    "combat_role": "Fighting Hamas",
+    "combat_role": "Role against Hamas",
 }
 # Colour and shape per direction code; a code the reference table adds later gets the next spare style.
 DIRECTION_STYLE = {

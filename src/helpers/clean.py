@@ -206,14 +206,18 @@ def add_labels(df: pd.DataFrame, reference: pd.DataFrame, key: str, columns: dic
     return out
 
 
-def amount_label(low: float | None, high: float | None, precision: str, unit: str = "") -> str:
-    """A reader-facing amount that keeps the vagueness: "about 20,000 troops", "up to 200", "at least 5".
+def amount_label(low: float | None, high: float | None, precision: str, unit: str = "", words: str = "") -> str:
+    """A reader-facing amount that keeps the vagueness: "about 20,000 troops", "up to 200", "about two dozen personnel".
+
+    A vague or approximate amount the report gave in words only ("several", "about two dozen") is printed in
+    the report's words, never as the number recorded for sorting (3, 24).
 
     Args:
         low: least value (NaN/None when unknown).
         high: greatest value (NaN/None when open-ended).
         precision: precision code (reference/precisions.csv).
         unit: unit to append, if any.
+        words: the report's own words for the amount (amount_text / value_text), if any.
 
     Returns:
         The label, or "not stated" when there is no amount.
@@ -225,6 +229,12 @@ def amount_label(low: float | None, high: float | None, precision: str, unit: st
     hi = None if high is None or pd.isna(high) else float(high)
     if lo is None and hi is None:
         return "not stated"
+    words = words if isinstance(words, str) else ""
+    if words and not any(ch.isdigit() for ch in words):
+        if precision == "vague":
+            return f"{words} (number not stated)"
+        if precision == "approximate":
+            return f"{words} {unit}".strip()
     text = {
         "exact": lambda: fmt(lo),
         "approximate": lambda: f"about {fmt(lo)}",
@@ -336,7 +346,8 @@ def build_processed(data_dir: Path, as_of: str) -> dict[str, pd.DataFrame]:
     pledges = add_labels(pledges, t["contribution_types"], "contribution_type", {"label": "contribution_label", "part_of_force": "part_of_force"})
     pledges = add_labels(pledges, t["locations"], "location", {"label": "location_label", "inside_gaza": "inside_gaza"})
     pledges["amount_label"] = [
-        amount_label(lo, hi, p, u) for lo, hi, p, u in zip(pledges["amount_low"], pledges["amount_high"], pledges["amount_precision"], pledges["amount_unit"])
+        amount_label(lo, hi, p, u, w) for lo, hi, p, u, w in zip(pledges["amount_low"], pledges["amount_high"], pledges["amount_precision"],
+                                                              pledges["amount_unit"], pledges["amount_text"])
     ]
     conditions = add_labels(common(t["conditions"]), t["condition_types"], "condition_type", {"label": "condition_label"})
     conditions = add_labels(conditions, t["condition_statuses"], "status", {"label": "status_label"})
@@ -348,7 +359,8 @@ def build_processed(data_dir: Path, as_of: str) -> dict[str, pd.DataFrame]:
     figures = add_labels(common(t["figures"]), t["metrics"], "metric", {"label": "metric_label"})
     questions = add_labels(common(t["open_questions"]), t["topics"], "topic", {"label": "topic_label"})
     figures["value_label"] = [
-        amount_label(lo, hi, p, u) for lo, hi, p, u in zip(figures["value_low"], figures["value_high"], figures["precision"], figures["unit"])
+        amount_label(lo, hi, p, u, w) for lo, hi, p, u, w in zip(figures["value_low"], figures["value_high"], figures["precision"], figures["unit"],
+                                                              figures["value_text"])
     ]
     tables = {
         "sources": sources,
