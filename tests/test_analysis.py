@@ -87,7 +87,7 @@ def test_differing_figures_are_kept_apart_not_merged(tmp_path) -> None:
     ])
     us = standing_of(t, "USA", "command_coordination")
     assert bool(us["figures_differ"])
-    assert us["reports"] == "deployed, about 200 personnel (S011, 18 Oct 2025); deployed, about 24 personnel (S012, 8 Nov 2025)"
+    assert us["reports"] == "deployed, about 200 personnel (S011, 18 Oct 2025); deployed, about two dozen personnel (S012, 8 Nov 2025)"
     # "20,000" and "some 20.000" are one figure in two wordings: no tension, the latest wording is shown
     idn = standing_of(t, "IDN")
     assert not idn["figures_differ"] and idn["figure"] == "about 20,000 troops"
@@ -131,7 +131,8 @@ def test_funnel_steps_read_the_findings(tmp_path) -> None:
     summary = analysis.key_figures(t)
     steps = analysis.funnel_steps(t["figures"], summary)
     assert steps[["row", "value", "open"]].values.tolist() == [
-        ["Asked to contribute · S013, c. 13 Dec 2025", 70.0, False], ["Said to be willing · S012, 8 Nov 2025", 3.0, True],
+        # "several" has no number to draw: it is left out of the bars (the caption names it)
+        ["Asked to contribute · S013, c. 13 Dec 2025", 70.0, False],
         ["Named as willing or offering", 2.0, False], ["Named as offering troops", 1.0, False]]
     assert steps["label"].iloc[-2] == "2: Indonesia and Egypt"
 
@@ -192,6 +193,13 @@ def test_disagreements_show_conditions_added_and_withdrawals_but_not_weaker_ment
     ])
     found = analysis.disagreements(t).set_index("actor_name")
     assert found.loc["Azerbaijan", "kind"] == "Conditions added"
-    assert found.loc["Azerbaijan", "claims"] == ["18 Oct 2025: offered (not announced) (S011)", "8 Nov 2025: willing only if conditions are met (S012)"]
+    assert found.loc["Azerbaijan", "claims"] == ["18 Oct 2025: offered privately (not announced) (S011)", "8 Nov 2025: willing only if conditions are met (S012)"]
     assert found.loc["Egypt", "kind"] == "Stance changed"
     assert "Turkey" not in found.index
+
+
+def test_numbers_given_in_words_stay_words() -> None:
+    assert clean.amount_label(24, 24, "approximate", "personnel", "about two dozen") == "about two dozen personnel"
+    assert clean.amount_label(3, None, "vague", "countries", "several") == "several (number not stated)"
+    assert clean.amount_label(20000, 20000, "approximate", "troops", "some 20.000") == "about 20,000 troops"
+    assert clean.amount_label(None, 200, "up_to", "troops", "up to 200") == "up to 200 troops"

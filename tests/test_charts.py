@@ -180,7 +180,7 @@ def test_commitments_grid_draws_the_standing(fixture) -> None:
     chart, caption = all_charts(fixture)["commitments"]
     rows = rows_of(chart).set_index(["actor", "contribution"])
     # Turkey's offer stands although a later report only names it; Azerbaijan's is "only if"
-    assert rows.loc[("Turkey", "Troops"), "stage"] == "Offered (not announced)"
+    assert rows.loc[("Turkey", "Troops"), "stage"] == "Offered privately (not announced)"
     assert rows.loc[("Turkey", "Troops"), "since"] == "named as candidate (S012, 8 Nov 2025)"
     assert rows.loc[("Azerbaijan", "Troops"), "_cell"] == "offered\nonly if"
     assert rows.loc[("Azerbaijan", "Troops"), "conditions"] == "Only after fighting stops"

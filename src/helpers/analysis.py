@@ -664,7 +664,7 @@ FUNNEL_METRICS = (
     ("countries_in_talks", "In talks"),
     ("countries_willing", "Said to be willing"),
 )
-FUNNEL_REPORTED, FUNNEL_NAMED = "Count officials gave the reports", "States the reports name"
+FUNNEL_REPORTED, FUNNEL_NAMED = "Counts as the reports give them", "States the reports name"
 
 
 def funnel_steps(figures: pd.DataFrame, summary: dict[str, Any]) -> pd.DataFrame:

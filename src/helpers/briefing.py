@@ -204,10 +204,11 @@ def commitments_md(standing: pd.DataFrame) -> str:
             if r.figures_differ:  # reports in tension: each one, not a range or a winner
                 parts.append(f"{r.contribution_label}: reports differ: {r.reports}")
                 continue
-            cond = f", only if: {r.condition_types} ({r.condition_sources})" if r.conditional and r.condition_types else ""
+            cond = f"; only if: {r.condition_types} ({r.condition_sources})" if r.conditional and r.condition_types else ""
             fig = f", {r.figure}" if r.figure else ""
             since = f"; since then {r.since}" if r.since else ""
-            parts.append(f"{r.contribution_label}: {r.stage_label.lower()}{fig}{cond} ({r.basis_source}, {r.basis_label}; {fmt.sourcing(r.basis_confidence, r.basis_via or '')}){since}")
+            parts.append(f"{r.contribution_label}: {r.stage_label.lower()}{fig} ({r.basis_source}, {r.basis_label}; "
+                         f"{fmt.sourcing(r.basis_confidence, r.basis_via or '')}){cond}{since}")
         rows.append({"actor": actor, "what": " · ".join(parts), "where": fmt.names(sorted({x for x in g["locations"] if x})) or "—"})
     # each stage carries its own citation; no separate sources column, so the stages get the width
     table = md_table(pd.DataFrame(rows), columns=["actor", "what", "where"],
