@@ -360,6 +360,8 @@ def reference_list_md(table: pd.DataFrame) -> str:
     return "\n".join(f"- **{esc(r['label'])}**: {esc(r['description'])}" for _, r in table.iterrows())
 
 
+# Largest CSV the self-contained page embeds (bytes); beyond it the page links the edition's processed/claims.csv.
+EMBED_LIMIT = 500_000
 DOWNLOAD_COLUMNS: tuple[str, ...] = ("claim_id", "claim_table", "actor_id", "actor_name", "reported_date", "event_date", "summary",
                                      "source_id", "confidence", "quote")
 
@@ -386,7 +388,11 @@ def downloads_md(claims: pd.DataFrame, codebook: str, summary: dict[str, Any], a
 
     info = summary["information_date"]
     name = f"isf-gaza-claims-{as_of}.csv"
-    csv_link = (f'<a href="{data_uri(claims_csv(claims), "text/csv")}" download="{html.escape(name)}">the {len(claims)} claims of this '
+    content = claims_csv(claims)
+    # the page carries the CSV itself up to EMBED_LIMIT; a larger one is linked in the edition's folder, so
+    # the page does not grow with the data
+    target = data_uri(content, "text/csv") if len(content) <= EMBED_LIMIT else "processed/claims.csv"
+    csv_link = (f'<a href="{target}" download="{html.escape(name)}">the {len(claims)} claims of this '
                 "edition, with their sources and quotes (CSV)</a>")
     book_link = f'<a href="{data_uri(codebook.encode("utf-8"), "text/markdown")}" download="CODEBOOK.md">the codebook</a>'
     page = (f"<p><strong>Data:</strong> {csv_link}; {book_link} (fields, codes and coding rules). The edition\u2019s folder holds the "
