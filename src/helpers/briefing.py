@@ -211,8 +211,9 @@ def commitments_md(standing: pd.DataFrame) -> str:
                          f"{fmt.sourcing(r.basis_confidence, r.basis_via or '')}){cond}{since}")
         rows.append({"actor": actor, "what": " · ".join(parts), "where": fmt.names(sorted({x for x in g["locations"] if x})) or "—"})
     # each stage carries its own citation; no separate sources column, so the stages get the width
-    table = md_table(pd.DataFrame(rows), columns=["actor", "what", "where"],
-                     headers={"actor": "Actor", "what": "Where it stands, and on whose word", "where": "Where it would serve"})
+    shown, note = _capped(pd.DataFrame(rows), "actors, those furthest along")
+    table = md_table(shown, columns=["actor", "what", "where"],
+                     headers={"actor": "Actor", "what": "Where it stands, and on whose word", "where": "Where it would serve"}) + note
     rest = standing[~standing["actor_name"].isin(set(beyond["actor_name"]))]
     asked = rest[rest["stage"] == "approached"]
     mentioned = rest[(rest["stage"] == "mentioned") & ~rest["actor_name"].isin(set(asked["actor_name"]))]
