@@ -12,7 +12,6 @@ from typing import Any
 import pandas as pd
 
 from helpers import fmt
-from helpers.analysis import fmt_date
 from helpers.fmt import date_label
 from helpers.markdown import escape_md as esc
 from helpers.markdown import md_table
@@ -34,6 +33,13 @@ def _capped_items(items: list[str], what: str, limit: int = MAX_ROWS) -> list[st
     if len(items) <= limit:
         return items
     return [*items[:limit], f"- *… and {len(items) - limit} more {what}*"]
+
+
+def _joined(parts: Any, limit: int = 8) -> str:
+    """Items joined with "; ", the first ``limit`` only and "and N more" after them, so no list outgrows a sentence."""
+    items = list(parts)
+    more = f"; and {len(items) - limit} more" if len(items) > limit else ""
+    return "; ".join(items[:limit]) + more
 
 
 def ref(source_id: str) -> str:
@@ -59,7 +65,7 @@ def _sourced(source_id: str, date_label: str, confidence: str = "", via: str = "
 
 def _claims_phrase(claims: list[dict[str, Any]]) -> str:
     """ "19 countries (S001, c. 13 Dec 2025; anonymous officials, via The Wall Street Journal)" for each claim, joined."""
-    return "; ".join(f"{esc(c['value'])} {_sourced(c['source_id'], c['reported_date'], c.get('confidence', ''), c.get('via') or '')}" for c in claims)
+    return _joined(f"{esc(c['value'])} {_sourced(c['source_id'], c['reported_date'], c.get('confidence', ''), c.get('via') or '')}" for c in claims)
 
 
 def _names(items: list[dict[str, str]] | list[str], limit: int = MAX_NAMES) -> str:
@@ -112,7 +118,7 @@ def bottom_line(summary: dict[str, Any], implications: pd.DataFrame) -> str:
     if counted:
         lead.append(f"{esc(counted[0]['value'])} are said to be willing {_sourced(counted[0]['source_id'], counted[0]['reported_date'], counted[0]['confidence'], counted[0]['via'] or '')}")
     named = (f"the reports name only {len(offers)} {'state' if len(offers) == 1 else 'states'} as offering troops: "
-             + "; ".join(f"{esc(o['name'])} {_sourced(o['source_id'], o['reported_date'], o['confidence'], o['via'] or '')}"
+             + _joined(f"{esc(o['name'])} {_sourced(o['source_id'], o['reported_date'], o['confidence'], o['via'] or '')}"
                          + (f", but only if: {esc(o['conditions'])} ({refs(o['condition_sources'])})" if o["conditional"] and o["conditions"] else "")
                          for o in offers)
              if offers else "the reports name no state as offering troops")
@@ -126,19 +132,19 @@ def bottom_line(summary: dict[str, Any], implications: pd.DataFrame) -> str:
                      if l["stage"] != "mentioned" else
                      f"{esc(l['name'])} is named as expected to lead the force {_sourced(l['source_id'], l['reported_date'], l['confidence'], l['via'] or '')}")
     if parts:
-        items.append(fmt.capitalise("; ".join(parts)) + ".")
+        items.append(fmt.capitalise(_joined(parts, 4)) + ".")
     # 3. Vetoes and objections on who may serve.
     vetoes = [o for o in summary["opposed"] if o.get("target")]
     if vetoes:
-        items.append("; ".join(f"{esc(o['actor'])} on {esc(o['target'])}: {esc(o['summary'][0].lower() + o['summary'][1:])} "
+        items.append(_joined(f"{esc(o['actor'])} on {esc(o['target'])}: {esc(o['summary'][0].lower() + o['summary'][1:])} "
                                f"{_sourced(o['source_id'], o['reported_date'], o['confidence'])}" for o in vetoes) + ".")
     # 4. What the force is meant to do, beside what contributors will accept: the reports leave the fit open.
     attaching = implications[implications["n_attaching"] > 0] if len(implications) else implications
     if len(summary["force_tasks"]) and len(attaching):
         tasks = "; ".join(f"{esc(x['title'])} ({ref(x['source_id'])})" for x in summary["force_tasks"][-3:])
-        conds = "; ".join(f"{esc(r.condition_label)} ({refs(r.sources)})" for r in attaching.itertuples())
+        conds = _joined(f"{esc(r.condition_label)} ({refs(r.sources)})" for r in attaching.itertuples())
         open_q = [q for q in summary.get("open_on_tasks", [])]
-        unsettled = (" Still open, as the reports put it: " + "; ".join(f"{esc(q['question'])} ({ref(q['source_id'])})" for q in open_q) + "."
+        unsettled = (" Still open, as the reports put it: " + _joined(f"{esc(q['question'])} ({ref(q['source_id'])})" for q in open_q) + "."
                      if open_q else "")
         items.append(f"The force's tasks as reported ({tasks}) sit beside the limits willing contributors set ({conds}); "
                      f"the reports do not say how the two fit.{unsettled}")
@@ -149,7 +155,7 @@ def bottom_line(summary: dict[str, Any], implications: pd.DataFrame) -> str:
         line = (f"On the UN track, the last step the reports give is from {esc(last['date'])}: {esc(last['title'][0].lower() + last['title'][1:])} "
                 f"({ref(last['source_id'])})")
         if summary["target_dates"]:
-            line += "; targets voiced: " + "; ".join(f"{esc(x['title'])} ({esc(x['date'])}; {ref(x['source_id'])})" for x in summary["target_dates"])
+            line += "; targets voiced: " + _joined(f"{esc(x['title'])} ({esc(x['date'])}; {ref(x['source_id'])})" for x in summary["target_dates"])
         items.append(line + ".")
     return "\n".join(f"{i}. {text}" for i, text in enumerate(items[:5], start=1))
 
@@ -165,25 +171,25 @@ def key_figures_md(summary: dict[str, Any]) -> str:
         lines.append(f"- **Countries formally committed:** {_claims_phrase(summary['countries_committed'])}")
     willing = summary["contributors_willing"]
     lines.append(f"- **States the reports name as willing contributors:** {len(willing)}"
-                 + (" (" + "; ".join(f"{esc(w['name'])}: {esc(w['stage_label'].lower())}" + (", on conditions" if w["conditional"] else "") for w in willing) + ")" if willing else ""))
+                 + (" (" + _joined(f"{esc(w['name'])}: {esc(w['stage_label'].lower())}" + (", on conditions" if w["conditional"] else "") for w in willing) + ")" if willing else ""))
     groups = summary["groups_willing"]
     if groups:
         lines.append(f"- **Unnamed groups said to be willing:** {len(groups)} ({_names([g['name'] for g in groups])}); each is counted once, whatever its size")
     offer = summary["largest_offer"]
     if offer:
-        wording = "; ".join(f"\u201c{esc(l['text'])}\u201d, as {ref(l['source_id'])} writes it ({esc(l['reported_date'])})" for l in offer["labels"])
+        wording = _joined(f"\u201c{esc(l['text'])}\u201d, as {ref(l['source_id'])} writes it ({esc(l['reported_date'])})" for l in offer["labels"])
         lines.append(f"- **Largest troop offer:** {esc(offer['actor'])}, {esc(offer['labels'][-1]['label'])} ({wording})")
     else:
         lines.append("- **Largest troop offer:** no contributor has put a number on its troops")
     outside = summary["outside_support"]
     if outside:
-        parts = "; ".join(f"{esc(o['name'])}, {esc(o['contribution'].lower())}: "
+        parts = _joined(f"{esc(o['name'])}, {esc(o['contribution'].lower())}: "
                           + (f"the reports differ: {esc(o['reports'])}" if o["figures_differ"] else
                              f"{esc(o['stage_label'].lower())} {_sourced(o['source_id'], o['reported_date'], o['confidence'], o['via'] or '')}")
                           for o in outside)
         lines.append(f"- **Organising and supporting from outside the force (not contributors):** {parts}")
     if summary["territory"]:
-        parts = "; ".join(f"{esc(t['actor'])} {esc(t['share'])} {_sourced(t['source_id'], t['reported_date'], t['confidence'], t['via'] or '')}"
+        parts = _joined(f"{esc(t['actor'])} {esc(t['share'])} {_sourced(t['source_id'], t['reported_date'], t['confidence'], t['via'] or '')}"
                           for t in summary["territory"])
         lines.append(f"- **Share of Gaza each side controls:** {parts}")
     return "\n".join(lines)
@@ -268,7 +274,7 @@ def watch_md(summary: dict[str, Any], implications: pd.DataFrame) -> str:
     open_conds = implications[(implications["n_attaching"] > 0)] if len(implications) else implications
     for r in open_conds.itertuples():
         items.append(f"- **{esc(r.condition_label)}:** {esc(r.status.lower() or 'not yet met')}; set by {esc('; '.join(x for x in (r.named, r.groups) if x))} ({refs(r.sources)})")
-    return "\n".join(items) if items else "Nothing dated to watch yet."
+    return "\n".join(_capped_items(items, "items", limit=12)) if items else "Nothing dated to watch yet."
 
 
 def conditions_table_md(matrix: pd.DataFrame) -> str:
