@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import analysis, clean, paths
+from helpers import analysis, changes, clean, paths
 from tests.fixture_data import condition, event, figure, make_data, pledge, position
 
 
@@ -203,3 +203,15 @@ def test_numbers_given_in_words_stay_words() -> None:
     assert clean.amount_label(3, None, "vague", "countries", "several") == "several (number not stated)"
     assert clean.amount_label(20000, 20000, "approximate", "troops", "some 20.000") == "about 20,000 troops"
     assert clean.amount_label(None, 200, "up_to", "troops", "up to 200") == "up to 200 troops"
+
+
+def test_a_condition_is_met_only_in_editions_that_hold_the_event_reporting_it(tmp_path) -> None:
+    rows = {"pledges": [pledge("PL-001", "GRP-19", "signalled_willingness", "S012")],
+            "conditions": [condition("CO-001", "GRP-19", "un_mandate", "S012", "PL-001", status="met", status_event_id="EV-001")],
+            "events": [event("EV-001", "2025-12-01", "resolution", "Security Council adopts the resolution", "USA", "S013")]}
+    data = make_data(tmp_path, **rows)
+    before = clean.build_processed(data, "2025-11-30")
+    after = clean.build_processed(data, "2025-12-20")
+    assert before["conditions"]["status"].tolist() == ["open"] and after["conditions"]["status"].tolist() == ["met"]
+    news = changes.changes_since(after, before, "2025-12-20", "2025-11-30")["news"]
+    assert ("condition_met", "CO-001") in {(i["kind"], i["claim_id"]) for i in news}

@@ -269,8 +269,11 @@ def watch_md(summary: dict[str, Any], implications: pd.DataFrame) -> str:
         items.append(f"- **Target:** {esc(t['title'])} ({esc(t['date'])}; {ref(t['source_id'])})")
     if summary["un_track"]:
         last = summary["un_track"][-1]
+        mandate_open = len(implications) and ((implications["condition_type"] == "un_mandate") & (implications["n_attaching"] > 0)
+                                              & ~implications["status"].str.contains("Met", na=False)).any()
         items.append(f"- **UN Security Council:** the reports' last word on the UN track is from {esc(last['date'])}: {esc(last['title'])} "
-                     f"({ref(last['source_id'])}). A vote and a mandate, if later reports give them, would meet the UN-mandate condition below.")
+                     f"({ref(last['source_id'])})." + (" A mandate, if later reports give one, would meet the UN-mandate condition below."
+                                                       if mandate_open else ""))
     open_conds = implications[(implications["n_attaching"] > 0)] if len(implications) else implications
     for r in open_conds.itertuples():
         items.append(f"- **{esc(r.condition_label)}:** {esc(r.status.lower() or 'not yet met')}; set by {esc('; '.join(x for x in (r.named, r.groups) if x))} ({refs(r.sources)})")
