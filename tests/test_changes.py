@@ -196,7 +196,11 @@ def test_a_claim_added_to_a_report_already_covered_is_news_marked_late(tmp_path)
 def test_a_condition_met_is_news_and_a_status_edit_back_is_a_correction(tmp_path) -> None:
     status = {"conditions": ["status"]}
     open_ = [(t, r | {"status": "open"}) if t == "conditions" else (t, r) for t, r in WEEK_ONE]
-    met = [(t, r | {"status": "met"}) if t == "conditions" else (t, r) for t, r in WEEK_ONE]
+    # met only with the dated event that reports it (clean.build_processed keeps it open otherwise)
+    adopted = claim("events", "EV-9", "S1", "2025-01-05", event_date="2025-01-04", event_date_precision="day", event_type="resolution",
+                    title="Mandate adopted", actor_id="USA")
+    met = [(t, r | {"status": "met", "status_event_id": "EV-9"}) if t == "conditions" else (t, r) for t, r in WEEK_ONE] + [adopted]
+    open_ = [*open_, adopted]
     was_open = build(tmp_path / "a", open_, FIRST, extra_columns=status)
     now_met = build(tmp_path / "b", met, SECOND, extra_columns=status)
     result = changes.changes_since(now_met, was_open, SECOND, FIRST)

@@ -152,7 +152,7 @@ def bottom_line(summary: dict[str, Any], implications: pd.DataFrame) -> str:
     un = summary["un_track"]
     if un:
         last = un[-1]
-        line = (f"On the UN track, the last step the reports give is from {esc(last['date'])}: {esc(last['title'][0].lower() + last['title'][1:])} "
+        line = (f"On the UN track, the last step the reports give is from {esc(last['date'])}: {esc(last['title'])} "
                 f"({ref(last['source_id'])})")
         if summary["target_dates"]:
             line += "; targets voiced: " + _joined(f"{esc(x['title'])} ({esc(x['date'])}; {ref(x['source_id'])})" for x in summary["target_dates"])

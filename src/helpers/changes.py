@@ -604,9 +604,11 @@ def edited_rows(table: str, current: pd.DataFrame, previous: pd.DataFrame, id_co
     now = current.drop_duplicates(id_col).set_index(id_col).loc[shared, columns].apply(_as_text)
     before = previous.drop_duplicates(id_col).set_index(id_col).loc[shared, columns].apply(_as_text)
     differs = (now != before).to_numpy()
-    if "status" in columns and table in STATUS_NEWS:  # news, reported by status_news
-        at = columns.index("status")
-        differs[:, at] &= ~now["status"].isin(list(STATUS_NEWS[table])).to_numpy()
+    if "status" in columns and table in STATUS_NEWS:  # news, reported by status_news, with the event that reports it
+        moved = now["status"].isin(list(STATUS_NEWS[table])).to_numpy()
+        for column in ("status", "status_event_id"):
+            if column in columns:
+                differs[:, columns.index(column)] &= ~moved
     notes = current.drop_duplicates(id_col).set_index(id_col)["notes"].map(_text) if "notes" in current else pd.Series(dtype=str)
     label_now, label_before = _labels(current, id_col, columns), _labels(previous, id_col, columns)
     out: list[Correction] = []

@@ -352,7 +352,9 @@ def build_processed(data_dir: Path, as_of: str) -> dict[str, pd.DataFrame]:
     conditions = add_labels(common(t["conditions"]), t["condition_types"], "condition_type", {"label": "condition_label"})
     # a condition is met or lapsed in an edition only once the event reporting it is in that edition
     reported_events = set(filter_as_of(t["events"], as_of)["event_id"])
-    conditions = conditions.assign(status=conditions["status"].where(conditions["status_event_id"].isin(reported_events), "open"))
+    known = conditions["status_event_id"].isin(reported_events)
+    conditions = conditions.assign(status=conditions["status"].where(known, "open"),
+                                   status_event_id=conditions["status_event_id"].where(known, ""))  # no later event ids leak
     conditions = add_labels(conditions, t["condition_statuses"], "status", {"label": "status_label"})
     positions = common(t["positions"])
     positions = add_actor_names(positions, t["actors"], "target_actor_id", "target")
