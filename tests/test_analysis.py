@@ -214,4 +214,5 @@ def test_a_condition_is_met_only_in_editions_that_hold_the_event_reporting_it(tm
     after = clean.build_processed(data, "2025-12-20")
     assert before["conditions"]["status"].tolist() == ["open"] and after["conditions"]["status"].tolist() == ["met"]
     news = changes.changes_since(after, before, "2025-12-20", "2025-11-30")["news"]
-    assert ("condition_met", "CO-001") in {(i["kind"], i["claim_id"]) for i in news}
+    met = [i for i in news if i["kind"] == "condition_met"]
+    assert [(i["claim_id"], i["source_id"], i["date"]) for i in met] == [("CO-001", "S013", "2025-12-13")]  # cited by the event's report

@@ -439,7 +439,8 @@ def question_news(new: pd.DataFrame, precision: dict[str, str]) -> list[NewsItem
     return items
 
 
-def status_news(table: str, current: pd.DataFrame, previous: pd.DataFrame, precision: dict[str, str]) -> list[NewsItem]:
+def status_news(table: str, current: pd.DataFrame, previous: pd.DataFrame, precision: dict[str, str],
+                events: pd.DataFrame | None = None) -> list[NewsItem]:
     """Claims kept from the previous edition whose ``status`` moved to met, lapsed or answered.
 
     Args:
@@ -447,9 +448,11 @@ def status_news(table: str, current: pd.DataFrame, previous: pd.DataFrame, preci
         current: this edition's table.
         previous: the previous edition's table.
         precision: source_id -> date precision.
+        events: this edition's events: a status backed by ``status_event_id`` is dated and cited by that event.
 
     Returns:
-        Items dated by ``status_date`` when the data has it, else undated (the report date would overstate).
+        Items dated and cited by the event that reports the new status when there is one, else by
+        ``status_date`` when the data has it, else undated (the report date would overstate).
     """
     id_col = CLAIM_IDS[table]
     if "status" not in current or "status" not in previous or current.empty or previous.empty:
@@ -466,6 +469,12 @@ def status_news(table: str, current: pd.DataFrame, previous: pd.DataFrame, preci
         item = _item(kind, table, r, id_col, precision, text, old=before[r[id_col]] or None, new=_text(r["status"]))
         item["date"] = _iso(r.get("status_date"))
         item["date_label"] = _when(r.get("status_date"))
+        event = _text(r.get("status_event_id"))
+        if events is not None and event and event in set(events.get("event_id", [])):
+            e = events[events["event_id"] == event].iloc[0]
+            # the report of the event that met (or lapsed) it is the news' source, not the condition's own report
+            item.update(source_id=_text(e["source_id"]), date=_iso(e["reported_date"]),
+                        date_label=_when(e["reported_date"], precision.get(_text(e["source_id"]), "day")))
         items.append(item)
     return items
 
@@ -569,7 +578,7 @@ def news_items(current: Tables, previous: Tables, previous_as_of: str | None) ->
         *condition_news(new["conditions"], precision),
         *event_news(new["events"], precision, previous_as_of),
         *question_news(new["open_questions"], precision),
-        *status_news("conditions", _table(current, "conditions"), _table(previous, "conditions"), precision),
+        *status_news("conditions", _table(current, "conditions"), _table(previous, "conditions"), precision, _table(current, "events")),
         *status_news("open_questions", _table(current, "open_questions"), _table(previous, "open_questions"), precision),
         *source_news(_table(current, "sources"), _table(previous, "sources"), previous_as_of),
         *actor_news(current, previous, precision, {i for df in new.values() if len(df) for i in df.loc[df["_late"]].iloc[:, 0]}),
