@@ -282,3 +282,28 @@ def test_embedded_rows_stay_bounded_on_100x_data(tmp_path) -> None:
         rows = [row for values in spec["datasets"].values() for row in values]
         assert len(rows) <= MAX_EMBEDDED[name], (name, len(rows))
         assert len(json.dumps(spec)) <= 80_000, name
+
+
+def test_the_vendored_country_shapes_are_the_documented_file() -> None:
+    import hashlib
+
+    from helpers import geo
+    assert hashlib.sha256(geo.WORLD_FILE.read_bytes()).hexdigest() == geo.WORLD_SHA256
+    assert {"360", "031", "792", "840"} <= geo.shape_ids()  # Indonesia, Azerbaijan, Turkey, United States
+    assert geo.iso_numeric("IDN") == "360" and geo.iso_numeric("XXX") == ""
+
+
+def test_map_colours_the_named_states_by_where_they_stand(fixture) -> None:
+    from helpers import geo
+    r, s = views(fixture)
+    states = analysis.map_states(r["commitments"], fixture["actors"], geo.shape_ids())
+    assert states.set_index("name")["group"].to_dict() == {
+        "Indonesia": "Offers troops", "Azerbaijan": "Offers troops", "Turkey": "Offers troops",
+        "United Kingdom": "Organises or supports from outside", "United States": "Organises or supports from outside",
+        "France": "Asked or in talks"}
+    caption = captions.map_(s, states)
+    spec = charts.map_chart(states, geo.world_countries(), caption).to_dict()
+    assert title_text(spec) == caption["title"] == "3 named states offer troops (Indonesia, Azerbaijan and Turkey); 6 states named in connection with the force"
+    lookup = [row for rows in spec["datasets"].values() for row in rows if isinstance(row, dict) and "_id" in row]
+    assert {row["name"] for row in lookup} == set(states["name"])
+    assert vlc.vegalite_to_svg(spec).count("<path") > 100  # drawn offline from the embedded shapes

@@ -554,10 +554,11 @@ def map_chart(states: pd.DataFrame, world: dict[str, Any], caption: Caption) -> 
                        legend=alt.Legend(orient="bottom", direction="horizontal", columns=2, labelLimit=260))
     land = alt.InlineData(values=world, format=alt.DataFormat(type="topojson", feature="countries"))
     base = alt.Chart(land).mark_geoshape(fill=LAND, stroke="white", strokeWidth=0.5).project(type="equalEarth")
-    table = shown[["id", "name", "group", "detail", "sources"]].reset_index(drop=True)
+    # "_id" (ISO numeric, the shapes' key) only joins the two; the data table leaves it out
+    table = shown[["id", "name", "group", "detail", "sources"]].rename(columns={"id": "_id"}).reset_index(drop=True)
     named = (
         alt.Chart(land).mark_geoshape(stroke="white", strokeWidth=0.6)
-        .transform_lookup(lookup="id", from_=alt.LookupData(data=table, key="id", fields=["name", "group", "detail", "sources"]))
+        .transform_lookup(lookup="id", from_=alt.LookupData(data=table, key="_id", fields=["name", "group", "detail", "sources"]))
         .transform_filter("isValid(datum.group)")
         .encode(color=colour, tooltip=[alt.Tooltip("name:N", title="State"), alt.Tooltip("group:N", title="Stands"),
                                        alt.Tooltip("detail:N", title="By contribution"), alt.Tooltip("sources:N", title="Sources")])
