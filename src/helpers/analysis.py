@@ -30,11 +30,6 @@ def cite(source_ids: pd.Series | list[str]) -> str:
     return ", ".join(sorted(set(source_ids)))
 
 
-def fmt_date(value: pd.Timestamp) -> str:
-    """A date as readers write it: "8 Nov 2025" (an exact date; see helpers.fmt)."""
-    return fmt.date_label(value)
-
-
 def figure_claims(figures: pd.DataFrame, metric: str) -> pd.DataFrame:
     """Every claim of one metric, latest first: value label, words, source, date, confidence.
 
@@ -472,7 +467,7 @@ def disagreements(t: Tables) -> pd.DataFrame:
     # Ordered by when each expectation was voiced (event_date), not when it was reported.
     targets = t["events"][t["events"]["event_type"] == "target_date"].sort_values(["event_date", "event_id"])
     if len(targets) > 1:
-        lines = [_claim_line(f"said {fmt_date(r.event_date) if r.event_date_precision == 'day' else f'{r.event_date:%B %Y}'}, reported {r.reported_label}", r.title, r.source_id)
+        lines = [_claim_line(f"said {fmt.date_label(r.event_date, r.event_date_precision)}, reported {r.reported_label}", r.title, r.source_id)
                  for r in targets.itertuples()]
         rows.append({"kind": "Target dates differ", "actor_name": ", ".join(sorted(targets["actor_name"].unique())), "subject": "When the force deploys", "claims": lines, "quotes": targets["quote"].tolist(), "sources": cite(targets["source_id"])})
     return pd.DataFrame(rows, columns=["kind", "actor_name", "subject", "claims", "quotes", "sources"])

@@ -234,11 +234,6 @@ def list_editions(editions_dir: Path) -> list[Edition]:
     return list(scan_editions(editions_dir).editions)
 
 
-def current_editions(editions_dir: Path) -> list[Edition]:
-    """Each date's current readable edition (its highest revision), oldest first."""
-    return [e for e in scan_editions(editions_dir).current() if isinstance(e, Edition)]
-
-
 def previous_edition(editions_dir: Path, as_of: str) -> Edition | None:
     """The current edition of the greatest date strictly before ``as_of`` (EditionError if it is broken)."""
     return scan_editions(editions_dir).previous(as_of)
