@@ -456,7 +456,9 @@ def disagreements(t: Tables) -> pd.DataFrame:
     by = [f["metric_label"], f["holder"]]
     flagged = value.groupby(by).nunique().pipe(lambda n: n.index[(n > 1) & (f.groupby(by)["source_id"].nunique() > 1)])
     for (metric, actor), g in _groups(f, ["metric_label", "holder"], flagged):
-        lines = [_claim_line(r.reported_label, f"{r.value_label} (\"{r.value_text}\")", r.source_id) for r in g.itertuples()]
+        # the report's words beside the label, unless the label already is them ("several (number not stated)")
+        lines = [_claim_line(r.reported_label, r.value_label if str(r.value_text) in r.value_label else f"{r.value_label} (\"{r.value_text}\")",
+                             r.source_id) for r in g.itertuples()]
         kind = "Counts differ but can all be true" if ranges_overlap(g["value_low"], g["value_high"]) else "Figures differ"
         rows.append({"kind": kind, "actor_name": "" if actor == "-" else actor, "subject": metric, "claims": lines, "quotes": g["quote"].tolist(), "sources": cite(g["source_id"])})
     po = t["positions"].sort_values(["reported_date", "position_id"])
