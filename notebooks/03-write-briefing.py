@@ -116,7 +116,7 @@ show_md(briefing.chronology_md(results["chronology"]))
 # %% [markdown]
 # ## Where sources disagree or a stance changed
 #
-# Both dated claims are kept; neither is treated as the truth.
+# All dated claims are kept; none is treated as the truth.
 
 # %%
 show_md(briefing.disagreements_md(results["disagreements"]))
@@ -150,9 +150,9 @@ show_md(briefing.sources_md(tables["sources"]))
 # Each row of the dataset is one thing one report said, on a date, with a short quote copied exactly
 # from the report (checked automatically). Contradictory claims are kept side by side. Numbers keep
 # their vagueness: "some …" or "about …" is approximate, "up to …" has no lower bound, and a number the
-# report gives only in words ("several", "about two dozen") is printed in those words and never drawn as a
-# number (the data records "several" as at least three, for sorting only); unnamed groups are never turned
-# into a number of countries. The codebook (linked under "Data, citation and licence") has every field, code and rule.
+# report gives only in words ("several", "about two dozen") is printed in those words; "several" is never
+# drawn (the data records it as at least three, for sorting only) and "about two dozen" is drawn as an
+# approximate point near 24; unnamed groups are never turned into a number of countries. The codebook (linked under "Data, citation and licence") has every field, code and rule.
 #
 # ### How the briefing reads where an actor stands
 #

@@ -30,6 +30,10 @@ def test_a_later_mention_does_not_demote_an_offer(tmp_path) -> None:
     turkey = standing_of(t, "TUR")
     assert (turkey["stage"], turkey["basis_id"]) == ("offered_private", "PL-001")
     assert turkey["since"] == "named as candidate (S012, 8 Nov 2025)"
+    # the better-sourced offer stands; the later, weaker-sourced one says it again
+    again = tables(tmp_path / "again", pledges=[pledge("PL-001", "TUR", "offered_private", "S011", confidence="anonymous_officials"),
+                                                pledge("PL-002", "TUR", "offered_private", "S013", confidence="relayed")])
+    assert standing_of(again, "TUR")["since"] == "reported again (S013, c. 13 Dec 2025)"
     summary = analysis.key_figures(t)
     assert [o["name"] for o in summary["troop_offers"]] == ["Turkey"]
 
@@ -87,7 +91,8 @@ def test_differing_figures_are_kept_apart_not_merged(tmp_path) -> None:
     ])
     us = standing_of(t, "USA", "command_coordination")
     assert bool(us["figures_differ"])
-    assert us["reports"] == "deployed, about 200 personnel (S011, 18 Oct 2025); deployed, about two dozen personnel (S012, 8 Nov 2025)"
+    assert us["reports"] == ("deployed, about 200 personnel (S011, 18 Oct 2025; the outlet's own statement); "
+                             "deployed, about two dozen personnel (S012, 8 Nov 2025; the outlet's own statement)")
     # "20,000" and "some 20.000" are one figure in two wordings: no tension, the latest wording is shown
     idn = standing_of(t, "IDN")
     assert not idn["figures_differ"] and idn["figure"] == "about 20,000 troops"
@@ -112,7 +117,7 @@ def test_conditions_count_only_willing_contributors(tmp_path) -> None:
     un = imp.loc["un_mandate"]
     assert (un["n_willing"], un["n_willing_states"], un["n_willing_groups"], un["n_attaching"]) == (2, 1, 1, 1)
     assert un["groups"] == "The 19 willing countries (unnamed)" and un["named"] == ""
-    assert un["status"] == "Not yet met"
+    assert un["status"] == "Not reported met"
 
 
 def test_chronology_orders_by_when_it_happened_with_its_precision(tmp_path) -> None:

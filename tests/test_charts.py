@@ -303,7 +303,7 @@ def test_map_colours_the_named_states_by_where_they_stand(fixture) -> None:
         "France": "Asked or in talks"}
     caption = captions.map_(s, states)
     spec = charts.map_chart(states, geo.world_countries(), caption).to_dict()
-    assert title_text(spec) == caption["title"] == "3 named states offer troops (Indonesia, Azerbaijan and Turkey); 6 states named in connection with the force"
+    assert title_text(spec) == caption["title"] == "3 named states offer troops (Indonesia, Azerbaijan and Turkey); 6 states named as contributors, candidates, asked or supporters"
     lookup = [row for rows in spec["datasets"].values() for row in rows if isinstance(row, dict) and "_id" in row]
     assert {row["name"] for row in lookup} == set(states["name"])
     assert vlc.vegalite_to_svg(spec).count("<path") > 100  # drawn offline from the embedded shapes

@@ -114,18 +114,22 @@ def standings(pledges: pd.DataFrame, conditions: pd.DataFrame) -> pd.DataFrame:
     n_amounts = bounds.groupby([stated[k] for k in keys]).nunique()
     # every stated figure of the pair, oldest first: shown whole where reports are in tension
     reports = stated.groupby(keys).apply(lambda g: "; ".join(
-        f"{r.stage_label.lower()}, {r.amount_label} ({r.source_id}, {r.reported_label})" for r in g.itertuples()), include_groups=False)
+        f"{r.stage_label.lower()}, {r.amount_label} ({r.source_id}, {r.reported_label}; "
+        f"{fmt.sourcing(r.confidence, r.via_outlet if isinstance(r.via_outlet, str) else '')})" for r in g.itertuples()), include_groups=False)
     locations = p.groupby(keys)["location_label"].agg(lambda s: fmt.names(sorted({x for x in s.dropna() if x and x != "Not stated"})))
     sources = p.groupby(keys)["source_id"].agg(fmt.cite)
 
     # Whole-column operations on the basis rows (one per pair), so the cost stays linear at 100x.
     b = basis.reset_index()
     # what later reports said: weaker mentions as what they are, the same stage as "again"
-    later = p.merge(b[[*keys, "reported_date", "_rank"]], on=keys, suffixes=("", "_basis"))
+    later = p.merge(b[[*keys, "reported_date", "_rank", "amount_low", "amount_high"]], on=keys, suffixes=("", "_basis"))
     later = later[(later["reported_date"] > later["reported_date_basis"]) & later["_rank_basis"].notna()
                   & (later["_rank"].fillna(-1) <= later["_rank_basis"])]
-    later = later.assign(_text=later["stage_label"].str.lower() + later["_rank"].eq(later["_rank_basis"]).map({True: " again", False: ""})
-                         + " (" + later["source_id"] + ", " + later["reported_label"] + ")")
+    stated_amount = later["amount_low"].notna() | later["amount_high"].notna()
+    same = later["_rank"].eq(later["_rank_basis"]) & (~stated_amount | (later["amount_low"].fillna(-1).eq(later["amount_low_basis"].fillna(-1))
+                                                                      & later["amount_high"].fillna(-1).eq(later["amount_high_basis"].fillna(-1))))
+    said = (later["stage_label"].str.lower() + stated_amount.map({True: ", ", False: ""}) + later["amount_label"].where(stated_amount, ""))
+    later = later.assign(_text=said.where(~same, "reported again") + " (" + later["source_id"] + ", " + later["reported_label"] + ")")
     since = later.groupby(keys)["_text"].agg("; ".join)
     pair = pd.MultiIndex.from_frame(b[keys])
     # the figure the basis claim states, else the latest stated one
@@ -545,7 +549,7 @@ def chronology(events: pd.DataFrame) -> pd.DataFrame:
         "event_type_label": e["event_type_label"],
         "milestone": _flagged(e["milestone"]),
         "title": e["title"],
-        "who": e["actor_name"],
+        "who": [fmt.names([a, *o]) or "—" for a, o in zip(e["actor_name"].fillna(""), e["other_names"])] if "other_names" in e else e["actor_name"],
         "source_id": e["source_id"],
         "reported_label": e["reported_label"],
         "confidence": e["confidence"],

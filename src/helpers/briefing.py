@@ -229,7 +229,7 @@ def commitments_md(standing: pd.DataFrame) -> str:
         kinds = asked.groupby("actor_name")["contribution_type"].agg(lambda s: sorted(set(s) - {"unspecified"}))
         labels = asked.drop_duplicates("contribution_type").set_index("contribution_type")["contribution_label"]
         who = [f"{a} ({', '.join(labels[k].lower() for k in ks)})" if ks else a for a, ks in kinds.items()]
-        notes.append(f"Asked or in talks, nothing more reported: {_names(who)} ({refs(fmt.cite(asked['basis_source']))}).")
+        notes.append(f"Asked or in talks, no offer reported: {_names(who)} ({refs(fmt.cite(asked['basis_source']))}).")
     if len(mentioned):
         notes.append(f"Named by others as likely or candidate contributors only: {_names(sorted(mentioned['actor_name'].unique()))} ({refs(fmt.cite(mentioned['basis_source']))}).")
     return table + ("\n\n" + " ".join(notes) if notes else "")
@@ -276,7 +276,7 @@ def watch_md(summary: dict[str, Any], implications: pd.DataFrame) -> str:
                                                        if mandate_open else ""))
     open_conds = implications[(implications["n_attaching"] > 0)] if len(implications) else implications
     for r in open_conds.itertuples():
-        items.append(f"- **{esc(r.condition_label)}:** {esc(r.status.lower() or 'not yet met')}; set by {esc('; '.join(x for x in (r.named, r.groups) if x))} ({refs(r.sources)})")
+        items.append(f"- **{esc(r.condition_label)}:** {esc(r.status.lower() or 'not reported met')}; set by {esc('; '.join(x for x in (r.named, r.groups) if x))} ({refs(r.sources)})")
     return "\n".join(_capped_items(items, "items", limit=12)) if items else "Nothing dated to watch yet."
 
 

@@ -147,8 +147,8 @@ def map_(summary: dict[str, Any], states: pd.DataFrame) -> Caption:
     """The map: how many named states in each class, and which have no shape at this scale."""
     offers = [o["name"] for o in summary["troop_offers"]]
     title = (f"{fmt.plural(len(offers), 'named state')} offer{'s' if len(offers) == 1 else ''} troops ({fmt.names(offers, 4)}); "
-             f"{fmt.plural(len(states), 'state')} named in connection with the force" if offers
-             else f"No named state offers troops; {fmt.plural(len(states), 'state')} named in connection with the force")
+             f"{fmt.plural(len(states), 'state')} named as contributors, candidates, asked or supporters" if offers
+             else f"No named state offers troops; {fmt.plural(len(states), 'state')} named as contributors, candidates, asked or supporters")
     missing = states.loc[~states["has_shape"].astype(bool), "name"].tolist() if len(states) else []
     subtitle = ["Each state in the colour of the furthest it has gone, as reported, on any contribution to the force; "
                 "the organiser and outside supporters apart.",

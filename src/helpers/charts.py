@@ -173,7 +173,7 @@ CONTRIBUTION_SHORT = {
     "equipment": "Equipment",
     "logistics": "Logistics",
     "funding": "Funding",
-    "command_coordination": "Command staff",
+    "command_coordination": "Support staff",
     "advisers": "Advisers",
     "unspecified": "Not specified",
 }
@@ -319,7 +319,7 @@ def figures_chart(stated: pd.DataFrame, caption: Caption, max_rows: int = MAX_FI
         "_row": label,
         "actor": rows["actor_name"],
         "where": rows["where"],
-        "value": rows["value"],
+        "_value": rows["value"],
         # dashed range: from 0 for "up to", to the panel edge for "at least"/"several"; none otherwise
         "_range_start": rows["low"].where(~up_to, 0.0).where(up_to | open_end),
         "_range_end": rows["high"].where(~open_end, panel_max * 1.1).where(up_to | open_end),
@@ -350,14 +350,14 @@ def figures_chart(stated: pd.DataFrame, caption: Caption, max_rows: int = MAX_FI
         part = data[data["where"] == where]
         if part.empty:
             continue
-        top = float(part[["value", "_range_end"]].max().max()) * 1.08
-        order = list(part.sort_values("value", ascending=False)["_row"])
+        top = float(part[["_value", "_range_end"]].max().max()) * 1.08
+        order = list(part.sort_values("_value", ascending=False)["_row"])
         x_title = f"{where}: number stated ({'troops' if set(rows.loc[rows['where'] == where, 'unit']) == {'troops'} else 'troops or personnel'})"
         base = alt.Chart().transform_filter(alt.datum.where == where).encode(
             y=alt.Y("_row:N", sort=order, title=None, axis=_row_axis(grid=False)),
             tooltip=tooltip,
         )
-        x = alt.X("value:Q", title=x_title, scale=alt.Scale(domain=[0, top], nice=False, zero=True), axis=alt.Axis(format=",d"))
+        x = alt.X("_value:Q", title=x_title, scale=alt.Scale(domain=[0, top], nice=False, zero=True), axis=alt.Axis(format=",d"))
         ranges = base.transform_filter("isValid(datum._range_start)").mark_rule(strokeWidth=2.5, strokeDash=[5, 3]).encode(
             x=alt.X("_range_start:Q", scale=alt.Scale(domain=[0, top], nice=False), title=x_title), x2="_range_end:Q", color=colour)
         dots = base.mark_point(size=110, strokeWidth=2.2, opacity=1).encode(
@@ -555,7 +555,7 @@ def map_chart(states: pd.DataFrame, world: dict[str, Any], caption: Caption) -> 
     land = alt.InlineData(values=world, format=alt.DataFormat(type="topojson", feature="countries"))
     base = alt.Chart(land).mark_geoshape(fill=LAND, stroke="white", strokeWidth=0.5).project(type="equalEarth")
     # "_id" (ISO numeric, the shapes' key) only joins the two; the data table leaves it out
-    table = shown[["id", "name", "group", "detail", "sources"]].rename(columns={"id": "_id"}).reset_index(drop=True)
+    table = states[["id", "name", "group", "detail", "sources"]].rename(columns={"id": "_id"}).reset_index(drop=True)
     named = (
         alt.Chart(land).mark_geoshape(stroke="white", strokeWidth=0.6)
         .transform_lookup(lookup="id", from_=alt.LookupData(data=table, key="_id", fields=["name", "group", "detail", "sources"]))

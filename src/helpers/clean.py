@@ -361,6 +361,8 @@ def build_processed(data_dir: Path, as_of: str) -> dict[str, pd.DataFrame]:
     positions = add_labels(positions, t["topics"], "topic", {"label": "topic_label"})
     positions = add_labels(positions, t["directions"], "direction", {"label": "direction_label"})
     events = add_labels(common(t["events"]), t["event_types"], "event_type", {"label": "event_type_label", "milestone": "milestone"})
+    names = t["actors"].set_index("actor_id")["name"]
+    events["other_names"] = [[names.get(a, a) for a in split_list(o)] for o in events["other_actor_ids"].fillna("")]
     figures = add_labels(common(t["figures"]), t["metrics"], "metric", {"label": "metric_label"})
     questions = add_labels(common(t["open_questions"]), t["topics"], "topic", {"label": "topic_label"})
     figures["value_label"] = [
