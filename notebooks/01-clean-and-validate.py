@@ -28,14 +28,18 @@ previous_edition: str = ""  # folder of the previous edition, "" when there is n
 # %%
 from pathlib import Path
 
-from helpers import clean, paths, validate
+from helpers import clean, editions, paths, validate
 
 # %% [markdown]
 # ## Load inputs
 # Validation stops the pipeline with one line per problem (file, row, field, expected value).
 
 # %%
-validate.check_data(Path(data_dir), paths.SOURCES_DIR)
+# A build checks the data once, before any kernel starts (edition.json says so); run by hand, this cell does.
+if not editions.read_edition_info(Path(out_dir)).get("validated"):
+    if not paths.SOURCES_DIR.is_dir():
+        print(f"quotes not checked: no source texts in {paths.SOURCES_DIR}")
+    validate.check_data(Path(data_dir), paths.SOURCES_DIR if paths.SOURCES_DIR.is_dir() else None)
 tables = clean.build_processed(Path(data_dir), as_of)
 
 # %% [markdown]

@@ -532,6 +532,8 @@ def _edition_info(config: BuildConfig, plan: _Plan) -> dict[str, Any]:
         "previous_edition": plan.previous.name if plan.previous else "",
         "quotes_checked": plan.sources_sum is not None,
         "sources_dir": str(config.sources_dir),
+        # the data was checked before any kernel started: notebook 01 need not check it again
+        "validated": config.validator is not None,
     }
 
 
