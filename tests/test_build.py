@@ -173,7 +173,7 @@ def test_build_publishes_edition_with_manifest_matching_what_was_built(project: 
     info = json.loads((edition / "edition.json").read_text())
     assert info.pop("sources_dir").endswith("/sources")  # the template's folder: tests copy it
     assert info == {"as_of": AS_OF, "revision": 0, "revises": "", "revision_note": "", "previous_edition": "",
-                    "quotes_checked": True}
+                    "quotes_checked": True, "validated": False}  # no validator configured: notebook 01 checks the data
     for rel, info in manifest["files"].items():
         assert info["sha256"] == b.file_sha256(edition / rel)
         assert info["bytes"] == (edition / rel).stat().st_size

@@ -326,14 +326,3 @@ def test_a_question_answered_is_news(tmp_path) -> None:
                                    build(tmp_path / "a", asked, FIRST, extra_columns=status), SECOND, FIRST)
     assert [(i["kind"], i["claim_id"], i["new"]) for i in result["news"]] == [("question_answered", "OQ-1", "answered")]
     assert result["corrections"] == []
-
-
-def test_claim_hashes_change_with_curated_fields_only(tmp_path, two_weeks) -> None:
-    _, second = two_weeks
-    hashes = changes.claim_hashes(second).set_index("claim_id")["sha256"]
-    assert len(hashes) == len(WEEK_ONE) + len(WEEK_TWO) and hashes.is_unique
-    clean.write_processed(second, tmp_path / "processed")
-    assert changes.claim_hashes(clean.read_processed(tmp_path / "processed")).set_index("claim_id")["sha256"].equals(hashes)
-    edited = second | {"pledges": second["pledges"].assign(stage_label="relabelled", stage=["approached", *second["pledges"]["stage"].iloc[1:]])}
-    after = changes.claim_hashes(edited).set_index("claim_id")["sha256"]
-    assert sorted(after.index[after != hashes]) == [second["pledges"]["pledge_id"].iloc[0]]

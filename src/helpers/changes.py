@@ -23,7 +23,6 @@ new), a condition met, a stance or stage change, a new or revised figure, then t
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any, TypedDict
 
 import numpy as np
@@ -322,8 +321,8 @@ def pledge_news(new: pd.DataFrame, previous: pd.DataFrame, precision: dict[str, 
         kind = ("pledge" if repeat else "refusal" if stage in REFUSAL_STAGES
                 else "offer" if rank is not None and rank >= OFFER_RANK else "stage_change" if up else "pledge")
         text = f"{_text(r.get('actor_name')) or _text(r.get('actor_id'))}: {_label(r, 'stage').lower()}, {_label(r, 'contribution_type').lower()}"
-        amount = _text(r.get("amount_label"))
-        text += f", {amount}" if amount and amount != "not stated" else ""
+        stated = pd.notna(r.get("amount_low")) or pd.notna(r.get("amount_high"))
+        text += f", {_text(r.get('amount_label'))}" if stated else ""
         text += f", asked by {_text(r.get('requested_by_name')) or _text(r.get('requested_by'))}" if _text(r.get("requested_by")) else ""
         text += " (as in earlier reports)" if repeat else f" (previous edition: {_text(r.get('_old_label')).lower()})" if changed else ""
         items.append(_item(kind, "pledges", r, "pledge_id", precision, text, subject=_text(r.get("contribution_type")),
@@ -695,31 +694,6 @@ def corrections(current: Tables, previous: Tables) -> list[Correction]:
     for c in out:
         c["date_label"] = _when(c["date"], precision.get(c["source_id"], "day")) if c["date"] else ""
     return out
-
-
-def claim_hashes(tables: Tables) -> pd.DataFrame:
-    """A content hash per claim and source over its curated fields, for an edition to record what it was built from.
-
-    The fields are taken by name in sorted order and as the same text :func:`edited_rows` compares, so a
-    table read back from CSV hashes like the one built in memory, and a relabelled code changes nothing.
-
-    Args:
-        tables: an edition's processed tables.
-
-    Returns:
-        Columns table, claim_id, sha256; one row per source and claim.
-    """
-    frames = []
-    for name, id_col in {"sources": "source_id", **CLAIM_IDS}.items():
-        df = _table(tables, name)
-        if df.empty:
-            continue
-        columns = sorted(curated_columns(df))
-        text = df[columns].apply(_as_text)
-        joined = pd.Series(["\x1f".join(f"{c}={v}" for c, v in zip(columns, row)) for row in text.itertuples(index=False)])
-        frames.append(pd.DataFrame({"table": name, "claim_id": df[id_col].to_numpy(),
-                                    "sha256": joined.map(lambda t: hashlib.sha256(t.encode("utf-8")).hexdigest()).to_numpy()}))
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["table", "claim_id", "sha256"])
 
 
 # --- the whole comparison -----------------------------------------------------------------------

@@ -23,7 +23,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
-import hashlib
 import html
 import json
 import os
@@ -35,6 +34,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from helpers.manifest import file_sha256
 
 ARCHIVE_INDEX: str = "archive.json"
 ARCHIVE_FORMAT: int = 1
@@ -272,14 +273,6 @@ def local_editions(editions_dir: Path) -> list[SiteEdition]:
 # --------------------------------------------------------------------------------------------------
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def folder_files(folder: Path) -> dict[str, dict[str, Any]]:
     """{relative posix path: {sha256, bytes}} for every file under `folder`.
 
@@ -290,7 +283,7 @@ def folder_files(folder: Path) -> dict[str, dict[str, Any]]:
         The listing, sorted by path.
     """
     files = sorted(p for p in folder.rglob("*") if p.is_file())
-    return {p.relative_to(folder).as_posix(): {"sha256": _sha256(p), "bytes": p.stat().st_size} for p in files}
+    return {p.relative_to(folder).as_posix(): {"sha256": file_sha256(p), "bytes": p.stat().st_size} for p in files}
 
 
 def archive_index(site: Path, editions: Sequence[SiteEdition], published_at: str) -> dict[str, Any]:
@@ -359,7 +352,7 @@ def check_archive(archive: Path, first_run: bool) -> list[SiteEdition]:
             path = folder / rel
             if not path.is_file():
                 problems.append(f"editions/{entry['folder']}/{rel} is missing")
-            elif not isinstance(info, dict) or path.stat().st_size != info.get("bytes") or _sha256(path) != info.get("sha256"):
+            elif not isinstance(info, dict) or path.stat().st_size != info.get("bytes") or file_sha256(path) != info.get("sha256"):
                 problems.append(f"editions/{entry['folder']}/{rel} differs from the index")
     if problems:
         raise PublishError(

@@ -318,11 +318,6 @@ def value_problems(file: str, rows: list[dict[str, str]], res: dict[str, Any], t
 # ---------------------------------------------------------------------------------------------------
 
 
-def sha256_of(path: Path) -> str:
-    """The file's sha256, hex."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def source_problems(file: str, sources: list[dict[str, str]], sources_dir: Path, cited: dict[str, int]) -> tuple[list[Problem], dict[str, str]]:
     """Check every report sources.csv lists and read the texts of the sound ones.
 
