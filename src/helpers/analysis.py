@@ -25,11 +25,6 @@ HEADLINE_CONDITIONS = ("israeli_controlled_areas_only", "un_mandate", "after_fig
 CONDITIONAL_STAGE = "conditional"
 
 
-def cite(source_ids: pd.Series | list[str]) -> str:
-    """Source ids as a citation: "S001, S003" (sorted, unique)."""
-    return ", ".join(sorted(set(source_ids)))
-
-
 def figure_claims(figures: pd.DataFrame, metric: str) -> pd.DataFrame:
     """Every claim of one metric, latest first: value label, words, source, date, confidence.
 
@@ -340,7 +335,7 @@ def conditions_matrix(conditions: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=cols)
     first = conditions.sort_values(["reported_date", "condition_id"]).drop_duplicates(["actor_id", "condition_type"])
     grouped = conditions.groupby(["actor_id", "actor_name", "actor_kind", "condition_type", "condition_label"], as_index=False).agg(
-        applies_to=("applies_to", "first"), first_reported=("reported_date", "min"), sources=("source_id", cite))
+        applies_to=("applies_to", "first"), first_reported=("reported_date", "min"), sources=("source_id", fmt.cite))
     grouped = grouped.merge(first[["actor_id", "condition_type", "reported_label"]].rename(columns={"reported_label": "first_label"}),
                             on=["actor_id", "condition_type"], how="left")
     return grouped.sort_values(["condition_type", "first_reported", "actor_name"]).reset_index(drop=True)
@@ -392,7 +387,7 @@ def condition_implications(standing: pd.DataFrame, conditions: pd.DataFrame, con
             "n_attaching": attach["actor_id"].nunique(),
             "named": fmt.names(sorted(attach.loc[attach["actor_kind"] == "state", "actor_name"].unique())),
             "groups": "; ".join(sorted(attach.loc[attach["actor_kind"] != "state", "actor_name"].unique())),
-            "sources": cite(attach["source_id"]),
+            "sources": fmt.cite(attach["source_id"]),
             "status": "; ".join(sorted(set(attach["status_label"].dropna()))) if "status_label" in attach else "",
         })
     return pd.DataFrame(rows)
@@ -454,7 +449,7 @@ def disagreements(t: Tables) -> pd.DataFrame:
                              else r.stage_label.lower(), r.source_id)
                  for r in g.itertuples()]
         kind = "Stance changed" if moved_off[key] else "Conditions added" if conditioned[key] else "Figures differ"
-        rows.append({"kind": kind, "actor_name": key[0], "subject": key[1], "claims": lines, "quotes": g["quote"].tolist(), "sources": cite(g["source_id"])})
+        rows.append({"kind": kind, "actor_name": key[0], "subject": key[1], "claims": lines, "quotes": g["quote"].tolist(), "sources": fmt.cite(g["source_id"])})
     f = t["figures"].sort_values(["reported_date", "figure_id"]).assign(holder=lambda d: d["actor_name"].replace("", "-"))
     value = f["value_low"].fillna(-1).astype(str) + "|" + f["value_high"].fillna(-1).astype(str)
     by = [f["metric_label"], f["holder"]]
@@ -464,18 +459,18 @@ def disagreements(t: Tables) -> pd.DataFrame:
         lines = [_claim_line(r.reported_label, r.value_label if str(r.value_text) in r.value_label else f"{r.value_label} (\"{r.value_text}\")",
                              r.source_id) for r in g.itertuples()]
         kind = "Counts differ but can all be true" if ranges_overlap(g["value_low"], g["value_high"]) else "Figures differ"
-        rows.append({"kind": kind, "actor_name": "" if actor == "-" else actor, "subject": metric, "claims": lines, "quotes": g["quote"].tolist(), "sources": cite(g["source_id"])})
+        rows.append({"kind": kind, "actor_name": "" if actor == "-" else actor, "subject": metric, "claims": lines, "quotes": g["quote"].tolist(), "sources": fmt.cite(g["source_id"])})
     po = t["positions"].sort_values(["reported_date", "position_id"])
     n_directions = po.groupby(["actor_name", "topic_label"])["direction"].nunique()
     for (actor, topic), g in _groups(po, ["actor_name", "topic_label"], n_directions.index[n_directions > 1]):
         lines = [_claim_line(r.reported_label, f"{r.direction_label.lower()}: {r.summary}", r.source_id) for r in g.itertuples()]
-        rows.append({"kind": "Positions differ", "actor_name": actor, "subject": topic, "claims": lines, "quotes": g["quote"].tolist(), "sources": cite(g["source_id"])})
+        rows.append({"kind": "Positions differ", "actor_name": actor, "subject": topic, "claims": lines, "quotes": g["quote"].tolist(), "sources": fmt.cite(g["source_id"])})
     # Ordered by when each expectation was voiced (event_date), not when it was reported.
     targets = t["events"][t["events"]["event_type"] == "target_date"].sort_values(["event_date", "event_id"])
     if len(targets) > 1:
         lines = [_claim_line(f"said {fmt.date_label(r.event_date, r.event_date_precision)}, reported {r.reported_label}", r.title, r.source_id)
                  for r in targets.itertuples()]
-        rows.append({"kind": "Target dates differ", "actor_name": ", ".join(sorted(targets["actor_name"].unique())), "subject": "When the force deploys", "claims": lines, "quotes": targets["quote"].tolist(), "sources": cite(targets["source_id"])})
+        rows.append({"kind": "Target dates differ", "actor_name": ", ".join(sorted(targets["actor_name"].unique())), "subject": "When the force deploys", "claims": lines, "quotes": targets["quote"].tolist(), "sources": fmt.cite(targets["source_id"])})
     return pd.DataFrame(rows, columns=["kind", "actor_name", "subject", "claims", "quotes", "sources"])
 
 
@@ -495,7 +490,7 @@ def open_questions(t: Tables) -> pd.DataFrame:
               "basis": "position reported as undecided", "sources": r.source_id} for r in undecided.itertuples()]
     groups = t["pledges"][(t["pledges"]["actor_kind"] == "unnamed_group") & (t["pledges"]["stage_rank"].fillna(-1) >= WILLING_RANK)]
     for name, g in groups.groupby("actor_name", sort=True):
-        rows.append({"question": f"Which countries are meant by \u201c{name.replace(' (unnamed)', '')}\u201d?", "basis": "the reports do not name them", "sources": cite(g["source_id"])})
+        rows.append({"question": f"Which countries are meant by \u201c{name.replace(' (unnamed)', '')}\u201d?", "basis": "the reports do not name them", "sources": fmt.cite(g["source_id"])})
     return pd.DataFrame(rows, columns=["question", "basis", "sources"])
 
 
@@ -577,7 +572,7 @@ def position_cells(positions: pd.DataFrame) -> pd.DataFrame:
         last=("reported_date", "max"), latest=("latest", "first"),
         about=("target", lambda s: fmt.names(sorted(set(s)))),
         summary=("summary", lambda s: "; ".join(dict.fromkeys(s))),
-        sources=("source_id", cite))
+        sources=("source_id", fmt.cite))
     cells["current"] = cells["last"] == cells["latest"]
     return cells[cols]
 
