@@ -22,7 +22,7 @@ from helpers.cli import main as cli
 from helpers.curate import read_csv, write_csv
 from helpers.validate import validate_data
 
-pytestmark = pytest.mark.skipif(not paths.SOURCES_DIR.is_dir(), reason=f"source reports not found at {paths.SOURCES_DIR}")
+pytestmark = pytest.mark.needs("reports")
 
 # A fixture report: made up for this test (it is never stored in ../shared and never in the repo's data).
 REPORT = """Fixture Wire, 18 November 2025
