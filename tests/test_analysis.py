@@ -7,6 +7,7 @@ date is the newest report's date, not the build date.
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pandas as pd
@@ -14,6 +15,8 @@ import pytest
 
 from helpers import analysis, changes, clean, paths
 from tests.fixture_data import condition, event, figure, make_data, pledge, position
+
+from conftest import AS_OF
 
 
 def tables(tmp_path: Path, as_of: str = "2026-01-31", **rows: list[dict]) -> dict[str, pd.DataFrame]:
@@ -172,10 +175,11 @@ def test_analysis_round_trips_through_files(tmp_path) -> None:
 
 @pytest.fixture(scope="module")
 def live() -> tuple[dict[str, pd.DataFrame], dict]:
-    t = clean.build_processed(paths.DATA_DIR, "2026-12-01")
-    return t, analysis.analyse(t, "2026-12-01", None)
+    t = clean.build_processed(paths.DATA_DIR, AS_OF)
+    return t, analysis.analyse(t, AS_OF, None)
 
 
+@pytest.mark.live_data
 def test_live_findings_are_consistent(live) -> None:
     t, (results, summary) = live
     standing = results["commitments"]
@@ -184,10 +188,36 @@ def test_live_findings_are_consistent(live) -> None:
     assert {o["actor_id"] for o in summary["troop_offers"]} <= {c["actor_id"] for c in summary["contributors_willing"]}
     force = standing[standing["part_of_force"].astype(bool)]
     assert {c["actor_id"] for c in summary["contributors_willing"]} <= set(force["actor_id"])
-    assert summary["information_date"]["date"] == f"{t['sources']['published'].max():%Y-%m-%d}"
+    # the information date is a report's own date, and no report in sources.csv is dated after it
+    with (paths.CURATED_DIR / "sources.csv").open(encoding="utf-8", newline="") as fh:
+        published = {r["source_id"]: r["published"] for r in csv.DictReader(fh)}
+    info = summary["information_date"]
+    assert info["date"] == published[info["source_id"]] and all(d <= info["date"] for d in published.values())
     # no stage coded declined where a conditions row makes it "only if"
     conditional = t["conditions"]["pledge_id"].dropna()
     assert t["pledges"][t["pledges"]["pledge_id"].isin(conditional) & (t["pledges"]["stage"] == "declined")].empty
+
+
+@pytest.mark.live_data
+def test_live_claims_cite_reports_and_standings_rest_on_their_claims(live) -> None:
+    t, (results, summary) = live
+    reports = set(t["sources"]["source_id"])
+    assert reports and set(t["claims"]["source_id"]) <= reports  # every claim cites a report of the edition
+    # each standing rests on a claim about that actor and contribution, and cites every report that has one
+    pledges = t["pledges"].set_index("pledge_id")
+    pairs = lambda df: set(zip(df["actor_id"], df["contribution_type"]))  # noqa: E731
+    assert pairs(results["commitments"]) == pairs(t["pledges"])  # every actor and contribution the claims name has a standing
+    for r in results["commitments"].itertuples():
+        basis = pledges.loc[r.basis_id]
+        assert (basis["actor_id"], basis["contribution_type"], basis["source_id"]) == (r.actor_id, r.contribution_type, r.basis_source)
+        own = t["pledges"][(t["pledges"]["actor_id"] == r.actor_id) & (t["pledges"]["contribution_type"] == r.contribution_type)]
+        assert all(sid in r.sources for sid in set(own["source_id"])), (r.actor_id, r.contribution_type)
+    # the findings count what the tables hold
+    counts = summary["counts"]
+    assert counts["sources"] == len(reports)
+    assert {name: counts[name] for name in ("pledges", "conditions", "positions", "events", "figures", "open_questions")} == {
+        name: len(t[name]) for name in ("pledges", "conditions", "positions", "events", "figures", "open_questions")}
+    assert counts["claims"] == len(t["claims"])
 
 
 def test_disagreements_show_conditions_added_and_withdrawals_but_not_weaker_mentions(tmp_path) -> None:
