@@ -49,7 +49,10 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_report_header(config: pytest.Config) -> str:
     """Say which data the live-data tests read (tests/test_live_data_copy.py checks it)."""
-    return f"live data: {paths.DATA_DIR}; reports: {paths.SOURCES_DIR}; end-to-end edition: {AS_OF}"
+    with (paths.CURATED_DIR / "sources.csv").open(encoding="utf-8", newline="") as fh:
+        dates = sorted(r["published"] for r in csv.DictReader(fh))
+    return (f"live data: {paths.DATA_DIR} ({len(dates)} reports, newest {dates[-1] if dates else 'none'}); "
+            f"reports: {paths.SOURCES_DIR}; end-to-end edition: {AS_OF}")
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

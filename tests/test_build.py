@@ -781,7 +781,6 @@ def test_build_side_of_an_edition_before_any_report(tmp_path: Path) -> None:
     assert b.read_claim_hashes(result.edition) == {}
 
 
-@pytest.mark.live_data
 def test_build_side_with_every_claim_table_empty(tmp_path: Path) -> None:
     data = _empty_claims_data(tmp_path)
     result = b.build(_notebook_01_only(tmp_path, AS_OF, data_dir=data))
@@ -801,7 +800,6 @@ def test_full_briefing_before_any_report(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.live_data
 def test_full_briefing_with_every_claim_table_empty(tmp_path: Path) -> None:
     result = b.build(real_config(tmp_path, AS_OF, data_dir=_empty_claims_data(tmp_path)))
     assert "Built from 0 dated claims" in (result.edition / "briefing.html").read_text(encoding="utf-8")

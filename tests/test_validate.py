@@ -307,8 +307,9 @@ def test_straight_vs_curly_apostrophe(pkg: tuple[Path, Path]) -> None:
     assert "differs at character 43: \"'\" U+0027 in the quote vs '’' U+2019 in the file" in p.expected
 
 
-# The report's sentence (tests/data_fixture.py, 000_aaaaaaaaaaaaaaaa.txt): a straight apostrophe, curly quotation
-# marks and an en dash. docs/CODEBOOK.md ("What verbatim means"): only whitespace is normalised.
+# The report's sentence (tests/data_fixture.py, 000_aaaaaaaaaaaaaaaa.txt, where a line break follows the dash): a
+# straight apostrophe, curly quotation marks and an en dash. docs/CODEBOOK.md ("What verbatim means"): only
+# whitespace is normalised.
 SENTENCE = "A diplomat called the council's draft “a work in progress” – not yet final."
 
 
@@ -328,12 +329,12 @@ def quote_problems(pkg: tuple[Path, Path], quote: str) -> list[Problem]:
 
 
 @pytest.mark.parametrize("quote", [
-    SENTENCE,
+    SENTENCE,  # one space where the report breaks the line
     SENTENCE.replace("called the ", "called the\n"),  # a line break where the report has a space
     SENTENCE.replace("called the ", "called  the\t "),  # a run of spaces and a tab
     SENTENCE.replace("called the ", "called the\u00a0"),  # a no-break space U+00A0 is whitespace too
     f"  {SENTENCE} ",  # whitespace at either end
-], ids=["exact", "line-break", "space-run", "no-break-space", "ends"])
+], ids=["as-printed", "line-break", "space-run", "no-break-space", "ends"])
 def test_only_whitespace_is_normalised(pkg: tuple[Path, Path], quote: str) -> None:
     assert quote_problems(pkg, quote) == []
 
