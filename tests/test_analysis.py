@@ -66,6 +66,20 @@ def test_a_conditional_stance_is_not_a_refusal(tmp_path) -> None:
     assert analysis.key_figures(only)["troop_offers"] == []
 
 
+def test_a_condition_linked_to_an_offer_makes_it_only_if_but_the_organisers_own_limits_do_not(tmp_path) -> None:
+    t = tables(tmp_path, pledges=[
+        pledge("PL-001", "IDN", "offered_public", "S011"),
+        pledge("PL-002", "USA", "offered_public", "S011", "command_coordination", location="nearby_bases"),
+    ], conditions=[
+        condition("CO-001", "IDN", "un_mandate", "S012", "PL-001"),
+        condition("CO-002", "USA", "no_troops_inside_gaza", "S011", "PL-002", applies_to="taking_part"),
+    ])
+    idn, usa = standing_of(t, "IDN"), standing_of(t, "USA", "command_coordination")
+    assert (idn["stage"], bool(idn["conditional"]), idn["condition_types"]) == ("offered_public", True, "UN Security Council mandate")
+    assert (bool(usa["conditional"]), usa["condition_types"]) == (False, "")
+    assert [(o["name"], o["conditional"]) for o in analysis.key_figures(t)["troop_offers"]] == [("Indonesia", True)]
+
+
 def test_support_from_outside_is_not_a_contribution(tmp_path) -> None:
     t = tables(tmp_path, pledges=[
         pledge("PL-001", "GBR", "deployed", "S011", "advisers", location="israel"),

@@ -297,6 +297,18 @@ def test_touching_data_without_changing_it_does_not_rebuild(project: Path) -> No
     assert b.build(config_for(project)).reused
 
 
+def test_an_edition_file_of_another_size_is_reported_and_rebuilt(project: Path) -> None:
+    editions = project / "reports" / "editions"
+    processed = editions / AS_OF / "processed" / "pledges.csv"
+    processed.write_text(PLEDGES + "PL-4,Atlantis,1,2025-11-16\n", encoding="utf-8")  # not what the manifest lists
+    problems = b.scan_editions(editions).problems()
+    assert [(p.folder, p.problem) for p in problems] == [(AS_OF, "files missing or changed: processed/pledges.csv")]
+    renderer = FakeRenderer()
+    result = b.build(config_for(project, renderer=renderer))  # same inputs: rebuilt in place, not reused
+    assert not result.reused and len(renderer.calls) == 1
+    assert processed.read_text(encoding="utf-8") == PLEDGES and b.scan_editions(editions).problems() == []
+
+
 def test_notebook_error_names_notebook_and_cell_and_changes_nothing(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
