@@ -215,7 +215,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"mutate: {len(chosen)} mutants; each is planted, its tests run (pytest -x), the file restored\n")
     results = []
     for i, m in enumerate(chosen, 1):
-        outcome, seconds, detail = run(m)
+        try:
+            outcome, seconds, detail = run(m)
+        except KeyboardInterrupt:
+            print(f"\nmutate: interrupted at {m.name}; src/helpers/{m.module} restored")
+            return 130
         results.append((m, outcome, detail))
         print(f"[{i:2}/{len(chosen)}] {outcome:9} {m.name:45} {seconds:5.0f} s  {detail}", flush=True)
     caught = [m for m, o, _ in results if o == "caught"]
