@@ -89,11 +89,11 @@ def test_add_a_report_end_to_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     common = {"source_id": sid, "reported_date": "2025-11-18"}
     append(cur / "pledges.csv", {"pledge_id": ids["pledges"], "actor_id": "BGD", "contribution_type": "troops", "stage": "offered_public",
                                  "amount_precision": "unspecified", "location": "unspecified", "confidence": "on_record",
-                                 "attribution": "its foreign ministry", **common,
+                                 "attribution": "its foreign ministry", "voice": "own", **common,
                                  "quote": "Bangladesh said it was ready to send troops to the force"})
     append(cur / "events.csv", {"event_id": ids["events"], "event_date": "2025-11-17", "event_date_precision": "day",
                                 "event_type": "resolution", "title": "Security Council adopts the US resolution endorsing the force",
-                                "actor_id": "UNSC", "confidence": "unattributed", **common,
+                                "actor_id": "UNSC", "confidence": "unattributed", "voice": "outlet", **common,
                                 "quote": "The U.N. Security Council on Monday adopted a U.S.-drafted resolution"})
     found = validate_data(data, sources)  # BGD's and UNSC's mentioned_in lack the new report
     assert {(p.file, p.field, p.expected.split(" (")[0]) for p in found} == {("data/curated/actors.csv", "mentioned_in", f"to include {sid}")}

@@ -19,7 +19,8 @@ from helpers.validate import validate_data
 
 from conftest import AS_OF
 
-SECTIONS = ["Bottom line", "What to watch", "Key figures", "Who offers what", "Conditions", "Positions and frictions", "Chronology",
+SECTIONS = ["Bottom line", "What to watch", "Key figures", "Who offers what", "Conditions and limits", "The plan as reported",
+            "Positions and frictions", "The security picture", "Chronology",
             "Where sources disagree or a stance changed", "What changed since the previous edition",
             "Open questions", "Sources", "Methodology and data notes", "Data, citation and licence"]
 CHARTS = 5
@@ -125,25 +126,29 @@ def test_every_count_and_list_agrees_with_the_findings(published: Path) -> None:
     alts = " ".join(parser.alts)
     offers = [o["name"] for o in findings["troop_offers"]]
     willing = [w["name"] for w in findings["contributors_willing"]]
-    groups = findings["groups_willing"]
+    populations = findings["would_be"]
     info = findings["information_date"]["label"]
     assert offers and willing and info
+    # contributors are named states; unnamed descriptions are counted once per population, never as states
+    assert all(c["kind"] == "state" for c in findings["contributors_willing"] + findings["troop_offers"])
     # bottom line
     bottom = page_text(html.split('id="bottom-line"', 1)[1].split('id="what-to-watch"', 1)[0])
-    assert f"the reports name only {len(offers)} states as offering troops" in bottom
+    assert f"The reports name only {len(offers)} states as offering troops" in bottom
     assert all(name in bottom for name in offers)
     # key figures
-    assert f"States the reports name as willing contributors: {len(willing)} (" in text
-    assert f"Unnamed groups said to be willing: {len(groups)} (" in text
+    assert f"Named states willing to contribute: {len(willing)} (" in text
+    assert f"Named states offering troops: {len(offers)} (" in text
+    for p in populations:
+        assert f"the reports describe them {len(p['descriptions'])} ways, counted here once" in text or len(p["descriptions"]) == 1
     # chart titles and alt texts
     titles = " | ".join(chart_titles(html))
     assert f"{len(offers)} named states offer troops as of {info}: " in titles
     assert all(name in titles for name in offers[:3])  # a title names up to three, then "and N more"
     assert f"Named as offering troops: {len(offers)}: " in alts and f"Named as willing or offering: {len(willing)}: " in alts
     assert f"the reports name {len(willing)} as willing and {len(offers)} as offering troops" in titles
-    # the conditions section counts the same contributors
-    assert (f"The reports name {len(willing) + len(groups)} willing contributors to the force: {len(willing)} states and "
-            f"{len(groups)} unnamed groups") in text
+    # the conditions section counts the same named states, and never counts the unnamed descriptions
+    assert f"Counts are of the {len(willing)} named states willing to contribute" in text
+    assert " of 8" not in text
     # outside support is never counted among contributors
     outside = {o["name"] for o in findings["outside_support"]} - set(willing)
     assert outside and not outside & set(offers)
@@ -157,7 +162,7 @@ def test_edition_is_published(published: Path) -> None:
     assert (edition / "processed" / "pledges.csv").is_file()
 
 
-HOSTILE_NAME = 'Jordan <script>alert("name")</script> *bold* _it_ #h $x$ @ref'
+HOSTILE_NAME = 'Qatar <script>alert("name")</script> *bold* _it_ #h $x$ @ref'
 HOSTILE_QUOTE = 'Azerbaijan said <img src=x onerror=alert("quote")> [link](http://evil) `code` #set page(fill: red) | end'
 
 
@@ -185,7 +190,7 @@ def test_text_from_the_data_is_escaped(tmp_path: Path, monkeypatch: pytest.Monke
     shutil.copytree(paths.DATA_DIR, data)
     replace_cell(data / "curated" / "sources.csv", "sha256", hashlib.sha256((paths.SOURCES_DIR / dawn.name).read_bytes()).hexdigest(),
                  hashlib.sha256(dawn.read_bytes()).hexdigest())  # the edited report's checksum, as a curator would record it
-    replace_cell(data / "curated" / "actors.csv", "name", "Jordan", HOSTILE_NAME)
+    replace_cell(data / "curated" / "actors.csv", "name", "Qatar", HOSTILE_NAME)
     replace_cell(data / "curated" / "pledges.csv", "quote",
                  "Azerbaijan does not plan to send peacekeepers to Gaza unless fighting between Israel and Hamas completely stops.", HOSTILE_QUOTE)
     assert [str(p) for p in validate_data(data, sources)] == []
@@ -234,6 +239,7 @@ def test_chronology_lists_every_dated_event_with_date_and_source(published: Path
     section = page_text(html.split('id="chronology"', 1)[1].split('id="where-sources-disagree-or-a-stance-changed"', 1)[0])
     with (published / "editions" / AS_OF / "processed" / "events.csv").open(encoding="utf-8") as fh:
         events = list(csv_lib.DictReader(fh))
+    events = [e for e in events if e["plan"] != "True"]  # descriptions of the plan are not events: they have their own section
     assert events
     for e in events:
         row = f"{fmt.date_label(e['event_date'], e['event_date_precision'])} {e['title']}"
