@@ -46,6 +46,15 @@ show_md(briefing.edition_note(editions.read_edition_info(Path(out_dir))))
 show_md(briefing.bottom_line(summary, results["condition_implications"]))
 
 # %% [markdown]
+# ## What changed since the previous edition
+#
+# The news since the previous edition, most important first; what only repeats earlier reports, and
+# events from before it, are listed apart.
+
+# %%
+show_md(changes.changes_md(summary["changes"]))
+
+# %% [markdown]
 # ## What to watch
 
 # %%
@@ -120,12 +129,6 @@ show_md(briefing.chronology_md(results["chronology"]))
 
 # %%
 show_md(briefing.disagreements_md(results["disagreements"]))
-
-# %% [markdown]
-# ## What changed since the previous edition
-
-# %%
-show_md(changes.changes_md(summary["changes"]))
 
 # %% [markdown]
 # ## Open questions
