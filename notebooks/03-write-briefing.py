@@ -47,9 +47,6 @@ show_md(briefing.bottom_line(summary, results["condition_implications"]))
 
 # %% [markdown]
 # ## What changed since the previous edition
-#
-# The news since the previous edition, most important first; what only repeats earlier reports, and
-# events from before it, are listed apart.
 
 # %%
 show_md(changes.changes_md(summary["changes"]))

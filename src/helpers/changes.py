@@ -515,7 +515,7 @@ def classify_pledge(r: dict[str, Any], pairs: dict[tuple[str, str], dict[str, An
         ctx: the comparison's context.
 
     Returns:
-        (kind, basis for an item that is not new, the standing the note "before: ..." names or None).
+        (kind, basis for an item that is not new, the previous standing on the same contribution or None).
     """
     actor, contribution, stage = _text(r.get("actor_id")), _text(r.get("contribution_type")), _text(r.get("stage"))
     rank = _py(r.get("stage_rank"))
@@ -537,7 +537,7 @@ def classify_pledge(r: dict[str, Any], pairs: dict[tuple[str, str], dict[str, An
         return ("offer" if rank >= OFFER_RANK else "ladder"), None, pair
     top = best.get(actor)
     if contribution == UNSPECIFIED and top is not None and rank <= float(top["rank"]):
-        return "weaker", _basis(top["basis_source"], top["basis_date"], ctx, _standing_words(top)), top
+        return "weaker", _basis(top["basis_source"], top["basis_date"], ctx, _standing_words(top)), pair
     return ("offer" if rank >= OFFER_RANK else "ladder"), None, pair
 
 
@@ -573,17 +573,18 @@ def pledge_news(new: pd.DataFrame, previous: Tables, ctx: Context) -> list[NewsI
         kind, basis, standing = classify_pledge(r, pairs, best, seen, ctx)
         stage = _text(r.get("stage"))
         text = _pledge_sentence([_text(r.get("actor_id"))], stage, [_contribution(r)], ctx, _text(r.get("requested_by")))
-        if kind in KINDS and standing is not None and _text(standing.get("stage")) and standing is pairs.get((r.get("actor_id"), r.get("contribution_type"))):
-            text += f" (before: {_text(standing.get('stage_label')).lower()})"
+        noted = kind in KINDS and standing is not None
+        text += f" (before: {_text(standing.get('stage_label')).lower()})" if noted else ""
         items.append(_item(kind, "pledges", r, "pledge_id", ctx, text, subject=_text(r.get("contribution_type")),
                            old=_text(standing.get("stage")) if standing else None, new=stage, basis=basis,
                            value_low=r.get("amount_low"), value_high=r.get("amount_high"),
                            _row={"actor_id": _text(r.get("actor_id")), "stage": stage, "contribution": _contribution(r),
-                                 "requested_by": _text(r.get("requested_by"))}))
+                                 "requested_by": _text(r.get("requested_by")), "noted": noted}))
 
     def key(i: NewsItem) -> Hashable | None:
         row = i["_row"]  # type: ignore[typeddict-item]
-        if not i["news"] or "(before:" in i["text"] or i["value_low"] is not None or i["value_high"] is not None:
+        # items with a note of their own, or a figure, stay alone: a merged sentence would drop them
+        if not i["news"] or row["noted"] or i["value_low"] is not None or i["value_high"] is not None:
             return None
         if row["stage"] == "approached" and row["requested_by"]:
             return ("ask", row["requested_by"], row["contribution"], i["source_id"], i["late"], i["kind"])
