@@ -476,12 +476,17 @@ def test_weekly_editions_hold_the_news_models_invariants(weekly) -> None:
 
 
 def add_council_vote(data: Path) -> tuple[str, str]:
-    """A sixth report, on a copy of the curated data: the Council adopts the resolution the day before the report,
-    and that vote meets every UN-mandate condition the data has (as the codebook says). Returns (previous edition,
-    edition): the day of the vote, and the day of the report."""
+    """A fixture report added to a copy of the curated data: the Council adopts the resolution on the newest
+    report's day, and the fixture reports it the day after; the vote meets every UN-mandate condition reported
+    before it (as the codebook says).
+
+    Returns:
+        (the previous edition's date: the day of the vote and of its newest report, the edition's date: the day
+        of the fixture report).
+    """
     sources = clean.read_table(data / "curated" / "sources.csv")
-    vote, reported = "2025-11-17", "2025-11-18"
-    assert pd.Timestamp(reported) not in set(pd.to_datetime(sources["published"])), "pick a day no curated report has"
+    newest = pd.to_datetime(sources["published"]).max()
+    vote, reported = f"{newest:%Y-%m-%d}", f"{newest + pd.Timedelta(days=1):%Y-%m-%d}"
 
     def append(table: str, row: dict[str, str]) -> None:
         path = data / "curated" / f"{table}.csv"
@@ -497,7 +502,8 @@ def add_council_vote(data: Path) -> tuple[str, str]:
                       "title": "Security Council adopts the resolution endorsing the force", "actor_id": "UNSC", "source_id": "S905",
                       "reported_date": reported, "confidence": "unattributed", "quote": "The Council adopted the resolution."})
     conditions = clean.read_table(data / "curated" / "conditions.csv")
-    mandate = (conditions["condition_type"] == "un_mandate") & (pd.to_datetime(conditions["reported_date"]) < pd.Timestamp(vote))
+    mandate = (conditions["condition_type"] == "un_mandate") & (pd.to_datetime(conditions["reported_date"]) <= pd.Timestamp(vote))
+    assert mandate.any(), "the curated data has a UN-mandate condition"
     conditions.loc[mandate, ["status", "status_event_id"]] = ["met", "EV-905"]
     conditions.to_csv(data / "curated" / "conditions.csv", index=False)
     return vote, reported
@@ -508,14 +514,17 @@ def test_a_council_vote_on_the_previous_editions_day_leads_its_edition(tmp_path)
     shutil.copytree(paths.DATA_DIR, data)
     previous_as_of, as_of = add_council_vote(data)
     result = changes.changes_since(clean.build_processed(data, as_of), clean.build_processed(data, previous_as_of), as_of, previous_as_of)
+    # the vote is dated on the previous edition's day, which is also its information date: still news
+    assert result["previous_information"]["date"] == previous_as_of
     lead = result["news"][0]
     assert (lead["kind"], lead["source_id"], lead["subject"]) == ("milestone", "S905", previous_as_of)
-    assert lead["text"] == "Security Council adopts the resolution endorsing the force (17 Nov 2025)"
+    assert lead["text"].startswith("Security Council adopts the resolution endorsing the force (")
     assert result["news"][1]["kind"] == "condition_met" and result["news"][1]["source_id"] == "S905"
     assert result["counts"]["late_claims"] == 0 and not any(i["late"] for i in result["news"] + result["not_news"])
     text = changes.changes_md(result)
     assert "added late" not in text and "1 new report" in text.splitlines()[0]
     assert text.splitlines()[2].startswith("- Security Council adopts the resolution endorsing the force")
+    assert result["headline"][0].startswith("Security Council adopts the resolution endorsing the force")
 
 
 def test_a_curated_row_edited_later_is_a_correction(tmp_path) -> None:
