@@ -47,6 +47,12 @@ show_md(briefing.staleness_md(summary))
 show_md(briefing.bottom_line(summary, results["conditions_summary"]))
 
 # %% [markdown]
+# ## What changed since the previous edition
+
+# %%
+show_md(changes.changes_md(summary["changes"]))
+
+# %% [markdown]
 # ## What to watch
 
 # %%
@@ -141,12 +147,6 @@ show_md(briefing.chronology_md(results["chronology"]))
 
 # %%
 show_md(briefing.disagreements_md(results["disagreements"]))
-
-# %% [markdown]
-# ## What changed since the previous edition
-
-# %%
-show_md(changes.changes_md(summary["changes"]))
 
 # %% [markdown]
 # ## Open questions

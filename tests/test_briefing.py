@@ -19,9 +19,9 @@ from helpers.validate import validate_data
 
 from conftest import AS_OF
 
-SECTIONS = ["Bottom line", "What to watch", "Key figures", "Who offers what", "Conditions and limits", "The plan as reported",
-            "Positions and frictions", "The security picture", "Chronology",
-            "Where sources disagree or a stance changed", "What changed since the previous edition",
+SECTIONS = ["Bottom line", "What changed since the previous edition", "What to watch", "Key figures", "Who offers what",
+            "Conditions and limits", "The plan as reported", "Positions and frictions", "The security picture", "Chronology",
+            "Where sources disagree or a stance changed",
             "Open questions", "Sources", "Methodology and data notes", "Data, citation and licence"]
 CHARTS = 5
 
