@@ -57,6 +57,24 @@ def refs(source_ids: str | list[str]) -> str:
     return ", ".join(ref(s) for s in dict.fromkeys(i for i in ids if i))
 
 
+def mark(source_ids: Any) -> str:
+    """A compact citation set right after the words it supports: superscript links to the Sources entries.
+
+    "^[S001](#src-S001),\\ [S003](#src-S003)^": pandoc's superscript (spaces inside it escaped) renders as
+    ``<sup>`` in the page and ``#super`` in the PDF, each id a link as :func:`ref` makes it; "" for none.
+
+    Args:
+        source_ids: source ids (blanks and repeats are dropped; the mark lists them in order of id).
+    """
+    ids = sorted({str(s).strip() for s in source_ids if s and str(s).strip()})
+    return "^" + ",\\ ".join(ref(s) for s in ids) + "^" if ids else ""
+
+
+def _lower_first(text: str) -> str:
+    """ "Only after fighting stops" -> "only after fighting stops"; "UN Security Council mandate" stays."""
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
 def _sourced(source_id: str, date_label: str, confidence: str = "", via: str = "") -> str:
     """ "(S001, c. 13 Dec 2025; anonymous officials, via The Wall Street Journal)": citation, date, sourcing."""
     how = f"; {esc(fmt.sourcing(confidence, via or ''))}" if confidence else ""
@@ -105,59 +123,62 @@ def edition_note(info: dict[str, Any]) -> str:
 
 
 def bottom_line(summary: dict[str, Any], implications: pd.DataFrame) -> str:
-    """Three to five numbered judgements, each sourced and computed from the findings."""
-    items: list[str] = []
-    offers = summary["troop_offers"]
+    """The generated bottom line, for editions no analyst has written judgements for (``helpers.judgements``).
+
+    Three to five numbered points in plain sentences computed from the findings, each sentence followed by
+    a compact mark linking to its sources (:func:`mark`), never a parenthetical after every clause.
+    """
     if not summary["counts"]["sources"]:
         return "No report is in yet."
-    # 1. Who is in: the counts officials gave, against the states the reports name.
-    asked, counted = summary["countries_approached"], summary["countries_willing"]
-    lead = []
+    items: list[str] = []
+    # 1. Who is in: the counts officials gave, then the states the reports name as offering troops.
+    asked, counted, offers = summary["countries_approached"], summary["countries_willing"], summary["troop_offers"]
+    first = []
     if asked:
-        lead.append(f"Washington has asked {esc(asked[0]['value'])} to contribute {_sourced(asked[0]['source_id'], asked[0]['reported_date'], asked[0]['confidence'], asked[0]['via'] or '')}")
+        first.append(f"{esc(fmt.capitalise(asked[0]['value']))} have been asked to contribute.{mark([asked[0]['source_id']])}")
     if counted:
-        lead.append(f"{esc(counted[0]['value'])} are said to be willing {_sourced(counted[0]['source_id'], counted[0]['reported_date'], counted[0]['confidence'], counted[0]['via'] or '')}")
-    named = (f"the reports name only {len(offers)} {'state' if len(offers) == 1 else 'states'} as offering troops: "
-             + _joined(f"{esc(o['name'])} {_sourced(o['source_id'], o['reported_date'], o['confidence'], o['via'] or '')}"
-                         + (f", but only if: {esc(o['conditions'])} ({refs(o['condition_sources'])})" if o["conditional"] and o["conditions"] else "")
-                         for o in offers)
-             if offers else "the reports name no state as offering troops")
-    items.append(fmt.capitalise(("; ".join(lead) + ", but " if lead else "") + named + "."))
+        # "several (number not stated)" reads as the report's own word: "Several countries"
+        count = f"{counted[0]['text']} countries" if counted[0]["precision"] == "vague" else counted[0]["value"]
+        first.append(f"{esc(fmt.capitalise(count))} are said to be willing.{mark([counted[0]['source_id']])}")
+    if offers:
+        first.append(f"The reports name {fmt.plural(len(offers), 'state')} as offering troops: "
+                     f"{_names([o['name'] for o in offers])}.{mark(o['source_id'] for o in offers)}")
+        for o in (o for o in offers if o["conditional"] and o["conditions"]):
+            conds = fmt.names(_lower_first(c.strip()) for c in o["conditions"].split(";"))
+            first.append(f"{esc(o['name'])} sets conditions: {esc(conds)}.{mark(o['condition_sources'].split(', '))}")
+    else:
+        first.append("The reports name no state as offering troops.")
+    items.append(" ".join(first))
     # 2. Readiness and leadership.
-    parts = []
-    for n in summary["not_ready"]:
-        parts.append(f"{esc(n['actor'])} is {esc(n['summary'][0].lower() + n['summary'][1:])} {_sourced(n['source_id'], n['reported_date'], n['confidence'])}")
-    for l in summary["leaders"]:
-        parts.append(f"{esc(l['name'])} is {esc(l['stage_label'].lower())} to lead the force {_sourced(l['source_id'], l['reported_date'], l['confidence'], l['via'] or '')}"
-                     if l["stage"] != "mentioned" else
-                     f"{esc(l['name'])} is named as expected to lead the force {_sourced(l['source_id'], l['reported_date'], l['confidence'], l['via'] or '')}")
+    parts = [f"{esc(n['actor'])} is {esc(_lower_first(n['summary']))}.{mark([n['source_id']])}" for n in summary["not_ready"]]
+    parts += [f"{esc(l['name'])} is named as expected to lead the force.{mark([l['source_id']])}" for l in summary["leaders"]]
     if parts:
-        items.append(fmt.capitalise(_joined(parts, 4)) + ".")
-    # 3. Vetoes and objections on who may serve.
-    vetoes = [o for o in summary["opposed"] if o.get("target")]
+        items.append(" ".join(parts[:4]))
+    # 3. Objections to who may serve.
+    vetoes = [f"{esc(o['actor'])} {esc(_lower_first(o['summary']))}.{mark([o['source_id']])}" for o in summary["opposed"] if o.get("target")]
     if vetoes:
-        items.append(_joined(f"{esc(o['actor'])} on {esc(o['target'])}: {esc(o['summary'][0].lower() + o['summary'][1:])} "
-                               f"{_sourced(o['source_id'], o['reported_date'], o['confidence'])}" for o in vetoes) + ".")
-    # 4. What the force is meant to do, beside what contributors will accept: the reports leave the fit open.
+        items.append(" ".join(vetoes[:4]))
+    # 4. The limits willing contributors set, beside the tasks: the reports leave the fit open.
     attaching = implications[implications["n_attaching"] > 0] if len(implications) else implications
     if len(summary["force_tasks"]) and len(attaching):
-        tasks = "; ".join(f"{esc(x['title'])} ({ref(x['source_id'])})" for x in summary["force_tasks"][-3:])
-        conds = _joined(f"{esc(r.condition_label)} ({refs(r.sources)})" for r in attaching.itertuples())
-        open_q = [q for q in summary.get("open_on_tasks", [])]
-        unsettled = (" Still open, as the reports put it: " + _joined(f"{esc(q['question'])} ({ref(q['source_id'])})" for q in open_q) + "."
-                     if open_q else "")
-        items.append(f"The force's tasks as reported ({tasks}) sit beside the limits willing contributors set ({conds}); "
-                     f"the reports do not say how the two fit.{unsettled}")
-    # 5. The UN track and the latest target.
+        limits = fmt.names([_lower_first(str(r.condition_label)) for r in attaching.itertuples()], limit=8)
+        line = (f"Willing contributors set limits: {esc(limits)}.{mark(s for r in attaching.itertuples() for s in str(r.sources).split(', '))} "
+                f"The reports do not say how these fit the tasks they give the force.{mark(t['source_id'] for t in summary['force_tasks'])}")
+        open_q = summary.get("open_on_tasks", [])
+        if open_q:
+            line += " Still open: " + " ".join(f"{esc(q['question'])}{mark([q['source_id']])}" for q in open_q[:3])
+        items.append(line)
+    # 5. The UN track and the targets voiced.
     un = summary["un_track"]
     if un:
         last = un[-1]
-        line = (f"On the UN track, the last step the reports give is from {esc(last['date'])}: {esc(last['title'])} "
-                f"({ref(last['source_id'])})")
+        line = f"The reports' last word on the UN track, from {esc(last['date'])}: {esc(last['title'])}.{mark([last['source_id']])}"
         if summary["target_dates"]:
-            line += "; targets voiced: " + _joined(f"{esc(x['title'])} ({esc(x['date'])}; {ref(x['source_id'])})" for x in summary["target_dates"])
-        items.append(line + ".")
-    return "\n".join(f"{i}. {text}" for i, text in enumerate(items[:5], start=1))
+            line += " Targets voiced: " + "; ".join(f"{esc(t['title'])} ({esc(t['date'])})" for t in summary["target_dates"][:4]) \
+                    + f".{mark(t['source_id'] for t in summary['target_dates'])}"
+        items.append(line)
+    body = "\n".join(f"{i}. {text}" for i, text in enumerate(items[:5], start=1))
+    return body + "\n\n*Generated from the findings: no analyst has written key judgements for this edition.*"
 
 
 def key_figures_md(summary: dict[str, Any]) -> str:
