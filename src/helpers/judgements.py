@@ -59,6 +59,8 @@ _TERMS = sorted([t for t, _ in SCALE] + ["almost certainly"], key=len, reverse=T
 LIKELIHOOD = re.compile(r"\b(" + "|".join(re.escape(t) for t in _TERMS) + r")\b", re.IGNORECASE)
 # Hedges that are not on the scale: a reader cannot tell how likely "probably" is against "likely".
 OFF_SCALE = re.compile(r"\b(probably|probable|possibly|perhaps|conceivably|highly (?:un)?likely|(?<!almost )certainly)\b", re.IGNORECASE)
+# The end of a judgement's first sentence in the file's text: its stop, any citation right after it.
+FIRST_SENTENCE = re.compile(r"[.!?][\"”’)]?(?:\s*\[[^\]]*\])?(?=\s+[\"“‘(]?[A-Z])")
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z])")
 # Claim tables and their id, plus the columns whose codes say what a claim is about (topics and conditions).
 ID_COLUMNS: dict[str, str] = {"pledges": "pledge_id", "conditions": "condition_id", "positions": "position_id",
@@ -630,12 +632,20 @@ def _esc_spaced(text: str) -> str:
 
 
 def render_text(j: Judgement, evidence: Evidence) -> str:
-    """A judgement as Markdown: text escaped, references replaced by their values, citations as compact
-    source marks linking to the Sources entry (``helpers.briefing.mark``), set right after the word before."""
+    """A judgement as Markdown: its first sentence (the conclusion) in bold, text escaped, references
+    replaced by their values, citations as compact source marks linking to the Sources entry
+    (``helpers.briefing.mark``), set right after the word before."""
+    end = FIRST_SENTENCE.search(j.text)
+    head, rest = (j.text[:end.end()], j.text[end.end():]) if end else (j.text, "")
+    return f"**{_render(head, evidence)}**" + (" " + _render(rest, evidence) if rest.strip() else "")
+
+
+def _render(text: str, evidence: Evidence) -> str:
+    """Markdown of a piece of judgement text (see :func:`render_text`)."""
     from helpers.briefing import mark
 
     source_of = dict(zip(evidence.claims["claim_id"], evidence.claims["source_id"]))
-    text, parts, pos = j.text, [], 0
+    parts, pos = [], 0
     for m in TOKEN.finditer(text):
         parts.append(_esc_spaced(text[pos:m.start()]))
         if m.group("ref") is not None:
