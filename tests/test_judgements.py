@@ -198,17 +198,21 @@ def test_later_claims_that_touch_no_judgement_are_said_too(tmp_path: Path) -> No
     assert ej.stale == "Written for the edition of 10 Nov 2025; the 3 claims from 1 later report bear on none of these judgements."
 
 
+@pytest.fixture(scope="module")
+def late_findings(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The fixture package's findings for the edition after every report, as notebook 02 computes them."""
+    tables = clean.build_processed(data_package(tmp_path_factory.mktemp("findings")), LATE)
+    return analysis.analyse(tables, LATE, None)[1]
+
+
 @pytest.mark.parametrize("reference, value", [
     ("territory[actor=Israel].share", "about 53 percent"),
     ("largest_offer.amount", "20,000"),
     ("troop_offers|count", "2"),
     ("troop_offers[0].name", "Indonesia"),
 ])
-def test_finding_references_resolve_by_path(tmp_path: Path, reference: str, value: str) -> None:
-    data = data_package(tmp_path)
-    tables = clean.build_processed(data, LATE)
-    _, findings = analysis.analyse(tables, LATE, None)
-    assert judgements.resolve(reference, findings) == value
+def test_finding_references_resolve_by_path(late_findings: dict[str, Any], reference: str, value: str) -> None:
+    assert judgements.resolve(reference, late_findings) == value
 
 
 @pytest.mark.parametrize("reference, message", [
@@ -218,12 +222,9 @@ def test_finding_references_resolve_by_path(tmp_path: Path, reference: str, valu
     ("territory[9].share", "finding 'territory' has 1 item(s) in this edition; there is no [9]"),
     ("largest_offer.amount|count", "finding 'largest_offer.amount' is a single value"),
 ])
-def test_finding_references_that_do_not_resolve_fail_loudly(tmp_path: Path, reference: str, message: str) -> None:
-    data = data_package(tmp_path)
-    tables = clean.build_processed(data, LATE)
-    _, findings = analysis.analyse(tables, LATE, None)
+def test_finding_references_that_do_not_resolve_fail_loudly(late_findings: dict[str, Any], reference: str, message: str) -> None:
     with pytest.raises(judgements.FindingError) as caught:
-        judgements.resolve(reference, findings)
+        judgements.resolve(reference, late_findings)
     assert str(caught.value).startswith(message)
 
 
@@ -234,17 +235,13 @@ def test_the_scale_is_ICD_203s_seven_words() -> None:
     assert judgements.Judgement(1, [(1, "It is very unlikely.[PL-001]")]).likelihood == ["very unlikely"]
 
 
-def live(as_of: str) -> dict[str, Any]:
-    """The live data's judgements for one edition (the files in data/judgements)."""
-    from helpers import paths
-    return {"ej": edition(paths.DATA_DIR, as_of)}
-
-
 @pytest.mark.parametrize("as_of", ["2025-10-20", "2025-11-10", "2025-12-20"])
 def test_the_live_judgements_pass_their_checks(as_of: str) -> None:
     """Invariants, not contents: each written edition has its own file, it passes, and every judgement
     carries a likelihood word and a citation (the checks), with no sentence over the limit."""
-    ej = live(as_of)["ej"]
+    from helpers import paths
+
+    ej = edition(paths.DATA_DIR, as_of)
     assert ej.file is not None and ej.file.written_for == as_of
     assert [str(p) for p in ej.problems] == []
 

@@ -310,6 +310,8 @@ def resolve(reference: str, findings: Mapping[str, Any]) -> str:
             raise FindingError(f"finding reference {{{{{reference.strip()}}}}}: cannot read {segment!r} "
                                "(write names joined by dots, with [0] or [field=value] to pick an item)")
         name, selectors = match.group(1), re.findall(r"\[([^\]]+)\]", match.group(2))
+        if value is None:
+            raise FindingError(f"finding {walked.rstrip('.')!r} is empty in this edition, so it has no {name!r}")
         if not isinstance(value, Mapping) or name not in value:
             known = ", ".join(sorted(value)) if isinstance(value, Mapping) else "nothing (it is not a group of findings)"
             raise FindingError(f"unknown finding {walked + name!r}; {walked.rstrip('.') or 'the findings'} hold: {known}")
@@ -666,6 +668,7 @@ class EditionJudgements:
     file: JudgementsFile | None
     evidence: Evidence
     problems: list[Problem]
+    folder_label: str = f"data/{FOLDER}/"
 
     @property
     def stale(self) -> str:
@@ -687,7 +690,7 @@ class EditionJudgements:
         """What the analyst sees in the notebook: which file, what it was read against, and each problem."""
         if self.file is None:
             return (f"**Key judgements:** none for the edition of {esc(fmt.date_label(self.as_of))} (no file dated on or before it in "
-                    "data/judgements/), so the bottom line is generated from the findings."
+                    f"{esc(self.folder_label)}), so the bottom line is generated from the findings."
                     + ("\n\n" + "\n".join(f"- {esc(str(p))}" for p in self.problems) if self.problems else ""))
         head = (f"**Key judgements:** {esc(self.file.label)}, {len(self.file.judgements)} judgement(s), reviewed against "
                 f"{esc(', '.join(self.file.reports_read) or 'no report')}.")
@@ -720,10 +723,11 @@ def for_edition(data_dir: Path, as_of: str, tables: Mapping[str, pd.DataFrame], 
     evidence = Evidence.of(tables, findings, data_dir, as_of)
     problems = misnamed(data_dir)
     path = file_for(data_dir, as_of)
+    label = f"{Path(data_dir).name}/{FOLDER}/"
     if path is None:
-        return EditionJudgements(as_of, None, evidence, problems)
+        return EditionJudgements(as_of, None, evidence, problems, label)
     jf = parse(path, data_dir)
-    return EditionJudgements(as_of, jf, evidence, sorted(problems + check(jf, evidence), key=lambda p: (p.file, p.line)))
+    return EditionJudgements(as_of, jf, evidence, sorted(problems + check(jf, evidence), key=lambda p: (p.file, p.line)), label)
 
 
 def scale_md() -> str:
@@ -736,7 +740,7 @@ def review_text(ej: EditionJudgements) -> str:
     bearing on it with their quotes, and how to mark the judgements reviewed."""
     lines: list[str] = []
     if ej.file is None:
-        lines.append(f"review: no judgements file dated on or before {ej.as_of} in data/judgements/; the bottom line is generated. "
+        lines.append(f"review: no judgements file dated on or before {ej.as_of} in {ej.folder_label}; the bottom line is generated. "
                      "README.md, 'Key judgements', says how to write one.")
         lines += [str(p) for p in ej.problems]
         return "\n".join(lines)
@@ -767,7 +771,7 @@ def review_text(ej: EditionJudgements) -> str:
     if len(rest):
         lines += ["", f"bearing on no judgement: {', '.join(rest['claim_id'])}"]
     lines += ["", f"When the judgements hold for the edition of {fmt.date_label(ej.as_of)}: python3 dev.py review --as-of {ej.as_of} --mark",
-              f"(writes data/judgements/{ej.as_of}.md from {jf.path.name} with reports_read updated; revise the judgements there)"]
+              f"(writes {ej.folder_label}{ej.as_of}.md from {jf.path.name} with reports_read updated; revise the judgements there)"]
     return "\n".join(lines)
 
 
