@@ -42,9 +42,19 @@ show_md(briefing.edition_note(editions.read_edition_info(Path(out_dir))))
 # %% [markdown]
 # ## Bottom line
 
+# %% tags=["remove-cell"]
+# The analyst's key judgements for this edition (data/judgements/, the latest file dated on or before it),
+# checked against the edition's claims and findings. Run in JupyterLab, this shows the check results and
+# the claims not yet reviewed; a failed check stops here, and so stops the build.
+from helpers import judgements
+
+judged = judgements.for_edition(Path(data_dir), as_of, tables, summary)
+show_md(judged.checks_md())
+judged.raise_for_problems()
+
 # %%
 show_md(briefing.staleness_md(summary))
-show_md(briefing.bottom_line(summary, results["conditions_summary"]))
+show_md(judged.bottom_line_md() if judged.file else briefing.bottom_line(summary, results["conditions_summary"]))
 
 # %% [markdown]
 # ## What changed since the previous edition
@@ -215,6 +225,15 @@ show_md(briefing.reference_list_md(tables["confidence_levels"]))
 
 # %%
 show_md(briefing.reference_list_md(tables["voices"]))
+
+# %% [markdown]
+# ### Likelihood
+#
+# The key judgements say how likely each is in one fixed scale of words, the US intelligence community's
+# (ICD 203). Each word stands for a range of chance:
+
+# %%
+show_md(judgements.scale_md())
 
 # %% [markdown]
 # ### What the data cannot tell

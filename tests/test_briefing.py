@@ -131,10 +131,9 @@ def test_every_count_and_list_agrees_with_the_findings(published: Path) -> None:
     assert offers and willing and info
     # contributors are named states; unnamed descriptions are counted once per population, never as states
     assert all(c["kind"] == "state" for c in findings["contributors_willing"] + findings["troop_offers"])
-    # bottom line
-    bottom = page_text(html.split('id="bottom-line"', 1)[1].split('id="what-to-watch"', 1)[0])
-    assert f"The reports name only {len(offers)} states as offering troops" in bottom
-    assert all(name in bottom for name in offers)
+    # bottom line: the analyst's judgements (issue 18); the generated one is tested on fixtures (test_judgements.py)
+    bottom = page_text(html.split('id="bottom-line"', 1)[1].split('id="what-changed-since-the-previous-edition"', 1)[0])
+    assert "Key judgements by the analyst" in bottom
     # key figures
     assert f"Named states willing to contribute: {len(willing)} (" in text
     assert f"Named states offering troops: {len(offers)} (" in text
@@ -154,6 +153,25 @@ def test_every_count_and_list_agrees_with_the_findings(published: Path) -> None:
     assert outside and not outside & set(offers)
     # the information date is the newest report's, shown apart from the edition date
     assert f"Information current to {info}" in text
+
+
+def test_the_bottom_line_is_the_analysts_judgements_in_short_sourced_sentences(published: Path) -> None:
+    """Issue 18: three to six judgements, each with a likelihood word from the scale and source marks that link
+    to the Sources entries; no sentence over 40 words once the marks are taken out; no claim ids or references."""
+    from helpers.judgements import LIKELIHOOD, MAX_WORDS, SENTENCE_END
+
+    html = (published / "briefing.html").read_text(encoding="utf-8")
+    section = html.split('id="bottom-line"', 1)[1].split('id="what-to-watch"', 1)[0]
+    items = re.findall(r"<li>(.*?)</li>", section, flags=re.S)
+    assert 3 <= len(items) <= 6
+    for item in items:
+        marks = re.findall(r"<sup>(.*?)</sup>", item, flags=re.S)
+        assert marks and all(re.search(r'href="#src-S\d+"', m) for m in marks), item
+        text = page_text(re.sub(r"<sup>.*?</sup>", "", item, flags=re.S))
+        assert LIKELIHOOD.search(text), text
+        assert not re.search(r"\b[A-Z]{2}-\d{3}\b|\{\{", text), text
+        for sentence in SENTENCE_END.split(text):
+            assert len(sentence.split()) <= MAX_WORDS, sentence
 
 
 def test_edition_is_published(published: Path) -> None:

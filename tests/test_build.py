@@ -755,6 +755,7 @@ def _empty_claims_data(tmp_path: Path) -> Path:
     for name in (*CLAIM_FILES, "tensions"):  # tensions link claims: none without them
         path = data / "curated" / f"{name}.csv"
         path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    shutil.rmtree(data / "judgements", ignore_errors=True)  # they cite claims this data no longer holds
     return data
 
 

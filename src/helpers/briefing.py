@@ -57,6 +57,19 @@ def refs(source_ids: str | list[str]) -> str:
     return ", ".join(ref(s) for s in dict.fromkeys(i for i in ids if i))
 
 
+def mark(source_ids: Any) -> str:
+    """A compact citation set right after the words it supports: superscript links to the Sources entries.
+
+    "^[S001](#src-S001),\\ [S003](#src-S003)^": pandoc's superscript (spaces inside it escaped) renders as
+    ``<sup>`` in the page and ``#super`` in the PDF, each id a link as :func:`ref` makes it; "" for none.
+
+    Args:
+        source_ids: source ids (blanks and repeats are dropped; the mark lists them in order of id).
+    """
+    ids = sorted({str(s).strip() for s in source_ids if s and str(s).strip()})
+    return "^" + ",\\ ".join(ref(s) for s in ids) + "^" if ids else ""
+
+
 def _sourced(source_id: str, date_label: str, confidence: str = "", via: str = "", voice: str = "") -> str:
     """ "(S001, c. 13 Dec 2025; anonymous officials, via The Wall Street Journal)": citation, date, sourcing."""
     how = f"; {esc(fmt.sourcing(confidence, via or '', voice))}" if confidence else ""
@@ -114,82 +127,86 @@ def staleness_md(summary: dict[str, Any]) -> str:
 
 
 def _mark(source_ids: Any) -> str:
-    """A compact citation after a sentence: " (S001, S003)", each id linked to its Sources entry."""
-    ids = [s.strip() for s in source_ids.split(",")] if isinstance(source_ids, str) else list(source_ids)
-    linked = refs([i for i in ids if i])
-    return f" ({linked})" if linked else ""
+    """The compact citation after a sentence or clause: :func:`mark` from "S001, S003" or a list of ids."""
+    ids = source_ids.split(",") if isinstance(source_ids, str) else list(source_ids)
+    return mark(i.strip() for i in ids if i and i.strip())
 
 
-def _stage_phrase(o: dict[str, Any]) -> str:
-    """ "Indonesia, in public" / "Turkey, privately" / "Azerbaijan, only if ..." for a troop offer or willing state."""
-    words = {"offered_public": "in public", "offered_private": "privately, not announced"}.get(o["stage"], fmt.lower_first(o["stage_label"]))
-    return f"{o['name']} ({words})"
+def _offer_phrase(o: dict[str, Any]) -> str:
+    """ "Indonesia (in public)" / "Turkey (privately)" for a troop offer of the findings."""
+    how = {"offered_public": "in public", "offered_private": "privately"}.get(o["stage"], fmt.lower_first(o["stage_label"]))
+    return f"{o['name']} ({how})"
 
 
 def bottom_line(summary: dict[str, Any], conditions: pd.DataFrame | None = None) -> str:
-    """The generated summary used where no analyst's judgements exist: short plain sentences, each with a compact
-    citation, computed from the findings. It states what the reports say; the judgements are the analyst's."""
+    """The generated bottom line, for editions no analyst has written judgements for (``helpers.judgements``).
+
+    Up to five numbered points in plain sentences computed from the findings, each sentence followed by a
+    compact mark linking to its sources (:func:`mark`), never a parenthetical after every clause. It says
+    what the reports say; the judgements are the analyst's.
+    """
     if not summary["counts"]["sources"]:
         return "No report is in yet."
     items: list[str] = []
-    # 1. Who is in: the counts officials gave, against the states the reports name.
+    # 1. Who is in: the counts officials gave, then the states the reports name as offering troops.
     asked, counted, offers = summary["countries_approached"], summary["countries_willing"], summary["troop_offers"]
-    lead = []
+    first = []
     if asked:
-        c = asked[0]
-        # who asked comes from the data (the figure's actor); without one the sentence names no one
-        lead.append((f"{esc(fmt.capitalise(c['actor']))} has asked {esc(c['value'])} to contribute" if c.get("actor") else
-                     f"{esc(fmt.capitalise(c['value']))} have been asked to contribute") + f"{_mark(c['source_id'])}.")
+        first.append(f"{esc(fmt.capitalise(asked[0]['value']))} have been asked to contribute.{mark([asked[0]['source_id']])}")
     if counted:
         c = counted[0]
-        what = f" to give {esc(fmt.lower_first(c['contributions']).replace(' and ', ' or '))}" if c.get("contributions") else ""
-        single = f", reported only by {esc(c['origins'][0])}" if len(c.get("origins", [])) == 1 else ""
-        lead.append(f"{esc(fmt.capitalise(c['value']))} are said to be willing{what}{single}{_mark(c['source_id'])}.")
-    named = (f"The reports name only {fmt.plural(len(offers), 'state')} as offering troops: "
-             + esc(fmt.names([_stage_phrase(o) for o in offers])) + _mark(fmt.cite(o["source_id"] for o in offers)) + "."
-             if offers else "The reports name no state as offering troops.")
-    items.append(" ".join([*lead, named]))
-    # 2. Conditions named states set, in their own word where it is theirs; limits said of the would-be contributors in general.
+        # "several (number not stated)" reads as the report's own word: "Several countries"
+        count = f"{c['text']} countries" if c["precision"] == "vague" else c["value"]
+        what = f" to give {fmt.names([x.strip() for x in c['contributions'].replace(' and ', ', ').split(',')], conjunction='or')}" if c.get("contributions") else ""
+        only = f", a count reported only by {c['origins'][0]}" if len(c.get("origins", [])) == 1 else ""
+        first.append(f"{esc(fmt.capitalise(count))} are said to be willing{esc(what)}{esc(only)}.{mark([c['source_id']])}")
+    if offers:
+        first.append(f"The reports name {fmt.plural(len(offers), 'state')} as offering troops: "
+                     f"{esc(fmt.names([_offer_phrase(o) for o in offers]))}.{mark(o['source_id'] for o in offers)}")
+    else:
+        first.append("The reports name no state as offering troops.")
+    items.append(" ".join(first))
+    # 2. The conditions named states set, on whose word; what is said of the unnamed would-be contributors in general.
     parts = []
     by_actor: dict[str, list[dict[str, Any]]] = {}
     for c in summary.get("conditions_named", []):
         by_actor.setdefault(c["actor"], []).append(c)
     for actor, cs in by_actor.items():
-        whose = "says, through its own officials," if all(c["voice"] == "own" for c in cs) else "is reported to set"
-        labels = fmt.names([fmt.lower_first(c["label"]) for c in cs])
-        parts.append(f"{esc(actor)} {whose} these terms for sending troops: {esc(labels)}{_mark(fmt.cite(c['source_id'] for c in cs))}.")
+        terms = esc(fmt.names([fmt.lower_first(c["label"]) for c in cs]))
+        whose = "in its own word" if all(c["voice"] == "own" for c in cs) else "as others report it"
+        parts.append(f"{esc(actor)} sets conditions, {whose}: {terms}.{mark(c['source_id'] for c in cs)}")
     general = summary.get("conditions_general", [])
     if general:
-        labels = fmt.names(sorted({fmt.lower_first(c["label"]) for c in general}))
-        parts.append(f"Of the unnamed would-be contributors in general, the reports say: {esc(labels)}{_mark(fmt.cite(c['source_id'] for c in general))}.")
+        terms = esc(fmt.names(sorted({fmt.lower_first(c["label"]) for c in general})))
+        parts.append(f"Of the unnamed would-be contributors in general, the reports record: {terms}.{mark(c['source_id'] for c in general)}")
     if parts:
         items.append(" ".join(parts))
     # 3. Readiness, leadership and objections to who may serve.
-    parts = []
-    for n in summary["not_ready"]:
-        parts.append(f"{esc(n['actor'])}: {esc(fmt.lower_first(n['summary']))}{_mark(n['source_id'])}.")
-    for ldr in summary["leaders"]:
-        parts.append(f"{esc(ldr['name'])} is named as expected to lead the force{_mark(ldr['source_id'])}.")
-    for o in (o for o in summary["opposed"] if o.get("target")):
-        parts.append(f"{esc(o['actor'])}: {esc(fmt.lower_first(o['summary']))}{_mark(o['source_id'])}.")
+    parts = [f"{esc(n['actor'])}: {esc(fmt.lower_first(n['summary']))}.{mark([n['source_id']])}" for n in summary["not_ready"]]
+    parts += [f"{esc(ldr['name'])} is named as expected to lead the force.{mark([ldr['source_id']])}" for ldr in summary["leaders"]]
+    parts += [f"{esc(o['actor'])}: {esc(fmt.lower_first(o['summary']))}.{mark([o['source_id']])}" for o in summary["opposed"] if o.get("target")]
     if parts:
-        items.append(" ".join(parts))
-    # 4. The plan as reported beside what the would-be contributors accept; what the reports leave open.
+        items.append(" ".join(parts[:5]))
+    # 4. What the plan asks of the force, and what the reports leave open about it.
     tasks = summary.get("force_tasks", [])
-    if tasks and general:
+    if tasks:
+        line = f"The plan as reported has the force {esc(fmt.lower_first(tasks[-1]['title']))}.{mark([tasks[-1]['source_id']])}"
         still = [q for q in summary.get("open_on_tasks", []) if q.get("status", "open") == "open"]
-        items.append(f"The plan gives the force tasks that include: {esc(fmt.lower_first(tasks[-1]['title']))}{_mark(tasks[-1]['source_id'])}."
-                     + (" The reports leave open: " + " ".join(f"{esc(q['question'])}{_mark(q['source_id'])}" for q in still) if still else ""))
-    # 5. The UN track and the targets, passed or not.
+        if still:
+            line += " Still open, the reports say: " + " ".join(f"{esc(q['question'])}{mark([q['source_id']])}" for q in still[:3])
+        items.append(line)
+    # 5. The UN track and the targets voiced, passed or not.
     un = summary["un_track"]
     if un:
         last = un[-1]
-        line = f"On the UN track, the last step reported is from {esc(last['date'])}: {esc(fmt.lower_first(last['title']))}{_mark(last['source_id'])}."
+        line = f"The last step on the UN track the reports give, from {esc(last['date'])}: {esc(fmt.lower_first(last['title']))}.{mark([last['source_id']])}"
         passed = [t for t in summary.get("targets", []) if t["status"] == "passed"]
         if passed:
-            line += " " + " ".join(f"A target has passed with no report of it being met: {esc(fmt.lower_first(t['title']))}{_mark(t['source_id'])}." for t in passed)
+            line += " " + " ".join(f"A target has passed with no report of it being met: {esc(fmt.lower_first(t['title']))}.{mark([t['source_id']])}"
+                                   for t in passed)
         items.append(line)
-    return "\n".join(f"{i}. {text.strip()}" for i, text in enumerate(items[:6], start=1))
+    body = "\n".join(f"{i}. {text}" for i, text in enumerate(items[:5], start=1))
+    return body + "\n\n*Generated from the findings: no analyst has written key judgements for this edition.*"
 
 
 def key_figures_md(summary: dict[str, Any]) -> str:
