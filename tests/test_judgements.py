@@ -278,7 +278,7 @@ def test_without_judgements_the_generated_bottom_line_is_plain_sentences_with_so
     results, summary = analysis.analyse(tables, LATE, None)
     text = briefing.bottom_line(summary, results["conditions_summary"])
     first = text.splitlines()[0]
-    assert first == ("1. The reports name 2 states as offering troops: Indonesia \\(in public\\) and Turkey \\(privately\\)."
+    assert first == ("1. The reports name 2 states as offering troops: Indonesia in public and Turkey privately."
                      "^[S011](#src-S011),\\ [S013](#src-S013)^")
     assert "(" not in re.sub(r"\^.*?\^", "", text.split("\n\n")[0])  # no parenthetical citations beside the marks
     assert text.endswith("*Generated from the findings: no analyst has written key judgements for this edition.*")

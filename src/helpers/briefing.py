@@ -133,9 +133,9 @@ def _mark(source_ids: Any) -> str:
 
 
 def _offer_phrase(o: dict[str, Any]) -> str:
-    """ "Indonesia (in public)" / "Turkey (privately)" for a troop offer of the findings."""
+    """ "Indonesia in public" / "Turkey privately" for a troop offer of the findings."""
     how = {"offered_public": "in public", "offered_private": "privately"}.get(o["stage"], fmt.lower_first(o["stage_label"]))
-    return f"{o['name']} ({how})"
+    return f"{o['name']} {how}"
 
 
 def bottom_line(summary: dict[str, Any], conditions: pd.DataFrame | None = None) -> str:
