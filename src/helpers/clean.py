@@ -435,7 +435,7 @@ def stack_claims(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         "positions": lambda d: d["direction_label"].map(fmt.lower_first) + ": " + d["summary"],
         "events": lambda d: d["title"],
         "figures": lambda d: d["metric_label"] + ": " + d["value_label"],
-        "open_questions": lambda d: "open question: " + d["question"],
+        "open_questions": lambda d: "Open question: " + d["question"],
     }
     frames = []
     for name, summarise in summaries.items():
