@@ -32,7 +32,7 @@ from helpers.captions import Caption
 from helpers.html_a11y import text_colour_on
 from helpers.chart_renderer import CHART_WIDTH, MUTED_COLOR, PALETTE, TEXT_COLOR, inline_datasets
 
-BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, BLACK = PALETTE[:7]
+BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, BLACK, OLIVE = PALETTE[:8]
 # Most actor rows a chart embeds; the rest are left out and the subtitle says so.
 MAX_ROWS = 25
 # Most stated figures the figures chart embeds (largest first).
@@ -614,7 +614,7 @@ MAP_COLOURS = {
     "Offers troops": BLUE,
     "Willing to contribute": GREEN,
     "Organises or supports from outside": PURPLE,
-    "Asked or in talks": ORANGE,
+    "Asked or in talks": OLIVE,
     "Named as a likely contributor": _tint(BLACK, 0.55),
     "Not expected, declined or withdrawn": VERMILLION,
 }

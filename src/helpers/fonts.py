@@ -143,6 +143,7 @@ def unprintable(text: str, families: Iterable[str] | None = None) -> list[str]:
     return list(found)
 
 
+ZERO_WIDTH_SPACE = "\u200b"
 # Fonts whose glyphs are pictures (colour emoji): typst prints them in text, not inside an SVG image.
 COLOUR_FONTS = frozenset({"Noto Color Emoji"})
 _SVG_TEXT = re.compile(r"(?<=>)([^<>]+)(?=<)")
@@ -154,7 +155,7 @@ def printable_svg(svg: str, families: Iterable[str] | None = None) -> tuple[str,
     typst draws an SVG image's text with outline fonts only: a colour emoji (a flag) or a joiner inside
     a chart label fails PDF/UA-1 ("could not be displayed with a font"), though the same text prints in
     a table. So in the SVG's text nodes, characters no outline font of the list has become
-    ``REPLACEMENT`` (joiners and variation selectors that no font maps are dropped). The HTML page
+    ``REPLACEMENT``; joiners and variation selectors are dropped. The HTML page
     draws the chart in the browser and keeps them.
 
     Args:
@@ -171,10 +172,13 @@ def printable_svg(svg: str, families: Iterable[str] | None = None) -> tuple[str,
     def fix(text: str) -> str:
         out = []
         for char in text:
-            if ord(char) < 128 or any(ord(char) in codes for codes in covered):
+            if _ignorable(char):
+                # typst's SVG text drops joiners and selectors in shaping and then finds a code point
+                # without a glyph ("missing codepoints"); the zero-width space prints
+                if char == ZERO_WIDTH_SPACE:
+                    out.append(char)
+            elif ord(char) < 128 or any(ord(char) in codes for codes in covered):
                 out.append(char)
-            elif _ignorable(char):
-                continue
             else:
                 replaced[char] = None
                 out.append(REPLACEMENT)

@@ -31,11 +31,11 @@ _PUNCTUATION = frozenset(string.punctuation)
 # padding each side, on an A4 page with 2.2 cm margins; assets/styles.typ). Each column gets at least
 # its longest word, so no word runs into the next cell; the rest of the line goes to the columns
 # whose text wraps, in proportion to how much they would need. pandoc takes a pipe table's dashes as
-# relative widths once the rule line is longer than 72 characters (so: 100 dashes in all).
+# relative widths once the rule line is longer than 72 characters (so: 200 dashes in all, fine enough).
 TABLE_FONT_PT = 8.5
 TABLE_PADDING_PT = 10.0
 TABLE_WIDTH_PT = 595.28 - 2 * 62.36
-_RULE_DASHES = 100
+_RULE_DASHES = 200
 
 
 def escape_md(text: str) -> str:
@@ -116,7 +116,7 @@ def column_widths(headers: Sequence[str], rows: Sequence[Sequence[str]], total: 
         spare, wants = TABLE_WIDTH_PT - sum(least), [m - low for m, low in zip(most, least)]
         shares = [low + spare * want / sum(wants) for low, want in zip(least, wants)]
     scale = total / sum(shares) if sum(shares) else 0
-    return [max(1, round(share * scale)) for share in shares]
+    return [max(1, math.ceil(share * scale)) for share in shares]
 
 
 def show_md(text: str) -> None:
