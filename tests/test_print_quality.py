@@ -168,6 +168,9 @@ def test_headings_keep_their_text_and_charts_follow_their_heading(printed) -> No
     for heading, after in ((pf.AFTER_TABLE, "Who offers what, with long names"), ("Figures", "Stated figures of every precision")):
         (page,) = [text for text in pages if f"{heading} " in text and after in text]  # one page holds both
         assert page.index(heading) < page.index(after)
+    # a chart is one image on one page: its title and its last row's label print together
+    (page,) = [text for text in pages if "Who offers what, with long names" in text]
+    assert "\ufffd\ufffd Indonesia" in page and "Several willing countries" in page
     for text in pages:  # a section heading never ends a page (the footer follows the last line)
         body = text.split(f" {pf.TITLE} · ")[0]
         assert not any(body.endswith(heading) for heading in (pf.LONG_HEADING, pf.AFTER_TABLE, "Figures", "Names")), body[-80:]

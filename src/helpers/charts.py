@@ -40,7 +40,7 @@ MAX_FIGURES = 20
 # Most marks (embedded rows) a matrix draws: rows are dropped from the end beyond it.
 MAX_MARKS = 160
 # Row labels (actor names) wrap to this many pixels; the plot gets the rest of CHART_WIDTH.
-LABEL_WIDTH = 190
+LABEL_WIDTH = 210
 PLOT_WIDTH = CHART_WIDTH - LABEL_WIDTH - 15
 # Sizes the isf theme gives axis labels and titles (chart_renderer.theme), for measuring wrapped text.
 LABEL_PX, TITLE_PX, SUBTITLE_PX = 12, 15, 12
