@@ -11,6 +11,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 
+from briefing_fixture import _markdown_output
 from helpers import chart_renderer, charts
 from helpers.markdown import escape_md, md_table
 
@@ -142,8 +143,3 @@ def write_notebook(folder: Path) -> Path:
     nbformat.validate(nb)
     nbformat.write(nb, path)
     return path
-
-
-def _markdown_output(text: str) -> nbformat.NotebookNode:
-    """A display_data output carrying only text/markdown, as ``show_md`` makes."""
-    return nbformat.v4.new_output("display_data", data={"text/markdown": text})
