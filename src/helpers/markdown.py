@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 from IPython.display import display
 
-from helpers import fmt
+from helpers import fmt, fonts
 
 MISSING = "—"
 # Output metadata key and role that helpers.render reads for the title block of both renderers.
@@ -27,11 +27,15 @@ TITLE_BLOCK_KEY = "isf"
 TITLE_BLOCK_ROLE = "title-block"
 KICKER = "Analytical briefing"
 _PUNCTUATION = frozenset(string.punctuation)
-# Relative column widths only matter when a table row is wider than pandoc's 72 columns; cap them so
-# one long quote cannot squeeze the other columns to nothing.
-# Pipe-table dashes set relative column widths in pandoc; below 10 a short code column ("S000")
-# gets too narrow for its header in the PDF.
-_MIN_WIDTH, _MAX_WIDTH = 10, 40
+# Column widths come from the content as the PDF sets it (typst: DejaVu Sans 8.5 pt, bold header, 5 pt
+# padding each side, on an A4 page with 2.2 cm margins; assets/styles.typ). Each column gets at least
+# its longest word, so no word runs into the next cell; the rest of the line goes to the columns
+# whose text wraps, in proportion to how much they would need. pandoc takes a pipe table's dashes as
+# relative widths once the rule line is longer than 72 characters (so: 200 dashes in all, fine enough).
+TABLE_FONT_PT = 8.5
+TABLE_PADDING_PT = 10.0
+TABLE_WIDTH_PT = 595.28 - 2 * 62.36
+_RULE_DASHES = 200
 
 
 def escape_md(text: str) -> str:
@@ -73,9 +77,46 @@ def md_table(
         raise KeyError(f"md_table: no column(s) {missing} in the table; it has {list(df.columns)}")
     headers = headers or {}
     head = [escape_md(headers.get(col, str(col))) for col in columns]
-    body = [[escape_md(_cell_text(value)) for value in row] for row in df[columns].itertuples(index=False)]
-    rule = [_rule(df[col], len(head[i]), [row[i] for row in body]) for i, col in enumerate(columns)]
+    texts = [[_cell_text(value) for value in row] for row in df[columns].itertuples(index=False)]
+    body = [[escape_md(text) for text in row] for row in texts]
+    widths = column_widths([str(headers.get(col, col)) for col in columns], texts)
+    rule = [_rule(df[col], dashes) for col, dashes in zip(columns, widths)]
     return "\n".join(_row(cells) for cells in [head, rule, *body])
+
+
+def column_widths(headers: Sequence[str], rows: Sequence[Sequence[str]], total: int = _RULE_DASHES) -> list[int]:
+    """Return each column's share of the table's width, from the text it holds, as it prints.
+
+    Every column gets at least its longest word (the header's in bold) plus padding; when everything
+    fits on one line per cell, columns get their full text's width; otherwise the space left after
+    the longest words goes to the columns in proportion to the extra width their text asks for.
+
+    Args:
+        headers: the header texts (unescaped).
+        rows: the cell texts (unescaped), one list per row.
+        total: what the shares add up to.
+
+    Returns:
+        Integer shares, each at least 1, adding up to about ``total``.
+    """
+    def width(text: str, bold: bool = False) -> float:
+        return fonts.text_width(text, TABLE_FONT_PT, bold)
+
+    columns = list(zip(*rows)) if rows else [()] * len(headers)
+    least, most = [], []
+    for header, cells in zip(headers, columns):
+        words = [(word, False) for cell in cells for word in cell.split()] + [(word, True) for word in header.split()]
+        least.append(max((width(word, bold) for word, bold in words), default=0.0) + TABLE_PADDING_PT)
+        most.append(max([width(header, True), *(width(cell) for cell in cells)]) + TABLE_PADDING_PT)
+    if sum(most) <= TABLE_WIDTH_PT:
+        shares = most
+    elif sum(least) >= TABLE_WIDTH_PT:
+        shares = least
+    else:
+        spare, wants = TABLE_WIDTH_PT - sum(least), [m - low for m, low in zip(most, least)]
+        shares = [low + spare * want / sum(wants) for low, want in zip(least, wants)]
+    scale = total / sum(shares) if sum(shares) else 0
+    return [max(1, math.ceil(share * scale)) for share in shares]
 
 
 def show_md(text: str) -> None:
@@ -132,20 +173,18 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _rule(series: pd.Series, header_width: int, cells: list[str]) -> str:
-    """Return a column's separator cell: alignment colons and dashes in proportion to its width.
+def _rule(series: pd.Series, dashes: int) -> str:
+    """Return a column's separator cell: an alignment colon and dashes for its share of the width.
 
     Args:
         series: the column, to tell numbers (right-aligned) from text.
-        header_width: the escaped header's length.
-        cells: the column's escaped cells.
+        dashes: the column's share (``column_widths``).
 
     Returns:
         e.g. ``:-----`` or ``-----:``.
     """
-    width = min(_MAX_WIDTH, max([_MIN_WIDTH, header_width, *(len(cell) for cell in cells)]))
     numeric = pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
-    return "-" * width + ":" if numeric else ":" + "-" * width
+    return "-" * dashes + ":" if numeric else ":" + "-" * dashes
 
 
 def _row(cells: list[str]) -> str:
