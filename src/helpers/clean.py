@@ -440,15 +440,26 @@ def write_processed(tables: dict[str, pd.DataFrame], out_dir: Path) -> list[Path
     return written
 
 
-def read_processed(processed_dir: Path) -> dict[str, pd.DataFrame]:
+def read_processed(processed_dir: Path, as_of: str | None = None) -> dict[str, pd.DataFrame]:
     """Read tables written by :func:`write_processed` back with their types.
 
     Args:
         processed_dir: folder of processed CSVs.
+        as_of: the date the reading notebook works on; when given, the folder's stamp must say the
+            tables were made for it (``helpers.working.check``).
 
     Returns:
         Table name -> typed frame.
+
+    Raises:
+        helpers.working.InputError: no tables there (run notebook 01 first), or made for another date.
     """
+    from helpers import working
+
+    if as_of is not None:
+        working.check(processed_dir, as_of)
+    elif not any(processed_dir.glob("*.csv")):
+        raise working.InputError(f"no processed tables in {processed_dir}: run {working.MADE_BY['processed']} first")
     tables = {}
     for path in sorted(processed_dir.glob("*.csv")):
         tables[path.stem] = type_columns(read_table(path))
