@@ -96,7 +96,9 @@ LAB_STYLE = (
     ".isf-chart-narrow-note{display:none}"
     "figure.isf-chart.isf-chart-narrow .isf-chart-narrow-note{display:block;font-size:.9em;color:#555}"
     "figure.isf-chart.isf-chart-narrow .isf-chart-canvas{display:none}"
-    "details.isf-chart-data summary{cursor:pointer;font-weight:600}</style>\n"
+    "details.isf-chart-data summary{cursor:pointer;font-weight:600}"
+    "figure.isf-chart .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}"
+    "</style>\n"
 )
 
 _bundle_pending = True

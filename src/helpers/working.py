@@ -181,7 +181,7 @@ def folder_digest(folder: Path) -> str:
     return digest.hexdigest()
 
 
-def stamp(folder: Path, as_of: str, made_from: Path | None = None) -> Path:
+def stamp(folder: Path, as_of: str, made_from: Path | None = None) -> None:
     """Record what a working folder was made for, once its notebook has written it.
 
     Args:
@@ -189,15 +189,12 @@ def stamp(folder: Path, as_of: str, made_from: Path | None = None) -> Path:
         as_of: the edition date the files were made for.
         made_from: the stamped folder these files were computed from (analysis: processed).
 
-    Returns:
-        The stamp file, ``folder/stamp.json``.
+    Writes ``folder/stamp.json`` (nothing is returned, so a notebook cell ending with it shows nothing).
     """
     record: dict[str, Any] = {"as_of": as_of, "made_by": MADE_BY.get(folder.name, ""), "digest": folder_digest(folder)}
     if made_from is not None:
         record["made_from"] = {"folder": made_from.name, "digest": _read_stamp(made_from).get("digest", "")}
-    path = folder / STAMP_NAME
-    path.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
-    return path
+    (folder / STAMP_NAME).write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
 
 
 def check(folder: Path, as_of: str, made_from: Path | None = None) -> None:
