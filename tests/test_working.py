@@ -84,3 +84,18 @@ def test_stamps_name_the_notebook_to_run(tmp_path: Path) -> None:
 def test_input_error_shows_as_one_line_in_a_notebook() -> None:
     assert InputError("run 01-clean-and-validate first")._render_traceback_() == [
         "\x1b[0;31mInputError\x1b[0m: run 01-clean-and-validate first"]
+
+
+def test_read_processed_checks_its_folder(tmp_path: Path) -> None:
+    import pandas as pd
+
+    from helpers import clean
+
+    with pytest.raises(InputError, match="no processed tables in .*: run 01-clean-and-validate first"):
+        clean.read_processed(tmp_path)
+    clean.write_processed({"pledges": pd.DataFrame({"pledge_id": ["PL-001"]})}, tmp_path)
+    assert list(clean.read_processed(tmp_path)) == ["pledges"]  # a previous edition's tables: no date asked
+    with pytest.raises(InputError, match="no processed tables for 2025-11-20"):  # tables without a stamp
+        clean.read_processed(tmp_path, as_of="2025-11-20")
+    working.stamp(tmp_path, "2025-11-20")
+    assert list(clean.read_processed(tmp_path, as_of="2025-11-20")) == ["pledges"]

@@ -458,7 +458,7 @@ def read_processed(processed_dir: Path, as_of: str | None = None) -> dict[str, p
 
     if as_of is not None:
         working.check(processed_dir, as_of)
-    elif not any(processed_dir.glob("*.csv")):
+    elif not any(p.name != working.STAMP_NAME for p in processed_dir.glob("*")):
         raise working.InputError(f"no processed tables in {processed_dir}: run {working.MADE_BY['processed']} first")
     tables = {}
     for path in sorted(processed_dir.glob("*.csv")):
