@@ -91,11 +91,12 @@ def test_read_processed_checks_its_folder(tmp_path: Path) -> None:
 
     from helpers import clean
 
+    folder = tmp_path / "processed"
     with pytest.raises(InputError, match="no processed tables in .*: run 01-clean-and-validate first"):
-        clean.read_processed(tmp_path)
-    clean.write_processed({"pledges": pd.DataFrame({"pledge_id": ["PL-001"]})}, tmp_path)
-    assert list(clean.read_processed(tmp_path)) == ["pledges"]  # a previous edition's tables: no date asked
-    with pytest.raises(InputError, match="no processed tables for 2025-11-20"):  # tables without a stamp
-        clean.read_processed(tmp_path, as_of="2025-11-20")
-    working.stamp(tmp_path, "2025-11-20")
-    assert list(clean.read_processed(tmp_path, as_of="2025-11-20")) == ["pledges"]
+        clean.read_processed(folder)
+    clean.write_processed({"pledges": pd.DataFrame({"pledge_id": ["PL-001"]})}, folder)
+    assert list(clean.read_processed(folder)) == ["pledges"]  # a previous edition's tables: no date asked
+    with pytest.raises(InputError, match="no processed tables for 2025-11-20 .*: run 01-clean-and-validate first"):
+        clean.read_processed(folder, as_of="2025-11-20")  # tables without a stamp
+    working.stamp(folder, "2025-11-20")
+    assert list(clean.read_processed(folder, as_of="2025-11-20")) == ["pledges"]
