@@ -45,6 +45,7 @@ import vl_convert as vlc
 
 from helpers import paths
 from helpers.html_a11y import REGION_CLASS
+from helpers.markdown import lab_display
 
 RENDERER_NAME = "isf"
 THEME_NAME = "isf"
@@ -86,6 +87,21 @@ INTERNAL_PREFIX = "_"
 
 # vl-convert wants "major.minor" of the Vega-Lite version Altair writes ("v6.4.1" -> "6.4").
 VL_VERSION = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+
+# JupyterLab has none of the page's CSS (assets/briefing.css): without these rules the title and subtitle
+# run together and the narrow-screen note shows under every chart. Added only when a person runs the
+# notebook (helpers.markdown.lab_display), so the page and the PDF are unchanged.
+LAB_STYLE = (
+    "<style>figure.isf-chart{margin:1em 0 1.5em}"
+    "figure.isf-chart .isf-chart-title{display:block;font-weight:700;font-size:1.05em}"
+    "figure.isf-chart .isf-chart-subtitle{display:block;margin-top:.2em;font-size:.9em;color:#555}"
+    ".isf-chart-narrow-note{display:none}"
+    "figure.isf-chart.isf-chart-narrow .isf-chart-narrow-note{display:block;font-size:.9em;color:#555}"
+    "figure.isf-chart.isf-chart-narrow .isf-chart-canvas{display:none}"
+    "details.isf-chart-data summary{cursor:pointer;font-weight:600}"
+    "figure.isf-chart .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}"
+    "</style>\n"
+)
 
 _bundle_pending = True
 _chart_numbers = itertools.count(1)
@@ -162,7 +178,7 @@ def render_chart(spec: dict[str, Any], **_: Any) -> tuple[dict[str, str], dict[s
     # SVG first: if the spec is invalid this raises before the bundle counts as sent.
     svg = vlc.vegalite_to_svg(spec, vl_version=VL_VERSION)
     bundle = {
-        "text/html": chart_html(spec, alt_text, with_bundle=_bundle_pending),
+        "text/html": (LAB_STYLE if lab_display() else "") + chart_html(spec, alt_text, with_bundle=_bundle_pending),
         "image/svg+xml": svg,
         "text/plain": f"Chart: {alt_text}",
     }

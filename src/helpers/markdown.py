@@ -12,7 +12,9 @@ JupyterLab uses), so escaping all of it turns off every Markdown, raw HTML, math
 from __future__ import annotations
 
 import datetime as dt
+import html
 import math
+import re
 import string
 from collections.abc import Mapping, Sequence
 
@@ -36,6 +38,16 @@ TABLE_FONT_PT = 8.5
 TABLE_PADDING_PT = 10.0
 TABLE_WIDTH_PT = 595.28 - 2 * 62.36
 _RULE_DASHES = 200
+# Relative column widths only matter when a table row is wider than pandoc's 72 columns; cap them so
+# one long quote cannot squeeze the other columns to nothing.
+# Pipe-table dashes set relative column widths in pandoc; below 10 a short code column ("S000")
+# gets too narrow for its header in the PDF.
+_MIN_WIDTH, _MAX_WIDTH = 10, 40
+# pandoc's raw blocks (```{=html} ... ```) and bracketed spans with attributes ([S000]{#src-S000}): JupyterLab
+# shows both literally (lab_markdown). A span's text may hold escaped brackets.
+_RAW_BLOCK = re.compile(r"^```\{=(?P<format>[A-Za-z0-9_-]+)\}\n(?P<body>.*?)\n```[ \t]*$", re.M | re.S)
+_ATTRIBUTE_SPAN = re.compile(r"(?<!\\)\[((?:[^\]\\]|\\.)*)\]\{[#.][^}]*\}")
+_lab_display = False
 
 
 def escape_md(text: str) -> str:
@@ -117,15 +129,84 @@ def column_widths(headers: Sequence[str], rows: Sequence[Sequence[str]], total: 
         shares = [low + spare * want / sum(wants) for low, want in zip(least, wants)]
     scale = total / sum(shares) if sum(shares) else 0
     return [max(1, math.ceil(share * scale)) for share in shares]
+def use_lab_display(on: bool) -> None:
+    """Shape outputs for reading in JupyterLab (``helpers.working.parameters`` turns this on by hand, off in a build).
+
+    Args:
+        on: True when a person runs the notebook; False when a build runs it for the renderers.
+    """
+    global _lab_display
+    _lab_display = on
+
+
+def lab_display() -> bool:
+    """True when outputs are shaped for JupyterLab rather than for the renderers."""
+    return _lab_display
+
+
+def lab_markdown(text: str) -> str:
+    """Return the renderers' Markdown as JupyterLab's CommonMark shows it well.
+
+    JupyterLab shows pandoc's extensions literally: a raw ```` ```{=html} ```` block becomes a code block
+    (with its ``data:`` links, a screen of base64) and ``[S000]{#src-S000}`` prints its braces. So a raw
+    HTML block becomes its text, a block for another format (typst) is dropped, and a bracketed span
+    with attributes becomes its text.
+
+    Args:
+        text: Markdown written for pandoc and Quarto.
+
+    Returns:
+        The same content without renderer-only markup.
+    """
+    def raw_block(match: re.Match[str]) -> str:
+        if match.group("format") != "html":
+            return ""
+        words = html.unescape(re.sub(r"<[^>]+>", "", match.group("body")))
+        return f"*In the page:* {escape_md(words)}"
+
+    text = _RAW_BLOCK.sub(raw_block, text)
+    text = _ATTRIBUTE_SPAN.sub(lambda m: m.group(1), text)
+    return re.sub(r"\n{3,}", "\n\n", text).strip("\n")
 
 
 def show_md(text: str) -> None:
     """Display Markdown as a ``text/markdown`` output, the one text output both renderers read.
 
+    In JupyterLab (:func:`use_lab_display`) renderer-only markup is left out (:func:`lab_markdown`) and
+    an empty text shows nothing.
+
     Args:
         text: Markdown; escape data inside it with ``escape_md`` or build tables with ``md_table``.
     """
+    if _lab_display:
+        text = lab_markdown(text)
+        if not text.strip():
+            return
     display({"text/markdown": text}, raw=True)
+
+
+def show_note(written_for: str, as_of: str, text: str) -> None:
+    """Display an analyst's note in the edition it was written for, and in no other.
+
+    Markdown written straight into a notebook cell shows in every edition, back-dated ones included;
+    a note given its edition's date does not leak. Key judgements belong in the judgements file instead.
+
+    Args:
+        written_for: the edition date the note was written for, YYYY-MM-DD.
+        as_of: the edition being made (the notebook's parameter).
+        text: the note, Markdown.
+
+    Raises:
+        ValueError: ``written_for`` is not YYYY-MM-DD.
+    """
+    try:
+        dt.date.fromisoformat(written_for)
+    except ValueError:
+        raise ValueError(f"show_note: written_for {written_for!r} is not a date (YYYY-MM-DD)") from None
+    if written_for == as_of:
+        show_md(text)
+    elif _lab_display:
+        show_md(f"*A note written for the edition of {escape_md(fmt.date_label(written_for))} is not shown in this one.*")
 
 
 def show_title_block(fields: Mapping[str, str]) -> None:
