@@ -206,7 +206,7 @@ def test_a_200_kb_field_is_one_line(data: Path) -> None:
 def test_wrong_column_count(data: Path) -> None:
     edit(data / "curated/figures.csv", "take part.,\n", "take part.,,\n")
     p = only(problems(data))
-    assert (p.file, p.row, p.value) == ("data/curated/figures.csv", 2, "16 values")
+    assert (p.file, p.row, p.value) == ("data/curated/figures.csv", 2, "17 values")
 
 
 def test_a_header_missing_one_name_is_one_line_not_one_per_row(data: Path) -> None:
@@ -220,6 +220,29 @@ def test_a_header_missing_one_name_is_one_line_not_one_per_row(data: Path) -> No
         "data/curated/sources.csv, row 1, field author: got 'no such column'; expected a column 'author' (datapackage.yaml declares it)",
         "data/curated/sources.csv, row 2: got '13 values in 6 rows (rows 2-7)'; expected 12 values, one per column (check commas and quotes)",
     ]
+
+
+def test_a_header_name_with_a_space_is_one_line_naming_the_space(data: Path) -> None:
+    path = data / "curated/sources.csv"
+    header, rest = path.read_text(encoding="utf-8").split("\n", 1)
+    assert ",author," in header
+    path.write_text(header.replace(",author,", ",author ,", 1) + "\n" + rest, encoding="utf-8")
+    assert [str(p) for p in problems(data)] == [
+        "data/curated/sources.csv, row 1, field author: got \"column 4 is 'author ', with a space\"; "
+        "expected 'author', without spaces around the name"]
+
+
+@pytest.mark.parametrize(("separator", "named"), [(";", "semicolons"), ("\t", "tabs")])
+def test_a_file_not_separated_by_commas_is_one_line(data: Path, separator: str, named: str) -> None:
+    path = data / "curated/figures.csv"
+    import csv
+    import io
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    out = io.StringIO()
+    csv.writer(out, delimiter=separator, lineterminator="\n").writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+    assert [str(p) for p in problems(data)] == [
+        f"data/curated/figures.csv, row 1: got 'columns separated by {named}'; expected a comma-separated file (save it as CSV with commas)"]
 
 
 # --- the package descriptor and the data folder -----------------------------------------------------

@@ -21,7 +21,7 @@ from helpers import paths
 Command = Callable[[argparse.Namespace, list[str]], int]
 
 # Commands whose extra arguments are handed on untouched (to pytest, jupyter lab, the validator…).
-PASSTHROUGH = {"validate", "test", "lab", "bench", "codebook"}
+PASSTHROUGH = {"validate", "test", "lab", "bench", "codebook", "strip"}
 
 
 def _today() -> str:
@@ -97,18 +97,29 @@ def cmd_test(args: argparse.Namespace, extra: list[str]) -> int:
 
 
 def cmd_lab(args: argparse.Namespace, extra: list[str]) -> int:
+    from helpers import nbclean, working
     from helpers.kernelspec import DISPLAY_NAME, ensure_kernelspec
 
     if importlib.util.find_spec("jupyterlab") is None:
         print('JupyterLab is not installed: pip install -e ".[lab]"', file=sys.stderr)
         return 2
-    ensure_kernelspec()
-    print(f"kernel: {DISPLAY_NAME}; notebooks in {paths.NOTEBOOKS_DIR}", flush=True)
+    ensure_kernelspec()  # also makes Lab save notebooks without outputs
+    settings = working.read_settings()  # written with its defaults on first use
+    if note := nbclean.install_git_hook(paths.ROOT):
+        print(note)
+    print(f"kernel: {DISPLAY_NAME}; notebooks in {paths.NOTEBOOKS_DIR}; working date: {settings['as_of']} "
+          f"(set it in {working.settings_path()})", flush=True)
     argv = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={paths.ROOT}", *extra]
     if os.geteuid() == 0 and "--allow-root" not in extra:
         argv.append("--allow-root")  # containers run as root; Jupyter refuses it otherwise
     os.execv(sys.executable, argv)
     return 0  # not reached
+
+
+def cmd_strip(args: argparse.Namespace, extra: list[str]) -> int:
+    from helpers import nbclean
+
+    return nbclean.main(extra, root=paths.ROOT)
 
 
 def cmd_codebook(args: argparse.Namespace, extra: list[str]) -> int:
@@ -171,6 +182,33 @@ def cmd_fill_mentions(args: argparse.Namespace, extra: list[str]) -> int:
     print(f"fill-mentions: {len(added)} actor(s) updated in {data_dir.name}/curated/actors.csv")
     _refresh_codebook(data_dir)
     return 0
+
+
+def cmd_review(args: argparse.Namespace, extra: list[str]) -> int:
+    """Check the key judgements an edition uses and list, per judgement, the claims of unread reports bearing on it."""
+    from helpers import analysis, clean, judgements
+
+    as_of = args.as_of or _today()
+    data_dir = Path(args.data_dir)
+    tables = clean.build_processed(data_dir, as_of)
+    _, findings = analysis.analyse(tables, as_of, None)
+    judged = judgements.for_edition(data_dir, as_of, tables, findings)
+    if args.mark:
+        if judged.problems:
+            print(judgements.review_text(judged))
+            print("review: fix the problems above before marking the judgements reviewed", file=sys.stderr)
+            return 1
+        try:
+            written, source = judgements.mark_reviewed(data_dir, as_of, tables["sources"]["source_id"])
+        except FileNotFoundError as exc:
+            print(f"review: {exc}", file=sys.stderr)
+            return 1
+        origin = "updated" if written == source else f"written from {source.name}"
+        print(f"review: {written} {origin}, reviewed against {', '.join(tables['sources']['source_id'])}; "
+              "revise the judgements there, then: python3 dev.py review --as-of " + as_of)
+        return 0
+    print(judgements.review_text(judged))
+    return 1 if judged.problems else 0
 
 
 def cmd_editions(args: argparse.Namespace, extra: list[str]) -> int:
@@ -270,7 +308,7 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
         prog=prog or os.environ.get("ISF_PROG", "isf"),
         formatter_class=lambda prog: argparse.HelpFormatter(prog, max_help_position=18, width=100),
         description="Build, check and explore the ISF briefing. dev.py makes .venv on first use, then runs these.",
-        epilog="Extra arguments after validate, test, codebook, lab and bench go to the tool underneath "
+        epilog="Extra arguments after validate, test, codebook, lab, strip and bench go to the tool underneath "
         "(e.g. `test -k build -x`).",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
@@ -303,7 +341,13 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--data-dir", default=str(paths.DATA_DIR), help="data folder (default: data/)")
     p = add("fill-mentions", cmd_fill_mentions, "add to actors' mentioned_in every report whose rows cite them")
     p.add_argument("--data-dir", default=str(paths.DATA_DIR), help="data folder (default: data/)")
+    p = add("review", cmd_review, "check the key judgements and list the new claims that bear on each (--mark: reviewed)")
+    p.add_argument("--as-of", metavar="YYYY-MM-DD", help="the edition's date (default: today)")
+    p.add_argument("--mark", action="store_true",
+                   help="mark the judgements reviewed for this edition: write data/judgements/<as-of>.md with reports_read updated")
+    p.add_argument("--data-dir", default=str(paths.DATA_DIR), help="data folder (default: data/)")
     add("lab", cmd_lab, "start JupyterLab at the repo root with the project kernel")
+    add("strip", cmd_strip, "remove outputs and volatile metadata from notebooks (--check: only list them)")
     add("editions", cmd_editions, "list editions and revisions; report broken or stale ones and how to repair them")
     p = add("publish", cmd_publish, "build the site (every edition, editions page, Atom feed) from reports/ and the archive")
     p.add_argument("--site", metavar="DIR", help="the site folder to write (replaced only on success)")

@@ -116,6 +116,13 @@ def header_problems(header: list[str], expected: list[str], file: str) -> list[P
         One problem per column that is wrong; a reordering is reported once, at its first column.
     """
     problems: list[Problem] = []
+    # A name with spaces around it ("topic ") is that column, misspelt: one problem, not a missing
+    # column plus an extra one.
+    for at, name in enumerate(header):
+        if name != name.strip() and name.strip() in expected:
+            problems.append(Problem(file, 1, name.strip(), f"column {at + 1} is {name!r}, with a space",
+                                    f"{name.strip()!r}, without spaces around the name"))
+            header = [*header[:at], name.strip(), *header[at + 1:]]
     for name in dict.fromkeys(header):
         if header.count(name) > 1:
             problems.append(Problem(file, 1, name, f"column {name!r} {header.count(name)} times", "each column once"))
@@ -132,6 +139,10 @@ def header_problems(header: list[str], expected: list[str], file: str) -> list[P
     return problems
 
 
+# Separators a spreadsheet may have saved instead of commas, and how the message names them.
+SEPARATORS = {";": "semicolons", "\t": "tabs", "|": "vertical bars"}
+
+
 def check_structure(text: str, file: str, expected_header: list[str]) -> list[Problem]:
     """Check the header, quoting, column counts, rows of only commas and oversized cells.
 
@@ -143,6 +154,13 @@ def check_structure(text: str, file: str, expected_header: list[str]) -> list[Pr
     Returns:
         Problems with the structure, one per bad row or column.
     """
+    first_line = text.split("\n", 1)[0]
+    if len(expected_header) > 1 and "," not in first_line:
+        for separator, name in SEPARATORS.items():
+            if first_line.count(separator) >= len(expected_header) // 2:
+                # Every row would be "1 value" and every column missing: say the one thing that is wrong.
+                return [Problem(file, 1, None, f"columns separated by {name}",
+                                "a comma-separated file (save it as CSV with commas)")]
     problems: list[Problem] = []
     miscounted: dict[int, list[int]] = {}  # number of values -> lines with that many
     csv.field_size_limit(2**31 - 1)  # a huge cell is reported below, not raised as "field larger than field limit"
@@ -497,6 +515,7 @@ def cross_table_problems(data_dir: Path, sources_dir: Path | None) -> list[Probl
     cur = data_dir / "curated"
     rel = lambda name: f"{data_dir.name}/curated/{name}.csv"  # noqa: E731
     tables = {name: read_rows(cur / f"{name}.csv") for name in ("sources", "actors", *CLAIM_TABLES)}
+    tables["tensions"] = read_rows(cur / "tensions.csv") if (cur / "tensions.csv").is_file() else []
     problems: list[Problem] = []
     sources = {r["source_id"]: r for r in tables["sources"]}
     actors = {r["actor_id"]: r for r in tables["actors"]}
@@ -561,6 +580,70 @@ def cross_table_problems(data_dir: Path, sources_dir: Path | None) -> list[Probl
 
     problems += range_problems(rel("pledges"), tables["pledges"], "amount_low", "amount_high", "amount_text", "amount_unit")
     problems += range_problems(rel("figures"), tables["figures"], "value_low", "value_high", "value_text", None)
+    problems += model_problems(data_dir, tables)
+    return problems
+
+
+def _reference_rows(data_dir: Path, name: str) -> list[dict[str, str]]:
+    path = data_dir / "reference" / f"{name}.csv"
+    return read_rows(path) if path.is_file() else []
+
+
+def model_problems(data_dir: Path, tables: dict[str, list[dict[str, str]]]) -> list[Problem]:
+    """Rules of the standing model (docs/CODEBOOK.md, "Standing"): voices, populations, limits, plan rows,
+    targets, answered questions and tensions.
+
+    Args:
+        data_dir: folder holding curated/ and reference/.
+        tables: sources, actors and the claim tables as rows of strings.
+
+    Returns:
+        Problems found.
+    """
+    rel = lambda name: f"{data_dir.name}/curated/{name}.csv"  # noqa: E731
+    problems: list[Problem] = []
+    for name in CLAIM_TABLES:
+        for line, row in enumerate(tables[name], start=2):
+            if row.get("voice") == "own" and not row.get("actor_id"):
+                problems.append(Problem(rel(name), line, "voice", "own", "third_party or outlet: a claim with no actor_id is nobody's own word"))
+    for line, a in enumerate(tables["actors"], start=2):
+        if a.get("population") and a["kind"] != "unnamed_group":
+            problems.append(Problem(rel("actors"), line, "population", a["population"], "blank: only unnamed groups belong to a population"))
+        if bool(a.get("population")) != bool(a.get("population_relation")):
+            problems.append(Problem(rel("actors"), line, "population_relation", a.get("population_relation", ""),
+                                    "same_as or part_of exactly when population is given"))
+    kinds = {r["condition_type"]: r.get("kind", "") for r in _reference_rows(data_dir, "condition_types")}
+    for line, c in enumerate(tables["conditions"], start=2):
+        if kinds.get(c["condition_type"]) == "limit" and (c["status"] != "open" or c.get("status_event_id")):
+            problems.append(Problem(rel("conditions"), line, "status", c["status"],
+                                    f"open with no status_event_id: {c['condition_type']} is a limit on the mission, which is never met"))
+    plan = {r["event_type"] for r in _reference_rows(data_dir, "event_types") if r.get("plan") == "true"}
+    for line, e in enumerate(tables["events"], start=2):
+        if e["event_type"] in plan and (e["event_date"] or e["event_date_precision"]):
+            problems.append(Problem(rel("events"), line, "event_date", e["event_date"],
+                                    f"blank: {e['event_type']} describes the plan, not something that happened on a date"))
+        elif e["event_type"] not in plan and not (e["event_date"] and e["event_date_precision"]):
+            problems.append(Problem(rel("events"), line, "event_date", e["event_date"], "a date and its precision (only rows describing the plan are undated)"))
+        if e.get("target_by") and e["event_type"] != "target_date":
+            problems.append(Problem(rel("events"), line, "target_by", e["target_by"], "blank: only target_date rows have a target"))
+        elif e.get("target_by") and e["event_date"] and e["target_by"] < e["event_date"]:
+            problems.append(Problem(rel("events"), line, "target_by", e["target_by"], f"a date on or after the day it was said, {e['event_date']}"))
+    claims = {row[next(iter(row))]: (name, row) for name in CLAIM_TABLES for row in tables[name]}
+    for line, q in enumerate(tables["open_questions"], start=2):
+        answer = q.get("answered_by", "")
+        if (q.get("status") == "answered") != bool(answer):
+            problems.append(Problem(rel("open_questions"), line, "answered_by", answer, "the id of the claim that answers it exactly when status is answered"))
+        elif answer and answer not in claims:
+            problems.append(Problem(rel("open_questions"), line, "answered_by", answer, "the id of a claim in the claim tables"))
+        elif answer and claims[answer][1]["reported_date"] < q["reported_date"]:
+            problems.append(Problem(rel("open_questions"), line, "answered_by", answer, f"a claim reported on or after the question ({q['reported_date']})"))
+    for line, t in enumerate(tables.get("tensions", []), start=2):
+        ids = split_list(t["claim_ids"])
+        if len(set(ids)) < 2:
+            problems.append(Problem(rel("tensions"), line, "claim_ids", t["claim_ids"], "two or more different claim ids separated by '; '"))
+        for claim_id in ids:
+            if claim_id not in claims:
+                problems.append(Problem(rel("tensions"), line, "claim_ids", claim_id, "the id of a claim in the claim tables"))
     return problems
 
 
