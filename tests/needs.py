@@ -38,6 +38,12 @@ class Tool:
     in_ci: bool
 
 
+def _missing_fonts() -> list[str]:
+    from helpers import fonts
+
+    return fonts.missing_fonts()
+
+
 def _module(name: str) -> Callable[[], bool]:
     return lambda: importlib.util.find_spec(name) is not None
 
@@ -49,6 +55,8 @@ TOOLS: dict[str, Tool] = {
     "pdftotext": Tool("pdftotext", lambda: shutil.which("pdftotext") is not None, "apt-get install -y poppler-utils", in_ci=True),
     "jupyter_server": Tool("jupyter server", lambda: all(importlib.util.find_spec(m) for m in ("jupyter_server", "websocket")),
                            'pip install -e ".[lab]" (python3 dev.py test does)', in_ci=True),
+    "fonts": Tool("the PDF's fonts (src/helpers/assets/styles.typ lists them)", lambda: not _missing_fonts(),
+                  "apt-get install -y fonts-dejavu-core fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji", in_ci=True),
     "reports": Tool(f"the source reports at {paths.SOURCES_DIR}", paths.SOURCES_DIR.is_dir,
                     "clone with ../shared beside the repo, or set ISF_SOURCES_DIR", in_ci=True),
     "quarto": Tool("quarto", lambda: shutil.which("quarto") is not None,
