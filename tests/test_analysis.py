@@ -180,6 +180,16 @@ def test_overlapping_unnamed_groups_count_once_and_contributors_are_named_states
     assert sorted(c["type"] for c in summary["conditions_general"]) == ["israeli_controlled_areas_only", "non_combat"]
 
 
+def test_conditions_summary_counts_only_the_willing_contributors(tmp_path) -> None:
+    # Indonesia offers troops on a mandate; Egypt is only named as a candidate; France offers nothing: theirs are not counted
+    t = tables(tmp_path, pledges=[pledge("PL-001", "IDN", "offered_public", "S011"), pledge("PL-002", "EGY", "mentioned", "S011")],
+               conditions=[condition("CO-001", "IDN", "un_mandate", "S012", "PL-001"),
+                           condition("CO-002", "EGY", "un_mandate", "S012", "PL-002"),
+                           condition("CO-003", "FRA", "un_mandate", "S012")])
+    table = analysis.conditions_summary(analysis.standings(t["pledges"], t["conditions"]), t["conditions"]).set_index("condition_type")
+    assert table.loc["un_mandate", ["n_named", "n_setting", "named", "general", "sources"]].tolist() == [1, 1, "Indonesia", False, "S012"]
+
+
 def test_a_limit_is_never_met_and_a_condition_has_its_status(tmp_path) -> None:
     t = tables(tmp_path,
                pledges=[pledge("PL-001", "AZE", "conditional", "S012", voice="own")],
