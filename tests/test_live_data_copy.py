@@ -47,7 +47,7 @@ def add_sixth_report(data: Path, sources: Path) -> str:
     curate.write_csv(cur / "sources.csv", header, rows)
 
     ids = curate.next_ids(data)
-    common = {"source_id": sid, "reported_date": REPORTED, "confidence": "unattributed", "quote": SENTENCE}
+    common = {"source_id": sid, "reported_date": REPORTED, "confidence": "unattributed", "voice": "outlet", "quote": SENTENCE}
     append(cur / "events.csv", {"event_id": ids["events"], "event_date": EVENT_DATE, "event_date_precision": "day", "event_type": "resolution",
                                 "title": "Security Council adopts Resolution 2803, authorising the force", "actor_id": "UNSC", **common})
     append(cur / "positions.csv", {"position_id": ids["positions"], "actor_id": "UNSC", "topic": "peace_plan", "direction": "supports",
