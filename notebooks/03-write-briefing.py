@@ -60,7 +60,7 @@ judged.raise_for_problems()
 
 # %%
 show_md(briefing.staleness_md(summary))
-show_md(judged.bottom_line_md() if judged.file else briefing.bottom_line(summary, results["conditions_summary"]))
+show_md(judged.bottom_line_md(summary["staleness"]["threshold_days"]) if judged.file else briefing.bottom_line(summary, results["conditions_summary"]))
 
 # %% [markdown]
 # ## What changed since the previous edition
@@ -95,7 +95,7 @@ charts.funnel_chart(results["funnel_steps"], captions.funnel(summary, results["f
 # together and counted once.
 
 # %%
-show_md(briefing.commitments_md(standing))
+show_md(briefing.commitments_md(standing, summary))
 
 # %%
 states = analysis.map_states(standing, tables["actors"], geo.shape_ids())

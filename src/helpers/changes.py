@@ -70,7 +70,7 @@ KINDS: dict[str, Kind] = {
     "holding_back": Kind(2, "positions"),      # a state's own word that holds its part back ("not yet ready")
     "condition_met": Kind(3, "conditions"),
     "condition_lapsed": Kind(3, "conditions"),
-    "question_answered": Kind(3, "questions"),
+    "question_answered": Kind(5, "questions"),  # an open question a later claim answers: like a stance settled
     "count": Kind(4, "figures"),               # a new or revised count of contributors or of countries asked
     "stance_change": Kind(5, "positions"),     # a named actor's stance on a topic differs from its last one
     "ladder": Kind(6, "offers"),               # other moves: named, asked, willing, not expected
@@ -148,7 +148,7 @@ CONDITION_WORDS: dict[str, str] = {
     "un_mandate": "with a UN Security Council mandate",
     "non_combat": "in a non-combat role",
     "israeli_controlled_areas_only": "inside Israeli-controlled areas",
-    "after_fighting_stops": "after fighting stops",
+    "after_fighting_stops": "once fighting completely stops",
     "parliamentary_approval": "with parliamentary approval",
     "coordination_palestinian_authorities": "in coordination with Palestinian authorities",
     "no_troops_inside_gaza": "with its personnel outside Gaza",
@@ -599,7 +599,7 @@ def pledge_news(new: pd.DataFrame, previous: Tables, ctx: Context) -> list[NewsI
 
 
 def _condition_clause(rows: list[dict[str, Any]], ctx: Context, subject: str) -> str:
-    """ "Azerbaijan will deploy troops only after fighting stops and with parliamentary approval"."""
+    """ "Azerbaijan will deploy troops only once fighting completely stops and with parliamentary approval"."""
     by_scope: dict[str, list[str]] = {}
     for r in rows:
         scope = _text(r.get("applies_to"))
@@ -814,7 +814,8 @@ def question_news(new: pd.DataFrame, ctx: Context) -> list[NewsItem]:
     return items
 
 
-def status_news(table: str, current: pd.DataFrame, previous: pd.DataFrame, ctx: Context, events: pd.DataFrame | None = None) -> list[NewsItem]:
+def status_news(table: str, current: pd.DataFrame, previous: pd.DataFrame, ctx: Context, events: pd.DataFrame | None = None,
+                claims: pd.DataFrame | None = None) -> list[NewsItem]:
     """Claims kept from the previous edition whose ``status`` moved to met, lapsed or answered.
 
     The conditions one event meets (a resolution adopted meets every "UN mandate" condition) are one item.
@@ -825,6 +826,8 @@ def status_news(table: str, current: pd.DataFrame, previous: pd.DataFrame, ctx: 
         previous: the previous edition's table.
         ctx: the comparison's context.
         events: this edition's events: a status backed by ``status_event_id`` is dated and cited by that event.
+        claims: this edition's claims: an answered question is told with its answer (``answered_by``), dated and
+            cited by the answer's report.
 
     Returns:
         Items dated and cited by the event that reports the new status when there is one, else by
@@ -847,6 +850,14 @@ def status_news(table: str, current: pd.DataFrame, previous: pd.DataFrame, ctx: 
         item["date"], item["date_label"] = _iso(r.get("status_date")), _when(r.get("status_date"))
         item["sort_date"] = item["date"] or ""
         item["late"] = False
+        answer = _text(r.get("answered_by"))
+        if claims is not None and answer and answer in set(claims.get("claim_id", [])):
+            a = claims[claims["claim_id"] == answer].iloc[0]
+            # the answer is the news: its words, its report and its date, not the question's
+            who = ctx.name(_text(a.get("actor_id"))) if _text(a.get("actor_id")) else ""
+            item.update(text=f"Answered: {_text(r.get('question'))} {who + ': ' if who else ''}{_text(a['summary'])}",
+                        source_id=_text(a["source_id"]), date=_iso(a["reported_date"]), sort_date=_iso(a["reported_date"]) or "",
+                        date_label=_when(a["reported_date"], ctx.precision.get(_text(a["source_id"]), "day")))
         event = _text(r.get("status_event_id"))
         if events is not None and event and event in set(events.get("event_id", [])):
             e = events[events["event_id"] == event].iloc[0]
@@ -987,7 +998,7 @@ def news_items(current: Tables, previous: Tables, ctx: Context | None = None) ->
         *event_news(new["events"], ctx),
         *question_news(new["open_questions"], ctx),
         *status_news("conditions", _table(current, "conditions"), _table(previous, "conditions"), ctx, _table(current, "events")),
-        *status_news("open_questions", _table(current, "open_questions"), _table(previous, "open_questions"), ctx),
+        *status_news("open_questions", _table(current, "open_questions"), _table(previous, "open_questions"), ctx, claims=_table(current, "claims")),
         *source_news(_table(current, "sources"), _table(previous, "sources"), ctx),
         *actor_news(current, previous, ctx, late_ids),
     ]
