@@ -237,8 +237,10 @@ def amount_label(low: float | None, high: float | None, precision: str, unit: st
     if words and not any(ch.isdigit() for ch in words):
         if precision == "vague":
             return f"{words} (number not stated)"
-        if precision in ("approximate", "at_least", "up_to"):  # "about two dozen", "over half": the report's words
-            return words if unit == "percent" else f"{words} {unit}".strip()
+        if precision == "approximate":  # "about two dozen": the report's words
+            return f"{words} {unit}".strip()
+        if precision in ("at_least", "up_to") and unit == "percent":  # "over half": a share the report gives in words
+            return words
     text = {
         "exact": lambda: fmt(lo),
         "approximate": lambda: f"about {fmt(lo)}",

@@ -689,7 +689,7 @@ class EditionJudgements:
         lines = []
         if self.stale:
             lines += [f"**Not yet reviewed:** {esc(self.stale)}", ""]
-        if self.days_old > stale_after_days:
+        if self.days_old > stale_after_days and not self.stale:  # "not yet reviewed" already says when they were written
             written = fmt.date_label(self.file.written_for)
             lines += [f"**Not reassessed since {esc(written)}:** these judgements were written for the edition of {esc(written)}, "
                       f"{esc(fmt.plural(self.days_old, 'day'))} before this one. Their time frames (“in the coming weeks”) run "
