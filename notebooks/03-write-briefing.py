@@ -148,12 +148,16 @@ show_md(briefing.sources_md(tables["sources"]))
 # ## Methodology and data notes
 #
 # Each row of the dataset is one thing one report said, on a date, with a short quote copied exactly
-# from the report (checked automatically). Contradictory claims are kept side by side. Numbers keep
+# from the report. Contradictory claims are kept side by side. Numbers keep
 # their vagueness: "some …" or "about …" is approximate, "up to …" has no lower bound, and a number the
 # report gives only in words ("several", "about two dozen") is printed in those words; "several" is never
 # drawn (the data records it as at least three, for sorting only) and "about two dozen" is drawn as an
 # approximate point near 24; unnamed groups are never turned into a number of countries. The codebook (linked under "Data, citation and licence") has every field, code and rule.
-#
+
+# %%
+show_md(briefing.quotes_note(editions.read_edition_info(Path(out_dir))))
+
+# %% [markdown]
 # ### How the briefing reads where an actor stands
 #
 # An actor's stage is the strongest claim any report makes, not the latest row: a later report that only

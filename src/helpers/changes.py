@@ -745,6 +745,37 @@ def headline(news: list[NewsItem], fixes: list[Correction], previous_as_of: str 
     return [f"Nothing new{since}."]
 
 
+def correction_text(c: Correction) -> str:
+    """A correction as one plain line (feeds, the editions page): "PL-035 (pledges): stage offered → declined"."""
+    head = f"{c['claim_id']} ({c['table'].replace('_', ' ')})"
+    if c["kind"] == "removed":
+        return f"{head} removed" + (f": {c['summary']}" if c["summary"] else "")
+    return f"{head}: " + "; ".join(f"{f['field'].replace('_', ' ')} {_short(f['old_label']) or '(blank)'} → {_short(f['new_label']) or '(blank)'}"
+                                  for f in c["changes"])
+
+
+def for_revision(changes: dict[str, Any], current: Tables, revised: Tables | None, revises: str, revises_as_of: str) -> dict[str, Any]:
+    """A revision's "what changed": the news still against the previous edition, the corrections against the
+    edition it revises (and leading the headline).
+
+    Args:
+        changes: :func:`changes_since` of this edition against its previous edition.
+        current: this edition's processed tables.
+        revised: the processed tables of the edition it revises (None: not readable, no corrections listed).
+        revises: that edition's folder name.
+        revises_as_of: its date.
+
+    Returns:
+        ``changes`` with ``revises``/``revises_as_of``, the corrections against the revised edition, their
+        count, and a headline of corrections first, then the news.
+    """
+    fixes = corrections(current, revised) if revised is not None else []
+    headline_ = [f"Corrected: {correction_text(c)}" for c in fixes] + [h for h in changes["headline"] if changes["news"]]
+    return {**changes, "revises": revises, "revises_as_of": revises_as_of, "corrections": fixes,
+            "counts": {**changes["counts"], "corrections": len(fixes)}, "quiet": not changes["news"] and not fixes,
+            "headline": headline_[:HEADLINE_MAX] or changes["headline"]}
+
+
 # --- the reader's section -----------------------------------------------------------------------
 
 
@@ -806,8 +837,13 @@ def changes_md(changes: dict[str, Any]) -> str:
         Markdown, every piece of data escaped; corrections under a level-3 heading. One line for the
         first edition, and one line for a quiet week.
     """
+    fixes_heading = (f"### Corrections to the edition of {esc(_when(changes['revises_as_of']))} that this revision replaces"
+                     if changes.get("revises") else "### Corrections since the previous edition")
     if not changes.get("has_previous"):
-        return "There is no previous edition to compare with: this is the first edition."
+        first = "There is no previous edition to compare with: this is the first edition."
+        if not changes.get("revises") or not changes.get("corrections"):
+            return first
+        return "\n".join([first, "", fixes_heading, "", *_capped([_correction_line(c) for c in changes["corrections"]], "corrections")])
     since = _when(changes["previous_as_of"]) if changes.get("previous_as_of") else ""
     since_text = f" of {esc(since)}" if since else ""
     if changes["quiet"]:
@@ -824,6 +860,6 @@ def changes_md(changes: dict[str, Any]) -> str:
     else:
         lines.append(f"No new report or claim since the previous edition{since_text}.")
     if changes["corrections"]:
-        lines += ["", "### Corrections since the previous edition", ""]
+        lines += ["", fixes_heading, ""]
         lines += _capped([_correction_line(c) for c in changes["corrections"]], "corrections")
     return "\n".join(lines)
