@@ -856,7 +856,7 @@ def test_no_workflow_step_commits_or_pushes_to_main() -> None:
             assert settings.get(key) not in ("main", "master", "${{ github.ref }}", "${{ github.ref_name }}")
 
 
-def test_scheduling_examples_publish_with_the_same_command_the_parser_accepts() -> None:
+def test_scheduling_examples_restore_first_and_publish_with_commands_the_parser_accepts() -> None:
     import shlex
 
     from helpers.cli import build_parser
@@ -865,13 +865,13 @@ def test_scheduling_examples_publish_with_the_same_command_the_parser_accepts() 
     blocks = doc.split("```")[1::2]
     cron = next(b for b in blocks if b.startswith("cron"))
     service = next(b for b in blocks if b.startswith("ini") and "ExecStart" in b)
-    commands = [
-        line.split("dev.py publish ", 1)[1].split(">>")[0]
-        for line in (cron + service).splitlines()
-        if "dev.py publish" in line
-    ]
-    assert len(commands) == 2 and all(c.startswith("--site /var/www/isf-briefing") for c in commands)
-    for command in commands:
-        args = build_parser().parse_args(["publish", *shlex.split(command)])
-        assert (args.command, args.site, args.archive, args.first_run) == ("publish", "/var/www/isf-briefing", None, False)
-    assert "archive.json" in doc and "--first-run" in doc and "site-archive" in doc
+    for recipe in (cron, service):
+        steps = [part.split("dev.py ", 1)[1].split(">")[0].strip() for part in re.split(r"&&|\n", recipe) if "dev.py " in part]
+        # Restore, then draft, then publish: a pruned reports/ never makes a draft compare with nothing.
+        assert [step.split()[0] for step in steps] == ["publish", "regenerate", "publish"], steps
+        restore = build_parser().parse_args(["publish", *shlex.split(steps[0].removeprefix("publish "))])
+        assert (restore.restore, restore.archive, restore.first_run) == (True, "/var/www/isf-briefing", False)
+        publish = build_parser().parse_args(["publish", *shlex.split(steps[2].removeprefix("publish "))])
+        assert (publish.site, publish.archive, publish.first_run, publish.base_url) == ("/var/www/isf-briefing", None, False, "")
+    assert "SuccessExitStatus=75" in service
+    assert "archive.json" in doc and "--first-run" in doc and "site-archive" in doc and "base_url" in doc
