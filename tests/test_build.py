@@ -351,6 +351,11 @@ def test_force_with_unchanged_inputs_rebuilds_the_draft_in_place(project: Path) 
 def test_a_scheduled_build_says_nothing_new_when_the_data_is_the_published_ones(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    # Same data, but a claim (PL-3, 15 Nov) reported after the published edition of 10 Nov: a new edition.
+    shutil.rmtree(draft(project))
+    b.build(config_for(project, as_of="2025-11-10"))
+    publish(project)
+    assert b.build(config_for(project, if_changed=True)).built
     publish(project)
     before = snapshot(project / "reports")
     renderer = FakeRenderer()

@@ -690,12 +690,12 @@ def _published_date(config: BuildConfig, published: Folder) -> None:
 
 
 def _nothing_new(config: BuildConfig, editions: Editions, data_sum: str) -> str:
-    """Why a scheduled build has nothing to do ("" when it has): the data is the latest published edition's,
-    or today's edition is already published."""
+    """Why a scheduled build has nothing to do ("" when it has): the data is the latest published edition's
+    and holds no claim reported after it, or today's edition is already published."""
     latest = editions.latest_published()
     if not isinstance(latest, Edition):
         return ""
-    if latest.manifest.get("data_checksum") == data_sum:
+    if latest.manifest.get("data_checksum") == data_sum and set(_current_claims(config, config.as_of)) <= set(read_claim_hashes(latest.path)):
         return f"nothing new: the data is the one the published edition {latest.name} was built from; no draft built"
     if latest.as_of >= config.as_of:
         return (f"nothing new today: edition {latest.name} is already published; the data changed since, so those changes "
