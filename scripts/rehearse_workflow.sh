@@ -23,10 +23,10 @@ export ISF_CACHE_DIR="$work/cache"
 rm -rf "$clone" "$archive" "$live"
 git clone -q "$repo" "$clone"
 cd "$clone"
-python3 dev.py --help >/dev/null && python3 dev.py editions >/dev/null   # the setup step: dev.py makes .venv
+python3 dev.py editions >/dev/null 2>&1   # the setup step: dev.py makes .venv
 url="file://$live/"
 
-step() { printf '\n$ %s\n' "$*"; "$@"; }
+step() { printf '\n$'; printf ' %q' "$@"; printf '\n'; "$@"; }
 
 run() {  # run TITLE AS_OF [NOTE]: one workflow run
     local title="$1" as_of="$2" note="${3:-}" first=""
