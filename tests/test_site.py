@@ -185,9 +185,9 @@ def test_site_holds_every_edition_with_its_files_and_a_data_zip(reports: Path, t
 
 def test_data_zip_is_identical_when_published_twice(reports: Path, tmp_path: Path) -> None:
     publish_site(reports, tmp_path / "a", first_run=True, now=NOW)
-    publish_site(reports, tmp_path / "b", first_run=True, now=NOW + dt.timedelta(days=1))
+    publish_site(reports, tmp_path / "new" / "b", first_run=True, now=NOW + dt.timedelta(days=1))  # folders made as needed
     for folder in ORDER:
-        zips = [(tmp_path / s / "editions" / folder / "data.zip").read_bytes() for s in ("a", "b")]
+        zips = [(tmp_path / s / "editions" / folder / "data.zip").read_bytes() for s in ("a", "new/b")]
         assert zips[0] == zips[1]
 
 

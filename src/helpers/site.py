@@ -934,6 +934,11 @@ def site_mode(site: Path) -> str:
     if site.is_dir() and not _writable(site):
         raise PublishError(f"the site folder {site} is read-only: make it writable by this user (chmod u+w {site}) "
                            "or publish to another --site")
+    if not site.exists() and not site.parent.exists():
+        # A new site in a new folder: the nearest folder that exists decides, and the rest is created.
+        ancestor = next(p for p in site.parents if p.exists())
+        if _writable(ancestor):
+            site.parent.mkdir(parents=True, exist_ok=True)
     parent_ok = site.parent.is_dir() and _writable(site.parent)
     if site.is_dir() and (os.path.ismount(site) or not parent_ok):
         return "inside"
