@@ -178,18 +178,23 @@ class EditionScan:
         return current[-1] if current else None
 
     def previous(self, as_of: str) -> Edition | None:
-        """The current edition of the greatest date before ``as_of``.
+        """The current edition of the greatest date before ``as_of`` (EditionError if it is broken)."""
+        return last_before(self.current(), as_of)
 
-        Raises:
-            EditionError: that edition's manifest is broken (it is never skipped silently).
-        """
-        earlier = [e for e in self.current() if e.as_of < as_of]
-        if not earlier:
-            return None
-        if isinstance(earlier[-1], BrokenEdition):
-            broken = earlier[-1]
-            raise EditionError(f"the previous edition {broken.name} is broken ({broken.reason}); {repair_broken(broken)}")
-        return earlier[-1]
+
+def last_before(current: list[Edition | BrokenEdition], as_of: str) -> Edition | None:
+    """The last of each date's current folders (oldest first) dated before ``as_of``.
+
+    Raises:
+        EditionError: that folder's manifest is broken (it is never skipped silently).
+    """
+    earlier = [e for e in current if e.as_of < as_of]
+    if not earlier:
+        return None
+    if isinstance(earlier[-1], BrokenEdition):
+        broken = earlier[-1]
+        raise EditionError(f"the previous edition {broken.name} is broken ({broken.reason}); {repair_broken(broken)}")
+    return earlier[-1]
 
 
 def repair_broken(broken: BrokenEdition) -> str:
@@ -324,18 +329,9 @@ class Editions:
         return self.drafts.current_for(as_of)
 
     def previous(self, as_of: str) -> Edition | None:
-        """What a new draft of ``as_of`` compares with: the current folder of the latest date before it.
-
-        Raises:
-            EditionError: that folder's manifest is broken (it is never skipped silently).
-        """
-        earlier = [e for e in self.timeline() if e.as_of < as_of]
-        if not earlier:
-            return None
-        if isinstance(earlier[-1], BrokenEdition):
-            broken = earlier[-1]
-            raise EditionError(f"the previous edition {broken.name} is broken ({broken.reason}); {repair_broken(broken)}")
-        return earlier[-1]
+        """What a new draft of ``as_of`` compares with: the current folder, draft or published, of the latest
+        date before it (EditionError if it is broken)."""
+        return last_before(self.timeline(), as_of)
 
     def find_published(self, name: str) -> Edition | None:
         """The readable published edition in folder ``name``."""
