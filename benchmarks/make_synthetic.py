@@ -52,6 +52,9 @@ def make(out: Path, factor: int, source: Path = paths.DATA_DIR) -> dict[str, int
     if out.exists():
         shutil.rmtree(out)
     shutil.copytree(source, out)
+    # The copies get fresh ids, so the analysts' key judgements would cite claims it does not hold: a new
+    # dataset starts without judgements, and its briefing prints the generated bottom line.
+    shutil.rmtree(out / "judgements", ignore_errors=True)
     cur = out / "curated"
     _, sources = read(cur / "sources.csv")
     all_sources = "; ".join(s["source_id"] for s in sources)

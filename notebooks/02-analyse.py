@@ -59,6 +59,8 @@ assert not results["commitments"].duplicated(["actor_id", "contribution_type"]).
 # support from outside it (coordination staff, advisers to the planning cell) never makes one.
 force = results["commitments"][results["commitments"]["part_of_force"].astype(bool) & (results["commitments"]["rank"] >= analysis.WILLING_RANK)]
 assert {c["actor_id"] for c in summary["contributors_willing"]} <= set(force["actor_id"]), "A contributor rests on outside support only."
+# NOTE: counts of contributors are counts of named states; unnamed descriptions are presented in general.
+assert all(c["kind"] == "state" for c in summary["contributors_willing"] + summary["troop_offers"]), "An unnamed group was counted as a state."
 assert summary["counts"]["claims"] == len(tables["claims"]), "Key figures counted a different set of claims."
 
 # %% [markdown]

@@ -42,14 +42,31 @@ show_md(briefing.edition_note(editions.read_edition_info(Path(out_dir))))
 # %% [markdown]
 # ## Bottom line
 
+# %% tags=["remove-cell"]
+# The analyst's key judgements for this edition (data/judgements/, the latest file dated on or before it),
+# checked against the edition's claims and findings. Run in JupyterLab, this shows the check results and
+# the claims not yet reviewed; a failed check stops here, and so stops the build.
+from helpers import judgements
+
+judged = judgements.for_edition(Path(data_dir), as_of, tables, summary)
+show_md(judged.checks_md())
+judged.raise_for_problems()
+
 # %%
-show_md(briefing.bottom_line(summary, results["condition_implications"]))
+show_md(briefing.staleness_md(summary))
+show_md(judged.bottom_line_md() if judged.file else briefing.bottom_line(summary, results["conditions_summary"]))
+
+# %% [markdown]
+# ## What changed since the previous edition
+
+# %%
+show_md(changes.changes_md(summary["changes"]))
 
 # %% [markdown]
 # ## What to watch
 
 # %%
-show_md(briefing.watch_md(summary, results["condition_implications"]))
+show_md(briefing.watch_md(summary, results["conditions_summary"]))
 
 # %% [markdown]
 # ## Key figures
@@ -66,9 +83,10 @@ charts.funnel_chart(results["funnel_steps"], captions.funnel(summary, results["f
 # %% [markdown]
 # ## Who offers what
 #
-# Where each actor stands on each kind of contribution. An offer stands until a report says it was
-# withdrawn; later, weaker mentions are shown as what they are. Unnamed groups are listed as groups:
-# the reports do not say who is in them.
+# Where each actor stands on each kind of contribution, and on whose word. An actor's own word comes
+# first; otherwise an offer stands until a report says it was withdrawn, and later, weaker mentions by
+# others are shown as what they are. The reports' descriptions of countries they do not name are kept
+# together and counted once.
 
 # %%
 show_md(briefing.commitments_md(standing))
@@ -84,20 +102,30 @@ charts.commitments_chart(standing, tables["stages"], captions.commitments(summar
 charts.figures_chart(results["stated_figures"], captions.figures(summary, results["stated_figures"]))
 
 # %% [markdown]
-# ## Conditions
+# ## Conditions and limits
 #
-# What willing contributors say they need before they take part, and every condition the reports record.
+# What the would-be contributors say must happen before they take part (conditions, which can be met),
+# and where and how they would serve (limits on the mission, which are never "met").
 
 # %%
-show_md(briefing.conditions_md(results["condition_implications"]))
+show_md(briefing.conditions_md(results["conditions_summary"], summary))
 
 # %%
 show_md(briefing.conditions_table_md(results["conditions_matrix"]))
 
 # %% [markdown]
+# ## The plan as reported
+#
+# What the reports say the force is meant to do and the form it would take, credited as each report
+# credits it. These describe the plan; they are not events.
+
+# %%
+show_md(briefing.plan_md(results["plan"]))
+
+# %% [markdown]
 # ## Positions and frictions
 #
-# Vetoes and objections, Hamas on its weapons, and the questions of mandate the force still faces.
+# Every stance the reports record, by issue, and where stances split.
 
 # %%
 show_md(briefing.positions_md(tables["positions"]))
@@ -106,9 +134,17 @@ show_md(briefing.positions_md(tables["positions"]))
 charts.positions_chart(results["position_cells"], captions.positions(results["position_cells"]))
 
 # %% [markdown]
+# ## The security picture
+#
+# The ceasefire and the violence on the ground that the reports record.
+
+# %%
+show_md(briefing.security_md(summary))
+
+# %% [markdown]
 # ## Chronology
 #
-# The events the reports date, by when they happened (as precisely as the report says), with who and the source.
+# What happened, by when it happened (as precisely as the report says), with who and the source.
 
 # %%
 show_md(briefing.chronology_md(results["chronology"]))
@@ -116,16 +152,11 @@ show_md(briefing.chronology_md(results["chronology"]))
 # %% [markdown]
 # ## Where sources disagree or a stance changed
 #
-# All dated claims are kept; none is treated as the truth.
+# All dated claims are kept; none is treated as the truth. Tensions are claims that pull against each
+# other without contradicting outright; each is shown with the reports' own words.
 
 # %%
 show_md(briefing.disagreements_md(results["disagreements"]))
-
-# %% [markdown]
-# ## What changed since the previous edition
-
-# %%
-show_md(changes.changes_md(summary["changes"]))
 
 # %% [markdown]
 # ## Open questions
@@ -148,11 +179,12 @@ show_md(briefing.sources_md(tables["sources"]))
 # ## Methodology and data notes
 #
 # Each row of the dataset is one thing one report said, on a date, with a short quote copied exactly
-# from the report. Contradictory claims are kept side by side. Numbers keep
-# their vagueness: "some …" or "about …" is approximate, "up to …" has no lower bound, and a number the
-# report gives only in words ("several", "about two dozen") is printed in those words; "several" is never
-# drawn (the data records it as at least three, for sorting only) and "about two dozen" is drawn as an
-# approximate point near 24; unnamed groups are never turned into a number of countries. The codebook (linked under "Data, citation and licence") has every field, code and rule.
+# from the report, and whose word it is: the actor's own, a third party's, or the outlet's.
+# Contradictory claims are kept side by side. Numbers keep their vagueness: "some …" or
+# "about …" is approximate, "up to …" has no lower bound, and a number the report gives only in words
+# ("several", "about two dozen") is printed in those words and never drawn as a bar. Descriptions of
+# countries the reports do not name are never turned into a number of countries. The codebook (linked
+# under "Data, citation and licence") has every field, code and rule.
 
 # %%
 show_md(briefing.quotes_note(editions.read_edition_info(Path(out_dir))))
@@ -160,12 +192,20 @@ show_md(briefing.quotes_note(editions.read_edition_info(Path(out_dir))))
 # %% [markdown]
 # ### How the briefing reads where an actor stands
 #
-# An actor's stage is the strongest claim any report makes, not the latest row: a later report that only
-# names a country among likely contributors does not undo an offer another report described; only a report
-# that the offer was withdrawn or declined does. "Will only if …" is an offer or willingness on conditions,
-# never a refusal. Staff who organise or support the force from outside it (the US contingent, the UK's
-# advisers to the US planning cell) are shown apart and never counted as contributors. Where reports give
-# different figures for the same thing, each report's figure is shown, not a range.
+# An actor's own word comes first: its latest statement, on the record or through its own officials,
+# supersedes earlier reports about it by others, even when it says less; those reports stay as its
+# history. Otherwise the strongest claim stands: a later report that only names a country among likely
+# contributors does not undo an offer another report described; only a report that the offer was
+# withdrawn or declined does. "Will only if …" is willingness on conditions, never a refusal.
+# Conditions (a mandate, a parliament's approval, an end to fighting) can be met or lapse, and the
+# briefing says which; limits on the mission (where the troops would go, what they would do) are shown
+# as limits. Staff who organise or support the force from outside it are shown apart and never counted
+# as contributors. Overlapping descriptions of unnamed countries are counted once, and what the reports
+# say of them is said of them in general. Where reports give different figures for the same thing, each
+# report's figure is shown, not a range. Figures carry the number of independent origins behind them:
+# a report that relays another outlet and that outlet are one origin. Descriptions of the plan are kept
+# apart from events, undated. When the newest report is more than a set number of days older than the
+# edition, the title and the bottom line say so.
 #
 # ### The stage ladder
 #
@@ -183,7 +223,24 @@ show_md(briefing.ladder_md(tables["stages"]))
 show_md(briefing.reference_list_md(tables["confidence_levels"]))
 
 # %% [markdown]
-# ### Limits
+# ### Whose word
+#
+# Whose word each claim is, as the report presents it:
+
+# %%
+show_md(briefing.reference_list_md(tables["voices"]))
+
+# %% [markdown]
+# ### Likelihood
+#
+# The key judgements say how likely each is in one fixed scale of words, the US intelligence community's
+# (ICD 203). Each word stands for a range of chance:
+
+# %%
+show_md(judgements.scale_md())
+
+# %% [markdown]
+# ### What the data cannot tell
 #
 # The reports relay each other (see Sources), so one underlying claim can appear twice.
 # Many figures rest on anonymous officials; each claim's confidence is in the data. The briefing reports

@@ -43,28 +43,29 @@ ROWS: dict[str, list[dict[str, str]]] = {
         {"pledge_id": "PL-001", "actor_id": "IDN", "contribution_type": "troops", "stage": "offered_private", "amount_high": "20000",
          "amount_unit": "troops", "amount_text": "up to 20,000", "amount_precision": "up_to", "location": "unspecified",
          "source_id": "S000", "reported_date": "2025-10-10", "confidence": "anonymous_officials", "attribution": "officials",
-         "quote": "Indonesia has offered up to 20,000 troops for the force"},
+         "voice": "third_party", "quote": "Indonesia has offered up to 20,000 troops for the force"},
     ],
     "conditions": [
         {"condition_id": "CO-001", "actor_id": "JOR", "condition_type": "un_mandate", "applies_to": "supporting_resolution",
          "status": "open", "source_id": "S001", "reported_date": "2025-10-12", "confidence": "named_official",
-         "quote": "Jordan’s foreign minister said his country’s support depends on a UN mandate."},
+         "voice": "own", "quote": "Jordan’s foreign minister said his country’s support depends on a UN mandate."},
     ],
     "positions": [
         {"position_id": "PO-001", "actor_id": "USA", "topic": "us_troops_in_gaza", "direction": "opposes",
          "summary": "No American troops in Gaza", "source_id": "S000", "reported_date": "2025-10-10", "confidence": "on_record",
-         "quote": "The United States said no American troops will enter Gaza."},
+         "voice": "own", "quote": "The United States said no American troops will enter Gaza."},
     ],
     "events": [],
     "figures": [
         {"figure_id": "FI-001", "metric": "countries_willing", "value_low": "19", "value_high": "19", "unit": "countries",
          "value_text": "Some 19", "precision": "approximate", "source_id": "S001", "reported_date": "2025-10-12",
-         "confidence": "unattributed", "quote": "Some 19 countries have signalled willingness to take part."},
+         "confidence": "unattributed", "voice": "outlet", "quote": "Some 19 countries have signalled willingness to take part."},
     ],
     "open_questions": [
-        {"question_id": "OQ-001", "topic": "command_structure", "question": "Who will command the force?", "source_id": "S000",
-         "reported_date": "2025-10-10", "confidence": "unattributed", "quote": "It remains unclear who will command the force."},
+        {"question_id": "OQ-001", "topic": "command_structure", "question": "Who will command the force?", "status": "open", "source_id": "S000",
+         "reported_date": "2025-10-10", "confidence": "unattributed", "voice": "outlet", "quote": "It remains unclear who will command the force."},
     ],
+    "tensions": [],
 }
 
 

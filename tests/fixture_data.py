@@ -14,7 +14,7 @@ from typing import Any
 
 from helpers import paths
 
-CLAIM_DEFAULTS: dict[str, str] = {"confidence": "unattributed", "amount_precision": "unspecified", "location": "unspecified",
+CLAIM_DEFAULTS: dict[str, str] = {"confidence": "unattributed", "voice": "outlet", "amount_precision": "unspecified", "location": "unspecified",
                                   "status": "open", "precision": "exact", "unit": "countries"}
 SOURCES = {
     "S011": ("2025-10-18", "day"),
@@ -53,7 +53,7 @@ def source_file(source_id: str) -> str:
     return f"{int(source_id[1:]):03d}_{'0' * 16}.txt"
 
 
-def make_data(tmp: Path, **tables: list[dict[str, Any]]) -> Path:
+def make_data(tmp: Path, extra_actors: list[dict[str, Any]] = (), **tables: list[dict[str, Any]]) -> Path:
     """A data folder with the live schema and code lists, fixture sources and actors, and the given claim rows.
 
     The source texts go to ``tmp/sources`` (one file per source holding every quote that cites it), so the
@@ -62,7 +62,8 @@ def make_data(tmp: Path, **tables: list[dict[str, Any]]) -> Path:
 
     Args:
         tmp: a temporary folder.
-        tables: claim table name -> rows (dicts of column -> value); tables not given are empty.
+        extra_actors: actors beyond the fixture's own (dicts of column -> value, e.g. unnamed groups with a population).
+        tables: claim table name -> rows (dicts of column -> value), and ``tensions``; tables not given are empty.
 
     Returns:
         The data folder (holding datapackage.yaml, reference/ and curated/).
@@ -71,9 +72,9 @@ def make_data(tmp: Path, **tables: list[dict[str, Any]]) -> Path:
     (data / "curated").mkdir(parents=True)
     shutil.copy(paths.DATAPACKAGE, data / "datapackage.yaml")
     shutil.copytree(paths.REFERENCE_DIR, data / "reference")
-    rows = [r for table in tables.values() for r in table]
+    rows = [r for name, table in tables.items() if name != "tensions" for r in table]
     texts = {s: [f"Report {s}."] for s in SOURCES}
-    mentions: dict[str, set[str]] = {a: set() for a, *_ in ACTORS}
+    mentions: dict[str, set[str]] = {a: set() for a, *_ in ACTORS} | {a["actor_id"]: set() for a in extra_actors}
     for r in rows:
         texts[r["source_id"]].append(r["quote"])
         for column in ACTOR_COLUMNS:
@@ -88,8 +89,9 @@ def make_data(tmp: Path, **tables: list[dict[str, Any]]) -> Path:
                                    "sha256": hashlib.sha256((tmp / "sources" / source_file(s)).read_bytes()).hexdigest()}
                                   for s, (d, p) in SOURCES.items()])
     write_table(data, "actors", [{"actor_id": a, "name": n, "kind": k, "iso3": i, "region": "unspecified",
-                                  "mentioned_in": "; ".join(sorted(mentions[a])) or "S011"} for a, n, k, i in ACTORS])
-    for table in ("pledges", "conditions", "positions", "events", "figures", "open_questions"):
+                                  "mentioned_in": "; ".join(sorted(mentions.get(a, ()))) or "S011"} for a, n, k, i in ACTORS]
+                + [{"region": "unspecified", **a, "mentioned_in": "; ".join(sorted(mentions.get(a["actor_id"], ()))) or "S011"} for a in extra_actors])
+    for table in ("pledges", "conditions", "positions", "events", "figures", "open_questions", "tensions"):
         write_table(data, table, tables.get(table, []))
     return data
 

@@ -21,6 +21,7 @@ from helpers.build import BuildConfig, build
 from helpers.cli import main as cli
 from helpers.curate import read_csv, write_csv
 from helpers.validate import validate_data
+from test_briefing import page_text
 
 pytestmark = pytest.mark.skipif(not paths.SOURCES_DIR.is_dir(), reason=f"source reports not found at {paths.SOURCES_DIR}")
 
@@ -89,11 +90,11 @@ def test_add_a_report_end_to_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     common = {"source_id": sid, "reported_date": "2025-11-18"}
     append(cur / "pledges.csv", {"pledge_id": ids["pledges"], "actor_id": "BGD", "contribution_type": "troops", "stage": "offered_public",
                                  "amount_precision": "unspecified", "location": "unspecified", "confidence": "on_record",
-                                 "attribution": "its foreign ministry", **common,
+                                 "attribution": "its foreign ministry", "voice": "own", **common,
                                  "quote": "Bangladesh said it was ready to send troops to the force"})
     append(cur / "events.csv", {"event_id": ids["events"], "event_date": "2025-11-17", "event_date_precision": "day",
                                 "event_type": "resolution", "title": "Security Council adopts the US resolution endorsing the force",
-                                "actor_id": "UNSC", "confidence": "unattributed", **common,
+                                "actor_id": "UNSC", "confidence": "unattributed", "voice": "outlet", **common,
                                 "quote": "The U.N. Security Council on Monday adopted a U.S.-drafted resolution"})
     found = validate_data(data, sources)  # BGD's and UNSC's mentioned_in lack the new report
     assert {(p.file, p.field, p.expected.split(" (")[0]) for p in found} == {("data/curated/actors.csv", "mentioned_in", f"to include {sid}")}
@@ -118,3 +119,20 @@ def test_add_a_report_end_to_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     html = (tmp_path / "reports" / "briefing.html").read_text(encoding="utf-8")
     assert "Bangladesh" in html and sid in html
     assert "Fixture Wire" in html  # listed under Sources
+
+    # 6. The analyst's judgements of the edition before say they are not yet reviewed, naming those the new
+    # claims bear on, and `review` lists the new claims with their quotes (issue 18).
+    bottom = next(o for o in outputs if o.startswith("**Not yet reviewed:**"))
+    notice = re.match(r"\*\*Not yet reviewed:\*\* (Written for the edition of (.+?); (\d+) claims? from 1 later report bears? on "
+                      r"judgements? ([\d, and]+) and (?:is|are) not yet reviewed\.)", bottom)
+    assert notice, bottom.splitlines()[0]
+    assert notice.group(1) in page_text(html)  # the page says it too, at the top of the bottom line
+    capsys.readouterr()
+    assert cli(["review", "--as-of", "2025-11-20", "--data-dir", str(data)]) == 0
+    review = capsys.readouterr().out
+    assert f"not read: 2 claims from {sid} (18 Nov 2025)" in review
+    for number in re.findall(r"\d+", notice.group(4)):
+        block = review.split(f"\njudgement {number} (line ", 1)[1].split("\njudgement ", 1)[0]
+        assert "bear" in block and sid in block
+    assert f"{ids['pledges']} ({sid} (18 Nov 2025); shares " in review
+    assert "\u201cBangladesh said it was ready to send troops to the force\u201d" in review

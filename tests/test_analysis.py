@@ -1,8 +1,10 @@
 """The analysis rules on small fixture data packages (tests/fixture_data.py), and invariants of the live data.
 
-One test per rule of docs/CODEBOOK.md "Standing": a later mention does not demote an offer; "will only
-if" is conditional, not a refusal; support from outside the force is not a contribution; the information
-date is the newest report's date, not the build date.
+One test per rule of docs/CODEBOOK.md "Standing": the actor's own later word supersedes a third party's
+earlier report, and a third party's later mention does not demote an offer; "will only if" is
+conditional, not a refusal; support from outside the force is not a contribution; overlapping unnamed
+groups count once; a limit is never "met"; a passed target shows as passed; the staleness notice; one
+origin per relayed story; the information date is the newest report's date, not the build date.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ def test_a_later_mention_does_not_demote_an_offer(tmp_path) -> None:
     t = tables(tmp_path, pledges=[pledge("PL-001", "TUR", "offered_private", "S011"), pledge("PL-002", "TUR", "mentioned", "S012")])
     turkey = standing_of(t, "TUR")
     assert (turkey["stage"], turkey["basis_id"]) == ("offered_private", "PL-001")
-    assert turkey["since"] == "named as candidate (S012, 8 Nov 2025)"
+    assert turkey["since"] == "named as a likely contributor (S012, 8 Nov 2025)"
     # the better-sourced offer stands; the later, weaker-sourced one says it again
     again = tables(tmp_path / "again", pledges=[pledge("PL-001", "TUR", "offered_private", "S011", confidence="anonymous_officials"),
                                                 pledge("PL-002", "TUR", "offered_private", "S013", confidence="relayed")])
@@ -48,12 +50,13 @@ def test_only_a_withdrawal_takes_an_offer_back_and_a_later_offer_stands_again(tm
 
 
 def test_a_conditional_stance_is_not_a_refusal(tmp_path) -> None:
+    # two reports by others (the outlet's own statements), then a third party's "only if": the offer stands, on conditions
     t = tables(tmp_path,
-               pledges=[pledge("PL-001", "AZE", "offered_private", "S011"), pledge("PL-002", "AZE", "conditional", "S012")],
+               pledges=[pledge("PL-001", "AZE", "offered_private", "S011"), pledge("PL-002", "AZE", "conditional", "S012", voice="third_party")],
                conditions=[condition("CO-001", "AZE", "after_fighting_stops", "S012", "PL-002"), condition("CO-002", "AZE", "parliamentary_approval", "S012", "PL-002")])
     aze = standing_of(t, "AZE")
     assert aze["stage"] == "offered_private" and bool(aze["conditional"])
-    assert aze["condition_types"] == "Only after fighting stops; Parliamentary approval"
+    assert aze["conditions"] == "only after fighting stops (not reported met); parliamentary approval (not reported met)"
     summary = analysis.key_figures(t)
     assert [(o["name"], o["conditional"]) for o in summary["troop_offers"]] == [("Azerbaijan", True)]
     # alone, "will only if" still makes a willing contributor, never a refusal
@@ -63,10 +66,41 @@ def test_a_conditional_stance_is_not_a_refusal(tmp_path) -> None:
     assert analysis.key_figures(only)["troop_offers"] == []
 
 
+def test_the_actors_own_later_word_supersedes_a_third_partys_earlier_report(tmp_path) -> None:
+    # S011: officials of others say Azerbaijan agreed, behind closed doors; S012: its own ministry says only if the fighting stops
+    t = tables(tmp_path,
+               pledges=[pledge("PL-001", "AZE", "offered_private", "S011", voice="third_party", confidence="anonymous_officials", via_outlet="Times of Israel"),
+                        pledge("PL-002", "AZE", "conditional", "S012", voice="own", confidence="anonymous_officials", via_outlet="Reuters")],
+               conditions=[condition("CO-001", "AZE", "after_fighting_stops", "S012", "PL-002", voice="own")])
+    aze = standing_of(t, "AZE")
+    assert (aze["stage"], aze["basis_id"], aze["basis_voice"], bool(aze["own_word"])) == ("conditional", "PL-002", "own", True)
+    assert aze["history"] == "offered privately (not announced) (S011, 18 Oct 2025; anonymous officials, via Times of Israel)"
+    summary = analysis.key_figures(t)
+    assert summary["troop_offers"] == []  # no longer headlined as offering troops
+    assert [w["name"] for w in summary["contributors_willing"]] == ["Azerbaijan"]
+    # the same day: a third party's report in the same report does not outrank the actor's own word
+    same_day = tables(tmp_path / "b", pledges=[pledge("PL-001", "AZE", "offered_private", "S012", voice="third_party"),
+                                                pledge("PL-002", "AZE", "conditional", "S012", voice="own")])
+    assert standing_of(same_day, "AZE")["stage"] == "conditional"
+
+
+def test_a_third_partys_later_mention_does_not_demote_the_actors_own_offer(tmp_path) -> None:
+    t = tables(tmp_path, pledges=[pledge("PL-001", "IDN", "offered_public", "S011", voice="own", confidence="on_record"),
+                                  pledge("PL-002", "IDN", "mentioned", "S012", voice="third_party", confidence="anonymous_officials"),
+                                  pledge("PL-003", "IDN", "approached", "S013", voice="outlet")])
+    idn = standing_of(t, "IDN")
+    assert (idn["stage"], idn["basis_id"], idn["history"]) == ("offered_public", "PL-001", "")
+    assert idn["since"] == "named as a likely contributor (S012, 8 Nov 2025); approached / in talks (S013, c. 13 Dec 2025)"
+    # nor does a third party's later, weaker word undo an offer when the actor never spoke
+    tur = tables(tmp_path / "b", pledges=[pledge("PL-001", "TUR", "offered_private", "S011", voice="third_party"),
+                                          pledge("PL-002", "TUR", "mentioned", "S013", voice="third_party")])
+    assert standing_of(tur, "TUR")["stage"] == "offered_private"
+
+
 def test_support_from_outside_is_not_a_contribution(tmp_path) -> None:
     t = tables(tmp_path, pledges=[
         pledge("PL-001", "GBR", "deployed", "S011", "advisers", location="israel"),
-        pledge("PL-002", "USA", "offered_public", "S011", "command_coordination", amount_high=200, amount_unit="troops", amount_text="up to 200",
+        pledge("PL-002", "USA", "announced", "S011", "command_coordination", amount_high=200, amount_unit="troops", amount_text="up to 200",
                amount_precision="up_to", location="nearby_bases"),
         pledge("PL-003", "IDN", "offered_public", "S011", amount_low=20000, amount_high=20000, amount_unit="troops", amount_text="20,000"),
     ])
@@ -75,8 +109,7 @@ def test_support_from_outside_is_not_a_contribution(tmp_path) -> None:
     assert [o["name"] for o in summary["outside_support"]] == ["United Kingdom", "United States"]
     # the organiser's "up to 200" is never the largest troop offer
     assert summary["largest_offer"]["actor"] == "Indonesia"
-    imp = analysis.condition_implications(analysis.standings(t["pledges"], t["conditions"]), t["conditions"], t["condition_types"])
-    assert set(imp["n_willing"]) == {1}
+    assert summary["largest_offer"]["n_with_figure"] == 1
 
 
 def test_differing_figures_are_kept_apart_not_merged(tmp_path) -> None:
@@ -108,16 +141,82 @@ def test_information_date_is_the_newest_report_not_the_build_date(tmp_path) -> N
     assert analysis.key_figures(before)["information_date"] == {"date": "", "label": "", "source_id": ""}
 
 
-def test_conditions_count_only_willing_contributors(tmp_path) -> None:
+def test_overlapping_unnamed_groups_count_once_and_contributors_are_named_states(tmp_path) -> None:
+    groups = [{"actor_id": "GRP-A", "name": "Countries that agreed to deploy troops (unnamed)", "kind": "unnamed_group",
+               "population": "would_be_contributors", "population_relation": "part_of"},
+              {"actor_id": "GRP-B", "name": "Countries willing to deploy troops (unnamed)", "kind": "unnamed_group",
+               "population": "would_be_contributors", "population_relation": "part_of"}]
+    t = tables(tmp_path, extra_actors=[*groups],
+               pledges=[pledge("PL-001", "GRP-19", "signalled_willingness", "S013"), pledge("PL-002", "GRP-A", "offered_private", "S013"),
+                        pledge("PL-003", "GRP-B", "signalled_willingness", "S013"), pledge("PL-004", "IDN", "offered_public", "S011")],
+               conditions=[condition("CO-001", "GRP-A", "israeli_controlled_areas_only", "S013", "PL-002"),
+                           condition("CO-002", "GRP-B", "non_combat", "S013", "PL-003")])
+    summary = analysis.key_figures(t)
+    # two descriptions of one population are one entry; GRP-19 has no population, so it is its own
+    assert [(p["label"], len(p["descriptions"])) for p in summary["would_be"]] == [
+        ("Would-be contributors (unnamed)", 2), ("The 19 willing countries (unnamed)", 1)]
+    assert [w["name"] for w in summary["contributors_willing"]] == ["Indonesia"]
+    table = analysis.conditions_summary(analysis.standings(t["pledges"], t["conditions"]), t["conditions"]).set_index("condition_type")
+    # said of the would-be contributors in general, not "1 of 3"
+    assert table.loc["non_combat", ["kind", "n_named", "n_setting", "general"]].tolist() == ["limit", 1, 0, True]
+    assert table.loc["non_combat", "descriptions"] == ["Countries willing to deploy troops (unnamed)"]
+    assert sorted(c["type"] for c in summary["conditions_general"]) == ["israeli_controlled_areas_only", "non_combat"]
+
+
+def test_a_limit_is_never_met_and_a_condition_has_its_status(tmp_path) -> None:
     t = tables(tmp_path,
-               pledges=[pledge("PL-001", "GRP-19", "signalled_willingness", "S012"), pledge("PL-002", "IDN", "offered_public", "S011")],
-               conditions=[condition("CO-001", "GRP-19", "un_mandate", "S012", "PL-001"),
-                           condition("CO-002", "FRA", "un_mandate", "S012", applies_to="supporting_resolution")])
-    imp = analysis.condition_implications(analysis.standings(t["pledges"], t["conditions"]), t["conditions"], t["condition_types"]).set_index("condition_type")
-    un = imp.loc["un_mandate"]
-    assert (un["n_willing"], un["n_willing_states"], un["n_willing_groups"], un["n_attaching"]) == (2, 1, 1, 1)
-    assert un["groups"] == "The 19 willing countries (unnamed)" and un["named"] == ""
-    assert un["status"] == "Not reported met"
+               pledges=[pledge("PL-001", "AZE", "conditional", "S012", voice="own")],
+               conditions=[condition("CO-001", "AZE", "after_fighting_stops", "S012", "PL-001"),
+                           condition("CO-002", "AZE", "non_combat", "S012", "PL-001")])
+    aze = standing_of(t, "AZE")
+    assert (aze["conditions"], aze["limits"]) == ("only after fighting stops (not reported met)", "non-combat role")
+    matrix = analysis.conditions_matrix(t["conditions"]).set_index("condition_type")
+    assert matrix.loc["non_combat", ["kind", "status_label"]].tolist() == ["limit", ""]
+    assert matrix.loc["after_fighting_stops", ["kind", "status_label"]].tolist() == ["condition", "Not reported met"]
+    # and the validator refuses a limit marked met
+    from helpers import validate
+    data = make_data(tmp_path / "bad", pledges=[pledge("PL-001", "AZE", "conditional", "S012")],
+                     events=[event("EV-001", "2025-11-08", "ceasefire", "Fighting stops", "ISR", "S012")],
+                     conditions=[condition("CO-001", "AZE", "non_combat", "S012", "PL-001", status="met", status_event_id="EV-001")])
+    found = [p for p in validate.validate_data(data, tmp_path / "bad" / "sources") if p.field == "status"]
+    assert [(p.row, p.value) for p in found] == [(2, "met")]
+
+
+def test_a_passed_target_shows_as_passed(tmp_path) -> None:
+    rows = [event("EV-001", "2025-11-01", "target_date", "Hopes to deploy in early 2026", "USA", "S013", precision="month", target_by="2026-04-30"),
+            event("EV-002", "2025-11-06", "target_date", "Expects the force 'very soon'", "USA", "S012")]
+    before = {t["event_id"]: t["status"] for t in analysis.key_figures(tables(tmp_path, as_of="2026-04-30", events=rows), as_of="2026-04-30")["targets"]}
+    assert before == {"EV-001": "ahead", "EV-002": "undated"}
+    after = analysis.key_figures(tables(tmp_path / "b", as_of="2026-05-01", events=rows), as_of="2026-05-01")["targets"]
+    assert [(t["event_id"], t["status"], t["days_since_said"]) for t in after] == [("EV-001", "passed", 181), ("EV-002", "undated", 176)]
+
+
+def test_the_staleness_notice_appears_past_the_threshold_and_not_before(tmp_path) -> None:
+    from helpers import briefing
+    rows = {"pledges": [pledge("PL-001", "IDN", "mentioned", "S013")]}  # the newest report: c. 13 Dec 2025
+    fresh = analysis.key_figures(tables(tmp_path, as_of="2026-01-12", **rows), as_of="2026-01-12")  # 30 days: not past it
+    assert fresh["staleness"] == {"age_days": 30, "threshold_days": 30, "stale": False, "newest": "c. 13 Dec 2025"}
+    assert briefing.staleness_md(fresh) == "" and briefing.stale_note(fresh) == ""
+    old = analysis.key_figures(tables(tmp_path / "b", as_of="2026-01-13", **rows), as_of="2026-01-13")
+    assert old["staleness"]["stale"] and old["staleness"]["age_days"] == 31
+    assert briefing.stale_note(old) == "31 days before this edition; later events are not covered"
+    assert "31 days before the edition's date" in briefing.staleness_md(old)
+    assert briefing.title_block_fields("2026-01-13", "2026-01-14", old)["stale_note"] == briefing.stale_note(old)
+
+
+def test_relays_of_one_story_count_as_one_origin(tmp_path) -> None:
+    # S011 relays the WSJ; S013 is the WSJ's own story, via no one: one origin, The Wall Street Journal (the outlet of S013 is "Outlet S013")
+    t = tables(tmp_path, figures=[
+        figure("FI-001", "countries_willing", 19, 19, "exact", "19", "S011", via_outlet="The Wall Street Journal"),
+        figure("FI-002", "countries_willing", 19, 19, "exact", "19", "S012", via_outlet="The Wall Street Journal"),
+        figure("FI-003", "countries_approached", 70, 70, "approximate", "some 70", "S013")])
+    summary = analysis.key_figures(t)
+    willing = t["figures"][t["figures"]["metric"] == "countries_willing"]
+    assert analysis.origins(willing) == ["The Wall Street Journal"]
+    assert [c["origins"] for c in summary["countries_willing"]] == [["The Wall Street Journal"], ["The Wall Street Journal"]]
+    assert summary["countries_approached"][0]["origins"] == ["Outlet S013"]
+    from helpers import fmt
+    assert fmt.origins_note(analysis.origins(t["figures"])) == "2 origins: Outlet S013 and The Wall Street Journal"
 
 
 def test_chronology_orders_by_when_it_happened_with_its_precision(tmp_path) -> None:
@@ -221,3 +320,13 @@ def test_a_condition_is_met_only_in_editions_that_hold_the_event_reporting_it(tm
     news = changes.changes_since(after, before, "2025-12-20", "2025-11-30")["news"]
     met = [i for i in news if i["kind"] == "condition_met"]
     assert [(i["claim_id"], i["source_id"], i["date"]) for i in met] == [("CO-001", "S013", "2025-12-13")]  # cited by the event's report
+
+
+def test_an_open_question_is_answered_only_in_editions_that_hold_the_answer(tmp_path) -> None:
+    rows = {"open_questions": [{"question_id": "OQ-001", "topic": "un_mandate", "question": "Will the Council vote?", "status": "answered",
+                                "answered_by": "EV-001", "source_id": "S011", "reported_date": "2025-10-18", "quote": "The report's words on OQ-001."}],
+            "events": [event("EV-001", "2025-12-12", "resolution", "Council adopts the resolution", "USA", "S013")]}
+    before = analysis.open_questions(tables(tmp_path, as_of="2025-11-30", **rows))
+    assert before[["question", "status", "answered_by"]].values.tolist() == [["Will the Council vote?", "open", ""]]
+    after = analysis.open_questions(tables(tmp_path / "b", as_of="2025-12-20", **rows))
+    assert after[["status", "answered_by"]].values.tolist() == [["answered", "Council adopts the resolution (S013)"]]

@@ -19,8 +19,9 @@ from helpers.validate import validate_data
 
 from conftest import AS_OF
 
-SECTIONS = ["Bottom line", "What to watch", "Key figures", "Who offers what", "Conditions", "Positions and frictions", "Chronology",
-            "Where sources disagree or a stance changed", "What changed since the previous edition",
+SECTIONS = ["Bottom line", "What changed since the previous edition", "What to watch", "Key figures", "Who offers what",
+            "Conditions and limits", "The plan as reported", "Positions and frictions", "The security picture", "Chronology",
+            "Where sources disagree or a stance changed",
             "Open questions", "Sources", "Methodology and data notes", "Data, citation and licence"]
 CHARTS = 5
 
@@ -125,30 +126,52 @@ def test_every_count_and_list_agrees_with_the_findings(published: Path) -> None:
     alts = " ".join(parser.alts)
     offers = [o["name"] for o in findings["troop_offers"]]
     willing = [w["name"] for w in findings["contributors_willing"]]
-    groups = findings["groups_willing"]
+    populations = findings["would_be"]
     info = findings["information_date"]["label"]
     assert offers and willing and info
-    # bottom line
-    bottom = page_text(html.split('id="bottom-line"', 1)[1].split('id="what-to-watch"', 1)[0])
-    assert f"the reports name only {len(offers)} states as offering troops" in bottom
-    assert all(name in bottom for name in offers)
+    # contributors are named states; unnamed descriptions are counted once per population, never as states
+    assert all(c["kind"] == "state" for c in findings["contributors_willing"] + findings["troop_offers"])
+    # bottom line: the analyst's judgements (issue 18); the generated one is tested on fixtures (test_judgements.py)
+    bottom = page_text(html.split('id="bottom-line"', 1)[1].split('id="what-changed-since-the-previous-edition"', 1)[0])
+    assert "Key judgements by the analyst" in bottom
     # key figures
-    assert f"States the reports name as willing contributors: {len(willing)} (" in text
-    assert f"Unnamed groups said to be willing: {len(groups)} (" in text
+    assert f"Named states willing to contribute: {len(willing)} (" in text
+    assert f"Named states offering troops: {len(offers)} (" in text
+    for p in populations:
+        assert f"the reports describe them {len(p['descriptions'])} ways, counted here once" in text or len(p["descriptions"]) == 1
     # chart titles and alt texts
     titles = " | ".join(chart_titles(html))
     assert f"{len(offers)} named states offer troops as of {info}: " in titles
     assert all(name in titles for name in offers[:3])  # a title names up to three, then "and N more"
     assert f"Named as offering troops: {len(offers)}: " in alts and f"Named as willing or offering: {len(willing)}: " in alts
     assert f"the reports name {len(willing)} as willing and {len(offers)} as offering troops" in titles
-    # the conditions section counts the same contributors
-    assert (f"The reports name {len(willing) + len(groups)} willing contributors to the force: {len(willing)} states and "
-            f"{len(groups)} unnamed groups") in text
+    # the conditions section counts the same named states, and never counts the unnamed descriptions
+    assert f"Counts are of the {len(willing)} named states willing to contribute" in text
+    assert " of 8" not in text
     # outside support is never counted among contributors
     outside = {o["name"] for o in findings["outside_support"]} - set(willing)
     assert outside and not outside & set(offers)
     # the information date is the newest report's, shown apart from the edition date
     assert f"Information current to {info}" in text
+
+
+def test_the_bottom_line_is_the_analysts_judgements_in_short_sourced_sentences(published: Path) -> None:
+    """Issue 18: three to six judgements, each with a likelihood word from the scale and source marks that link
+    to the Sources entries; no sentence over 40 words once the marks are taken out; no claim ids or references."""
+    from helpers.judgements import LIKELIHOOD, MAX_WORDS, SENTENCE_END
+
+    html = (published / "briefing.html").read_text(encoding="utf-8")
+    section = html.split('id="bottom-line"', 1)[1].split('id="what-to-watch"', 1)[0]
+    items = re.findall(r"<li>(.*?)</li>", section, flags=re.S)
+    assert 3 <= len(items) <= 6
+    for item in items:
+        marks = re.findall(r"<sup>(.*?)</sup>", item, flags=re.S)
+        assert marks and all(re.search(r'href="#src-S\d+"', m) for m in marks), item
+        text = page_text(re.sub(r"<sup>.*?</sup>", "", item, flags=re.S))
+        assert LIKELIHOOD.search(text), text
+        assert not re.search(r"\b[A-Z]{2}-\d{3}\b|\{\{", text), text
+        for sentence in SENTENCE_END.split(text):
+            assert len(sentence.split()) <= MAX_WORDS, sentence
 
 
 def test_edition_is_published(published: Path) -> None:
@@ -157,7 +180,7 @@ def test_edition_is_published(published: Path) -> None:
     assert (edition / "processed" / "pledges.csv").is_file()
 
 
-HOSTILE_NAME = 'Jordan <script>alert("name")</script> *bold* _it_ #h $x$ @ref'
+HOSTILE_NAME = 'Qatar <script>alert("name")</script> *bold* _it_ #h $x$ @ref'
 HOSTILE_QUOTE = 'Azerbaijan said <img src=x onerror=alert("quote")> [link](http://evil) `code` #set page(fill: red) | end'
 
 
@@ -185,7 +208,7 @@ def test_text_from_the_data_is_escaped(tmp_path: Path, monkeypatch: pytest.Monke
     shutil.copytree(paths.DATA_DIR, data)
     replace_cell(data / "curated" / "sources.csv", "sha256", hashlib.sha256((paths.SOURCES_DIR / dawn.name).read_bytes()).hexdigest(),
                  hashlib.sha256(dawn.read_bytes()).hexdigest())  # the edited report's checksum, as a curator would record it
-    replace_cell(data / "curated" / "actors.csv", "name", "Jordan", HOSTILE_NAME)
+    replace_cell(data / "curated" / "actors.csv", "name", "Qatar", HOSTILE_NAME)
     replace_cell(data / "curated" / "pledges.csv", "quote",
                  "Azerbaijan does not plan to send peacekeepers to Gaza unless fighting between Israel and Hamas completely stops.", HOSTILE_QUOTE)
     assert [str(p) for p in validate_data(data, sources)] == []
@@ -234,6 +257,7 @@ def test_chronology_lists_every_dated_event_with_date_and_source(published: Path
     section = page_text(html.split('id="chronology"', 1)[1].split('id="where-sources-disagree-or-a-stance-changed"', 1)[0])
     with (published / "editions" / AS_OF / "processed" / "events.csv").open(encoding="utf-8") as fh:
         events = list(csv_lib.DictReader(fh))
+    events = [e for e in events if e["plan"] != "True"]  # descriptions of the plan are not events: they have their own section
     assert events
     for e in events:
         row = f"{fmt.date_label(e['event_date'], e['event_date_precision'])} {e['title']}"

@@ -25,7 +25,7 @@ import nbformat
 import pytest
 
 from helpers import build as b
-from helpers import paths
+from helpers import clean, paths
 from helpers.site import PublishError, publish_site
 
 AS_OF = "2025-11-20"
@@ -833,8 +833,10 @@ def later_material(curated: Path, as_of: str) -> tuple[re.Pattern[str], list[str
     """What an edition of `as_of` must not hold: later sources' ids, and texts only later sources gave.
 
     Ids: the later sources' and those of actors only later sources mention. Texts: the later sources'
-    file names, titles, date notes and notes, and the quotes of claims citing them. (Actor names and
-    aliases are too generic to scan for: "Security Council" is also the codebook's wording.)
+    file names, titles, date notes and notes, the quotes of claims citing them, and the names and aliases
+    of actors first reported later ("United Kingdom", "Turkey": fixed prose naming them leaks too). The
+    reference tables, the codebook's vocabulary and the same in every edition, are not scanned for names
+    (see ``leaks``).
     """
     def rows(name: str) -> list[dict[str, str]]:
         with (curated / f"{name}.csv").open(encoding="utf-8", newline="") as fh:
@@ -843,7 +845,12 @@ def later_material(curated: Path, as_of: str) -> tuple[re.Pattern[str], list[str
     later = {s["source_id"]: s for s in rows("sources") if s["published"] > as_of}
     texts = [s[k] for s in later.values() for k in ("file", "title", "date_note", "notes")]
     texts += [r["quote"] for name in CLAIM_FILES for r in rows(name) if r["source_id"] in later]
-    actors = [a["actor_id"] for a in rows("actors") if {m.strip() for m in a["mentioned_in"].split(";")} <= set(later)]
+    later_actors = [a for a in rows("actors") if {m.strip() for m in a["mentioned_in"].split(";")} <= set(later)]
+    actors = [a["actor_id"] for a in later_actors]
+    # names a report in the edition also uses ("several countries") are not later material
+    earlier = " ".join(r["quote"] for name in CLAIM_FILES for r in rows(name) if r["source_id"] not in later)
+    texts += [name.strip() for a in later_actors for name in (a["name"], *a["aliases"].split(";"))
+              if len(name.strip()) >= 4 and name.strip() not in earlier]
     ids = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, sorted(later) + actors)) + r")(?![\w-])")
     return ids, sorted({" ".join(t.split()) for t in texts if len(t.strip()) >= 8})
 
@@ -851,14 +858,16 @@ def later_material(curated: Path, as_of: str) -> tuple[re.Pattern[str], list[str
 def leaks(folder: Path, ids: re.Pattern[str], texts: list[str]) -> list[str]:
     """Every later id or text found in any file under folder (PDFs through pdftotext, images skipped)."""
     found = []
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+    reference = set(clean.REFERENCE_TABLES)  # the codebook's vocabulary: the same in every edition
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and not (p.parent.name == "processed" and p.stem in reference)):
         if path.suffix == ".pdf":
             if not shutil.which("pdftotext"):
                 continue
             text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
         else:
             text = path.read_text(encoding="utf-8", errors="replace")
-        text = " ".join(re.sub(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=]+", "", text).split())
+        text = re.sub(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=]+", "", text)
+        text = " ".join(re.sub(r'"properties":\{"name":"[^"]*"\}', "", text).split())  # the world map's country names
         rel = path.relative_to(folder).as_posix()
         found += [f"{rel}: id {m.group(0)}" for m in ids.finditer(text)]
         found += [f"{rel}: text {t[:50]!r}" for t in texts if t in text]
@@ -907,9 +916,10 @@ def _notebook_01_only(tmp_path: Path, as_of: str, **changes: object) -> b.BuildC
 def _empty_claims_data(tmp_path: Path) -> Path:
     data = tmp_path / "data"
     shutil.copytree(paths.DATA_DIR, data)
-    for name in CLAIM_FILES:
+    for name in (*CLAIM_FILES, "tensions"):  # tensions link claims: none without them
         path = data / "curated" / f"{name}.csv"
         path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    shutil.rmtree(data / "judgements", ignore_errors=True)  # they cite claims this data no longer holds
     return data
 
 

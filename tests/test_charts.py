@@ -36,7 +36,7 @@ def fixture_tables(tmp: Path) -> dict[str, pd.DataFrame]:
             pledge("PL-003", "AZE", "conditional", "S012"),
             pledge("PL-004", "TUR", "offered_private", "S011"),
             pledge("PL-005", "TUR", "mentioned", "S012"),
-            pledge("PL-006", "USA", "offered_public", "S011", "command_coordination", amount_high=200, amount_unit="troops", amount_text="up to 200",
+            pledge("PL-006", "USA", "announced", "S011", "command_coordination", amount_high=200, amount_unit="troops", amount_text="up to 200",
                    amount_precision="up_to", location="nearby_bases"),
             pledge("PL-007", "GBR", "deployed", "S011", "advisers", location="israel"),
             pledge("PL-008", "GRP-19", "signalled_willingness", "S013"),
@@ -181,10 +181,11 @@ def test_commitments_grid_draws_the_standing(fixture) -> None:
     rows = rows_of(chart).set_index(["actor", "contribution"])
     # Turkey's offer stands although a later report only names it; Azerbaijan's is "only if"
     assert rows.loc[("Turkey", "Troops"), "stage"] == "Offered privately (not announced)"
-    assert rows.loc[("Turkey", "Troops"), "since"] == "named as candidate (S012, 8 Nov 2025)"
+    assert rows.loc[("Turkey", "Troops"), "since"] == "named as a likely contributor (S012, 8 Nov 2025)"
     assert rows.loc[("Azerbaijan", "Troops"), "_cell"] == "offered\nonly if"
-    assert rows.loc[("Azerbaijan", "Troops"), "conditions"] == "Only after fighting stops"
-    assert caption["title"] == "3 named states offer troops as of c. 13 Dec 2025: Indonesia (publicly), Azerbaijan (on conditions) and Turkey"
+    assert rows.loc[("Azerbaijan", "Troops"), "conditions"] == "only after fighting stops (not reported met)"
+    assert caption["title"] == ("3 named states offer troops as of c. 13 Dec 2025: Indonesia (publicly), Azerbaijan (privately, on conditions) "
+                                "and Turkey (privately)")
     assert "United Kingdom and United States: support from outside the force" in " ".join(caption["subtitle"])
     units = layers(chart.to_dict())
     assert [mark_type(u) for u in units] == ["rect", "text", "text"]

@@ -17,7 +17,7 @@ import pytest
 from helpers import paths
 from helpers.cli import build_parser
 
-COMMANDS = ["build", "correct", "regenerate", "validate", "test", "codebook", "add-report", "next-id", "fill-mentions", "lab", "editions",
+COMMANDS = ["build", "correct", "regenerate", "validate", "test", "codebook", "add-report", "next-id", "fill-mentions", "review", "lab", "editions",
             "publish", "bench", "clean"]
 
 

@@ -31,7 +31,7 @@ def test_next_id_pads_and_counts_on() -> None:
 
 def test_next_ids_per_table(pkg: tuple[Path, Path]) -> None:
     assert next_ids(pkg[0]) == {"sources": "S002", "pledges": "PL-002", "conditions": "CO-002", "positions": "PO-002",
-                                "events": "EV-001", "figures": "FI-002", "open_questions": "OQ-002"}
+                                "events": "EV-001", "figures": "FI-002", "open_questions": "OQ-002", "tensions": "TN-001"}
 
 
 def test_add_report_stores_names_and_registers(pkg: tuple[Path, Path], tmp_path: Path) -> None:
@@ -123,3 +123,15 @@ def test_add_report_into_a_folder_it_cannot_write_is_one_line(pkg: tuple[Path, P
     with pytest.raises(CurateError, match=r"cannot write the report there \(Permission denied\); use a writable copy"):
         add_report(text, data, sources)
     assert (data / "curated" / "sources.csv").read_bytes() == before
+
+
+def test_fill_mentions_refuses_a_blank_source_id_in_one_line(pkg: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    data, _ = pkg
+    pledges = data / "curated" / "pledges.csv"
+    pledges.write_text(pledges.read_text(encoding="utf-8").replace(",S000,2025-10-10,", ",,2025-10-10,"), encoding="utf-8")
+    actors = data / "curated" / "actors.csv"
+    before = actors.read_bytes()
+    assert cli(["fill-mentions", "--data-dir", str(data)]) == 1
+    assert capsys.readouterr().err == ("fill-mentions: data/curated/pledges.csv, row 2: source_id is blank; fill it with the report's id "
+                                       "(sources.csv) first, then run fill-mentions again\n")
+    assert actors.read_bytes() == before  # never "; S000" written for a blank

@@ -38,7 +38,9 @@ FIXTURE_ROWS = {
                   position("PO-002", "ISR", "turkish_troops", "opposes", "S013", target_actor_id="TUR")],
     "figures": [figure("FI-001", "countries_approached", 70, 70, "approximate", "some 70", "S013"),
                 figure("FI-002", "countries_willing", 19, 19, "exact", "19", "S013")],
-    "events": [event("EV-001", "2025-11-05", "resolution", "US circulates a draft resolution", "USA", "S012")],
+    "events": [event("EV-001", "2025-11-05", "resolution", "US circulates a draft resolution", "USA", "S012"),
+               # another actor named: the chronology's "Who" must list names, read back from disk as notebook 02 reads them
+               event("EV-002", "2025-10-10", "ceasefire", "Ceasefire takes effect", "ISR", "S011", other_actor_ids="USA; TUR")],
 }
 
 
@@ -94,7 +96,8 @@ def test_briefing_notebook_shows_the_title_block_figures_and_charts(full: Path) 
     markdown = re.sub(r"\\(.)", r"\1", escaped)  # escape_md backslash-escapes punctuation
     charts = [o for o in outputs if "image/svg+xml" in o.get("data", {})]
     assert "19 countries" in markdown and "about 70" in markdown and "20,000 troops" in markdown
-    assert "Information current to c. 13 Dec 2025 (newest report)" in markdown
+    # the edition is 49 days after its newest report: past the staleness setting, so the title block says so
+    assert "Information current to c. 13 Dec 2025 (newest report, 49 days before this edition; later events are not covered)" in markdown
     title = next(o["metadata"]["isf"] for o in outputs if o.get("metadata", {}).get("isf", {}).get("role") == "title-block")
     assert (title["information_date"], title["as_of"]) == ("2025-12-13", "2026-01-31")
     assert len(charts) == 5  # funnel, map, commitments, figures, positions
@@ -140,3 +143,15 @@ def test_changes_are_computed_against_the_previous_edition(tmp_path: Path, fixtu
     news = {(i["kind"], i["claim_id"]) for i in changes["news"]}
     assert ("milestone", "EV-001") in news and ("stance_change", "PO-002") in news
     assert json.loads((out / "analysis" / "changes.json").read_text(encoding="utf-8"))["headline"] == changes["headline"]
+
+
+def test_the_chronology_names_who_from_tables_read_back_from_disk(full: Path) -> None:
+    """The processed tables go through files between notebooks 01 and 02; a list column must come back a list."""
+    chronology = json.loads((full / "analysis" / "chronology.json").read_text(encoding="utf-8"))
+    who = dict(zip([row[0] for row in chronology["data"]], [row[chronology["columns"].index("who")] for row in chronology["data"]]))
+    assert who == {"EV-001": "United States", "EV-002": "Israel, United States and Turkey"}
+    nb = nbformat.read(full / "executed" / "03-write-briefing.ipynb", as_version=4)
+    shown = re.sub(r"\\(.)", r"\1", "\n".join(o["data"]["text/markdown"] for c in nb.cells if c.cell_type == "code"
+                                              for o in c.get("outputs", []) if "text/markdown" in o.get("data", {})))
+    assert "| Israel, United States and Turkey |" in shown
+    assert "[, '" not in shown and "['" not in shown

@@ -228,6 +228,7 @@ def test_show_title_block_records_the_three_dates() -> None:
         "information_label": "13 Nov 2025",
         "as_of": "2025-11-20",
         "built_on": "2026-12-02",
+        "stale_note": "",
     }
     assert output.data["text/markdown"].replace("\\", "") == DATELINE.replace("c. ", "")
 

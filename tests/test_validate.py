@@ -205,7 +205,7 @@ def test_a_200_kb_field_is_one_line(data: Path) -> None:
 def test_wrong_column_count(data: Path) -> None:
     edit(data / "curated/figures.csv", "take part.,\n", "take part.,,\n")
     p = only(problems(data))
-    assert (p.file, p.row, p.value) == ("data/curated/figures.csv", 2, "16 values")
+    assert (p.file, p.row, p.value) == ("data/curated/figures.csv", 2, "17 values")
 
 
 def test_a_header_missing_one_name_is_one_line_not_one_per_row(data: Path) -> None:

@@ -57,15 +57,41 @@ def refs(source_ids: str | list[str]) -> str:
     return ", ".join(ref(s) for s in dict.fromkeys(i for i in ids if i))
 
 
-def _sourced(source_id: str, date_label: str, confidence: str = "", via: str = "") -> str:
+def mark(source_ids: Any) -> str:
+    """A compact citation set right after the words it supports: superscript links to the Sources entries.
+
+    "^[S001](#src-S001),\\ [S003](#src-S003)^": pandoc's superscript (spaces inside it escaped) renders as
+    ``<sup>`` in the page and ``#super`` in the PDF, each id a link as :func:`ref` makes it; "" for none.
+
+    Args:
+        source_ids: source ids (blanks and repeats are dropped; the mark lists them in order of id).
+    """
+    ids = sorted({str(s).strip() for s in source_ids if s and str(s).strip()})
+    return "^" + ",\\ ".join(ref(s) for s in ids) + "^" if ids else ""
+
+
+def _sourced(source_id: str, date_label: str, confidence: str = "", via: str = "", voice: str = "") -> str:
     """ "(S001, c. 13 Dec 2025; anonymous officials, via The Wall Street Journal)": citation, date, sourcing."""
-    how = f"; {esc(fmt.sourcing(confidence, via or ''))}" if confidence else ""
+    how = f"; {esc(fmt.sourcing(confidence, via or '', voice))}" if confidence else ""
     return f"({ref(source_id)}, {esc(date_label)}{how})"
 
 
+def _origins(origins: list[str]) -> str:
+    """ "; 1 origin: The Wall Street Journal" after a sourced figure ("" when unknown)."""
+    note = fmt.origins_note(origins)
+    return f"; {esc(note)}" if note else ""
+
+
+def _claim(c: dict[str, Any]) -> str:
+    """One stated count with its report, date, sourcing and origin: "19 (S001, c. 13 Dec 2025; anonymous officials, via The
+    Wall Street Journal; 1 origin: The Wall Street Journal)"."""
+    return (f"{esc(c['value'])} ({ref(c['source_id'])}, {esc(c['reported_date'])}; "
+            f"{esc(fmt.sourcing(c.get('confidence', ''), c.get('via') or '', c.get('voice', '')))}{_origins(c.get('origins', []))})")
+
+
 def _claims_phrase(claims: list[dict[str, Any]]) -> str:
-    """ "19 countries (S001, c. 13 Dec 2025; anonymous officials, via The Wall Street Journal)" for each claim, joined."""
-    return _joined(f"{esc(c['value'])} {_sourced(c['source_id'], c['reported_date'], c.get('confidence', ''), c.get('via') or '')}" for c in claims)
+    """Each stated count with its sources, joined."""
+    return _joined(_claim(c) for c in claims)
 
 
 def _names(items: list[dict[str, str]] | list[str], limit: int = MAX_NAMES) -> str:
@@ -73,11 +99,349 @@ def _names(items: list[dict[str, str]] | list[str], limit: int = MAX_NAMES) -> s
     return esc(fmt.names(names, limit)) or "none"
 
 
+def stale_note(summary: dict[str, Any]) -> str:
+    """ "357 days before this edition; later events are not covered" when the newest report is older than the
+    staleness setting, else ""."""
+    s = summary.get("staleness") or {}
+    if not s.get("stale"):
+        return ""
+    return f"{fmt.plural(s['age_days'], 'day')} before this edition; later events are not covered"
+
+
 def title_block_fields(as_of: str, built_on: str, summary: dict[str, Any]) -> dict[str, str]:
-    """The title block's dates: the information date (newest report) apart from the edition and build dates."""
+    """The title block's dates: the information date (newest report) apart from the edition and build dates,
+    and how old the newest report is when that is past the staleness setting."""
     info = summary["information_date"]
     return {"kicker": "Analytical briefing", "information_date": info["date"], "information_label": info["label"],
-            "as_of": as_of, "built_on": built_on}
+            "as_of": as_of, "built_on": built_on, "stale_note": stale_note(summary)}
+
+
+def staleness_md(summary: dict[str, Any]) -> str:
+    """The first line of the bottom line when the newest report is old: how old, and that later events are missing."""
+    s = summary.get("staleness") or {}
+    if not s.get("stale"):
+        return ""
+    return (f"**How current this is:** the newest report in this edition is from {esc(s['newest'])}, "
+            f"{esc(fmt.plural(s['age_days'], 'day'))} before the edition's date. Nothing that happened since then is covered; "
+            "read every finding below as of that date.")
+
+
+def _mark(source_ids: Any) -> str:
+    """The compact citation after a sentence or clause: :func:`mark` from "S001, S003" or a list of ids."""
+    ids = source_ids.split(",") if isinstance(source_ids, str) else list(source_ids)
+    return mark(i.strip() for i in ids if i and i.strip())
+
+
+def _offer_phrase(o: dict[str, Any]) -> str:
+    """ "Indonesia in public" / "Turkey privately" for a troop offer of the findings."""
+    how = {"offered_public": "in public", "offered_private": "privately"}.get(o["stage"], fmt.lower_first(o["stage_label"]))
+    return f"{o['name']} {how}"
+
+
+def bottom_line(summary: dict[str, Any], conditions: pd.DataFrame | None = None) -> str:
+    """The generated bottom line, for editions no analyst has written judgements for (``helpers.judgements``).
+
+    Up to five numbered points in plain sentences computed from the findings, each sentence followed by a
+    compact mark linking to its sources (:func:`mark`), never a parenthetical after every clause. It says
+    what the reports say; the judgements are the analyst's.
+    """
+    if not summary["counts"]["sources"]:
+        return "No report is in yet."
+    items: list[str] = []
+    # 1. Who is in: the counts officials gave, then the states the reports name as offering troops.
+    asked, counted, offers = summary["countries_approached"], summary["countries_willing"], summary["troop_offers"]
+    first = []
+    if asked:
+        first.append(f"{esc(fmt.capitalise(asked[0]['value']))} have been asked to contribute.{mark([asked[0]['source_id']])}")
+    if counted:
+        c = counted[0]
+        # "several (number not stated)" reads as the report's own word: "Several countries"
+        count = f"{c['text']} countries" if c["precision"] == "vague" else c["value"]
+        what = f" to give {fmt.names([x.strip() for x in c['contributions'].replace(' and ', ', ').split(',')], conjunction='or')}" if c.get("contributions") else ""
+        only = f", a count reported only by {c['origins'][0]}" if len(c.get("origins", [])) == 1 else ""
+        first.append(f"{esc(fmt.capitalise(count))} are said to be willing{esc(what)}{esc(only)}.{mark([c['source_id']])}")
+    if offers:
+        first.append(f"The reports name {fmt.plural(len(offers), 'state')} as offering troops: "
+                     f"{esc(fmt.names([_offer_phrase(o) for o in offers]))}.{mark(o['source_id'] for o in offers)}")
+    else:
+        first.append("The reports name no state as offering troops.")
+    items.append(" ".join(first))
+    # 2. The conditions named states set, on whose word; what is said of the unnamed would-be contributors in general.
+    parts = []
+    by_actor: dict[str, list[dict[str, Any]]] = {}
+    for c in summary.get("conditions_named", []):
+        by_actor.setdefault(c["actor"], []).append(c)
+    for actor, cs in by_actor.items():
+        terms = esc(fmt.names([fmt.lower_first(c["label"]) for c in cs]))
+        whose = "in its own word" if all(c["voice"] == "own" for c in cs) else "as others report it"
+        parts.append(f"{esc(actor)} sets conditions, {whose}: {terms}.{mark(c['source_id'] for c in cs)}")
+    general = summary.get("conditions_general", [])
+    if general:
+        terms = esc(fmt.names(sorted({fmt.lower_first(c["label"]) for c in general})))
+        parts.append(f"Of the unnamed would-be contributors in general, the reports record: {terms}.{mark(c['source_id'] for c in general)}")
+    if parts:
+        items.append(" ".join(parts))
+    # 3. Readiness, leadership and objections to who may serve.
+    parts = [f"{esc(n['actor'])}: {esc(fmt.lower_first(n['summary']))}.{mark([n['source_id']])}" for n in summary["not_ready"]]
+    parts += [f"{esc(ldr['name'])} is named as expected to lead the force.{mark([ldr['source_id']])}" for ldr in summary["leaders"]]
+    parts += [f"{esc(o['actor'])}: {esc(fmt.lower_first(o['summary']))}.{mark([o['source_id']])}" for o in summary["opposed"] if o.get("target")]
+    if parts:
+        items.append(" ".join(parts[:5]))
+    # 4. What the plan asks of the force, and what the reports leave open about it.
+    tasks = summary.get("force_tasks", [])
+    if tasks:
+        line = f"The plan as reported has the force {esc(fmt.lower_first(tasks[-1]['title']))}.{mark([tasks[-1]['source_id']])}"
+        still = [q for q in summary.get("open_on_tasks", []) if q.get("status", "open") == "open"]
+        if still:
+            line += " Still open, the reports say: " + " ".join(f"{esc(q['question'])}{mark([q['source_id']])}" for q in still[:3])
+        items.append(line)
+    # 5. The UN track and the targets voiced, passed or not.
+    un = summary["un_track"]
+    if un:
+        last = un[-1]
+        line = f"The last step on the UN track the reports give, from {esc(last['date'])}: {esc(fmt.lower_first(last['title']))}.{mark([last['source_id']])}"
+        passed = [t for t in summary.get("targets", []) if t["status"] == "passed"]
+        if passed:
+            line += " " + " ".join(f"A target has passed with no report of it being met: {esc(fmt.lower_first(t['title']))}.{mark([t['source_id']])}"
+                                   for t in passed)
+        items.append(line)
+    body = "\n".join(f"{i}. {text}" for i, text in enumerate(items[:5], start=1))
+    return body + "\n\n*Generated from the findings: no analyst has written key judgements for this edition.*"
+
+
+def key_figures_md(summary: dict[str, Any]) -> str:
+    """The key figures as a bullet list: each figure as the reports state it, with its report, date, sourcing
+    and how many independent origins it rests on."""
+    lines = []
+    if summary["countries_approached"]:
+        lines.append(f"- **Countries the US has asked to contribute:** {_claims_phrase(summary['countries_approached'])}")
+    if summary["countries_willing"]:
+        lines.append("- **Countries said to be willing, as each report counts them:** " + _joined(
+            _claim(c) + (f", to give {esc(c['contributions'].replace(' and ', ' or '))}" if c.get("contributions") else "")
+            for c in summary["countries_willing"]))
+    if summary["countries_committed"]:
+        lines.append(f"- **Countries formally committed:** {_claims_phrase(summary['countries_committed'])}")
+    willing = summary["contributors_willing"]
+    lines.append(f"- **Named states willing to contribute:** {len(willing)}"
+                 + (" (" + _joined(f"{esc(w['name'])}: {esc(fmt.lower_first(w['stage_label']))}"
+                                   + (f", {esc(fmt.lower_first(w['contribution']))}" if w['contribution_type'] != 'unspecified' else "")
+                                   + (f"; its conditions: {esc(w['conditions'])}" if w["conditions"] else "") for w in willing) + ")" if willing else ""))
+    offers = summary["troop_offers"]
+    lines.append(f"- **Named states offering troops:** {len(offers)}" + (f" ({_names(offers)})" if offers else ""))
+    for p in summary.get("would_be", []):
+        described = _joined(f"{esc(fmt.group_name(d['name']))} ({ref(d['source_id'])})" for d in p["descriptions"])
+        lines.append(f"- **{esc(p['label'].replace(' (unnamed)', ''))}, not named:** the reports describe them "
+                     f"{fmt.plural(len(p['descriptions']), 'way')}, counted here once: {described}")
+    offer = summary["largest_offer"]
+    if offer:
+        wording = _joined(f"\u201c{esc(lbl['text'])}\u201d ({ref(lbl['source_id'])}, {esc(lbl['reported_date'])})" for lbl in offer["labels"])
+        head = (f"only {esc(offer['actor'])} has put a number on its troops" if offer["n_with_figure"] == 1 else
+                f"{offer['n_with_figure']} states have put a number on their troops; the largest is {esc(offer['actor'])}'s")
+        lines.append(f"- **Troop numbers offered:** {head}: {esc(offer['labels'][-1]['label'])}, as {wording}{_origins(offer.get('origins', []))}")
+    else:
+        lines.append("- **Troop numbers offered:** no named state has put a number on its troops")
+    outside = summary["outside_support"]
+    if outside:
+        parts = _joined(f"{esc(o['name'])}, {esc(fmt.lower_first(o['contribution']))}: "
+                        + (f"the reports differ: {esc(o['reports'])}" if o["figures_differ"] else
+                           f"{esc(fmt.lower_first(o['stage_label']))} {_sourced(o['source_id'], o['reported_date'], o['confidence'], o['via'] or '', o.get('voice', ''))}")
+                        for o in outside)
+        lines.append(f"- **Organising and supporting from outside the force (not contributors):** {parts}")
+    if summary["territory"]:
+        parts = _joined(f"{esc(t['actor'])} {esc(t['share'])} {_sourced(t['source_id'], t['reported_date'], t['confidence'], t['via'] or '')}"
+                        for t in summary["territory"])
+        lines.append(f"- **Share of Gaza each side controls:** {parts}")
+    others = summary.get("other_figures", [])
+    if others:
+        lines.append("- **Other figures the reports give:** " + _joined(
+            (f"{esc(f['metric'])}: {esc(f['value'])} {_sourced(f['source_id'], f['reported_date'], f['confidence'], f['via'])}"
+             for f in others), limit=12))
+    return "\n".join(lines)
+
+
+def _standing_cell(r: Any) -> str:
+    """One contribution's standing, on whose word, its conditions and limits, and what later reports said."""
+    if r.figures_differ:  # reports in tension: each one, not a range or a winner
+        return f"{r.contribution_label}: reports differ: {r.reports}"
+    fig = f", {r.figure}" if r.figure else ""
+    cond = f"; its conditions: {r.conditions}" if r.conditions else ""
+    limits = f"; limits: {r.limits}" if r.limits else ""
+    since = f"; since then {r.since}" if r.since else ""
+    earlier = f". Earlier reports, before its own word: {r.history}" if r.history else ""
+    return (f"{r.contribution_label}: {fmt.lower_first(r.stage_label)}{fig} ({r.basis_source}, {r.basis_label}; "
+            f"{fmt.sourcing(r.basis_confidence, r.basis_via or '', r.basis_voice)}){cond}{limits}{since}{earlier}")
+
+
+def commitments_md(standing: pd.DataFrame) -> str:
+    """Who offers what: one row per named actor that has gone beyond being asked, one row per population of unnamed
+    would-be contributors (its descriptions together, counted once); the asked-only and the named-only in sentences."""
+    if standing.empty:
+        return "No pledge or request reported yet."
+    rank = standing["rank"].fillna(99)  # off the ladder (not expected, withdrawn) is news too: keep it in the table
+    gone_beyond = set(standing.loc[(rank >= 2) | standing["contribution_type"].eq("leadership"), "actor_id"])
+    beyond = standing[standing["actor_id"].isin(gone_beyond)]
+    # descriptions of one population (the would-be contributors) share one row
+    row_key = beyond["population_label"].where(beyond["population"].ne(""), beyond["actor_name"])
+    rows = []
+    for key, g in beyond.groupby(row_key, sort=False):
+        pooled = g["population"].ne("").any()
+        if pooled:
+            what = " · ".join(f"described as {fmt.group_name(name)}: " + " · ".join(_standing_cell(r) for r in d.itertuples())
+                              for name, d in g.groupby("actor_name", sort=False))
+            actor = f"{key} (counted once)"
+        else:
+            what = " · ".join(_standing_cell(r) for r in g.itertuples())
+            actor = key
+        rows.append({"actor": actor, "what": what, "where": fmt.names(sorted({x for x in g["locations"] if x})) or "—"})
+    shown, note = _capped(pd.DataFrame(rows), "actors, those furthest along")
+    table = md_table(shown, columns=["actor", "what", "where"],
+                     headers={"actor": "Actor", "what": "Where it stands, and on whose word", "where": "Where it would serve"}) + note
+    rest = standing[~standing["actor_id"].isin(gone_beyond)]
+    asked = rest[rest["stage"] == "approached"]
+    mentioned = rest[(rest["stage"] == "mentioned") & ~rest["actor_name"].isin(set(asked["actor_name"]))]
+    notes = []
+    if len(asked):
+        # "Saudi Arabia (funding)": the kind of contribution asked for, where the report names one
+        kinds = asked.groupby("actor_name")["contribution_type"].agg(lambda s: sorted(set(s) - {"unspecified"}))
+        labels = asked.drop_duplicates("contribution_type").set_index("contribution_type")["contribution_label"]
+        who = [f"{a} ({', '.join(fmt.lower_first(labels[k]) for k in ks)})" if ks else a for a, ks in kinds.items()]
+        notes.append(f"Asked or in talks, no offer reported: {_names(who)}{_mark(fmt.cite(asked['basis_source']))}.")
+    if len(mentioned):
+        notes.append(f"Named by others as likely contributors only: {_names(sorted(fmt.group_name(n) if k == 'unnamed_group' else n for n, k in zip(mentioned['actor_name'], mentioned['actor_kind'])))}"
+                     f"{_mark(fmt.cite(mentioned['basis_source']))}.")
+    return table + ("\n\n" + " ".join(notes) if notes else "")
+
+
+def conditions_md(summary_table: pd.DataFrame, summary: dict[str, Any]) -> str:
+    """The conditions named states set on taking part (which can be met), the limits on the mission (which are
+    never met), and what the reports say of the unnamed would-be contributors in general."""
+    if summary_table.empty:
+        return "No condition on taking part reported yet."
+    n_named = int(summary_table["n_named"].iloc[0])
+    lines = [f"Counts are of the {fmt.plural(n_named, 'named state')} willing to contribute "
+             f"({_names(summary['contributors_willing'])}); what the reports say of the unnamed would-be contributors is said of them in general, "
+             "not counted.", ""]
+    for kind, title in (("condition", "Conditions: can be met, or lapse"), ("limit", "Limits on the mission: where the troops would go and what they would do")):
+        rows = summary_table[summary_table["kind"] == kind]
+        if rows.empty:
+            continue
+        lines += [f"### {title}", ""]
+        for r in rows.itertuples():
+            who = []
+            if r.n_setting:
+                who.append(f"{r.n_setting} of the {n_named} named states ({esc(r.named)})")
+            if r.general:
+                who.append(f"said of the would-be contributors in general, as {esc(fmt.names([fmt.group_name(d) for d in r.descriptions]))}")
+            status = f"; {esc(r.status.lower())}" if kind == "condition" and r.status else ""
+            lines.append(f"- **{esc(r.condition_label)}:** {'; '.join(who)}{status}{_mark(r.sources)}")
+        lines.append("")
+    return "\n".join(lines).strip()
+
+
+def chronology_md(chronology: pd.DataFrame) -> str:
+    """Every event that happened, oldest first: date as precisely as reported, what happened, who, source."""
+    if chronology.empty:
+        return "No dated event reported yet."
+    df = chronology.assign(src=chronology["source_id"] + ", reported " + chronology["reported_label"])
+    shown, note = _capped(df, "events")
+    return md_table(shown, columns=["date", "title", "who", "src"],
+                    headers={"date": "When", "title": "What happened or was said", "who": "Who", "src": "Source"}) + note
+
+
+def plan_md(plan: pd.DataFrame) -> str:
+    """The plan as the reports describe it: the force's tasks and form, each credited as the report credits it."""
+    if plan.empty:
+        return "No report describes the plan yet."
+    items = []
+    for r in plan.itertuples():
+        by = f", as the report credits it to {esc(r.credited)}" if r.credited else ""
+        items.append(f"- **{esc(r.aspect)}:** {esc(r.title)}{by}{_mark(r.source_id)}")
+    return "\n".join(_capped_items(items, "descriptions"))
+
+
+def security_md(summary: dict[str, Any]) -> str:
+    """The security picture on the ground: the ceasefire and the violence the reports record, oldest first."""
+    events = summary.get("security", [])
+    if not events:
+        return "No report describes the security situation yet."
+    return "\n".join(_capped_items([f"- {esc(e['date'])}: {esc(e['title'])}{_mark(e['source_id'])}" for e in events], "events", limit=12))
+
+
+def watch_md(summary: dict[str, Any], conditions: pd.DataFrame) -> str:
+    """What to watch: targets (passed ones marked), the UN track's last step, and the conditions still open."""
+    items = []
+    for t in summary.get("targets", []):
+        if t["status"] == "passed":
+            state = f"passed (read as by {esc(t['target_by_label'])} at the latest), with no report in this edition of it being met"
+        elif t["status"] == "undated":
+            state = f"said {esc(t['said'])}, {esc(fmt.plural(t['days_since_said'], 'day'))} before this edition; no date given"
+        else:
+            state = f"not yet passed (read as by {esc(t['target_by_label'])} at the latest)"
+        items.append(f"- **Target:** {esc(t['title'])}: {state}{_mark(t['source_id'])}")
+    if summary["un_track"]:
+        last = summary["un_track"][-1]
+        mandate_open = len(conditions) and ((conditions["condition_type"] == "un_mandate") & ~conditions["status"].str.contains("Met", na=False)).any()
+        items.append(f"- **UN Security Council:** the last step reported is from {esc(last['date'])}: {esc(fmt.lower_first(last['title']))}"
+                     f"{_mark(last['source_id'])}." + (" A mandate, if a later report gives one, would meet the UN-mandate condition below."
+                                                      if mandate_open else ""))
+    open_conds = conditions[conditions["kind"] == "condition"] if len(conditions) else conditions
+    for r in open_conds.itertuples():
+        who = "; ".join(x for x in (r.named, "the would-be contributors in general" if r.general else "") if x)
+        items.append(f"- **{esc(r.condition_label)}:** {esc(r.status.lower() or 'not reported met')}; set by {esc(who)}{_mark(r.sources)}")
+    return "\n".join(_capped_items(items, "items", limit=12)) if items else "Nothing dated to watch yet."
+
+
+def conditions_table_md(matrix: pd.DataFrame) -> str:
+    """Every condition and limit recorded, by whom, what it governs, whether met, first reported when."""
+    if matrix.empty:
+        return "No condition reported yet."
+    df = matrix.assign(first=matrix["first_label"].fillna(""), applies=matrix["applies_to"].str.replace("_", " "),
+                       what=matrix["kind"].map({"condition": "condition", "limit": "limit"}).fillna(""),
+                       status=matrix["status_label"].fillna("").str.lower().replace("", "—"))
+    df, note = _capped(df, "conditions")
+    return md_table(df, columns=["actor_name", "condition_label", "what", "status", "applies", "first", "sources"],
+                    headers={"actor_name": "Actor", "condition_label": "Condition or limit", "what": "Kind", "status": "Met?",
+                             "applies": "Governs", "first": "First reported", "sources": "Sources"}) + note
+
+
+def positions_md(positions: pd.DataFrame) -> str:
+    """Every reported stance, by issue: who, which way, in their words' summary, source, date and on whose word."""
+    if positions.empty:
+        return "No positions reported yet."
+    df = positions.sort_values(["topic_label", "reported_date", "position_id"])
+    df = df.assign(src=df["source_id"] + ", " + df["reported_label"],
+                   how=[fmt.sourcing(c, v if isinstance(v, str) else "", w) for c, v, w in
+                        zip(df["confidence"], df["via_outlet"], df["voice"] if "voice" in df else [""] * len(df))])
+    df, note = _capped(df, "positions")
+    return md_table(df, columns=["topic_label", "actor_name", "direction_label", "summary", "src", "how"],
+                    headers={"topic_label": "Issue", "actor_name": "Who", "direction_label": "Stance", "summary": "What they said",
+                             "src": "Source", "how": "Sourced as"}) + note
+
+
+def disagreements_md(disagreements: pd.DataFrame) -> str:
+    """Each disagreement, change or tension with its dated claims beneath it, each with the report's words."""
+    if disagreements.empty:
+        return "No disagreements or changes of stance in the reports so far."
+    shown, note = _capped(disagreements, "disagreements", limit=MAX_ROWS // 2)
+    blocks = []
+    for r in shown.itertuples():
+        head = f"### {esc(r.kind + ': ' + ' — '.join(x for x in (r.actor_name, r.subject) if x))}"
+        reading = f"{esc(r.reading)}\n\n" if getattr(r, "reading", "") else ""
+        items = [f"- {esc(c)}: \u201c*{esc(q)}*\u201d" for c, q in zip(r.claims, r.quotes)]
+        blocks.append(head + "\n\n" + reading + "\n".join(_capped_items(items, "claims", limit=8)))
+    return "\n\n".join(blocks) + note
+
+
+def open_questions_md(questions: pd.DataFrame) -> str:
+    """The open questions, each with what it rests on; a question a later report answered says so."""
+    if questions.empty:
+        return "None recorded."
+    items = []
+    for r in questions.itertuples():
+        answered = f" **Answered:** {esc(r.answered_by)}." if getattr(r, "status", "open") == "answered" else ""
+        cited = f"; {refs(r.sources)}" if r.sources else ""
+        items.append(f"- {esc(r.question)} ({esc(r.basis)}{cited}){answered}")
+    return "\n".join(_capped_items(items, "questions"))
 
 
 def title_block(as_of: str, summary: dict[str, Any]) -> str:
@@ -125,227 +489,6 @@ def quotes_note(info: dict[str, Any]) -> str:
     return "The quotes in this edition were not checked against the reports: the report texts were not available when it was built."
 
 
-def bottom_line(summary: dict[str, Any], implications: pd.DataFrame) -> str:
-    """Three to five numbered judgements, each sourced and computed from the findings."""
-    items: list[str] = []
-    offers = summary["troop_offers"]
-    if not summary["counts"]["sources"]:
-        return "No report is in yet."
-    # 1. Who is in: the counts officials gave, against the states the reports name.
-    asked, counted = summary["countries_approached"], summary["countries_willing"]
-    lead = []
-    if asked:
-        lead.append(f"Washington has asked {esc(asked[0]['value'])} to contribute {_sourced(asked[0]['source_id'], asked[0]['reported_date'], asked[0]['confidence'], asked[0]['via'] or '')}")
-    if counted:
-        lead.append(f"{esc(counted[0]['value'])} are said to be willing {_sourced(counted[0]['source_id'], counted[0]['reported_date'], counted[0]['confidence'], counted[0]['via'] or '')}")
-    named = (f"the reports name only {len(offers)} {'state' if len(offers) == 1 else 'states'} as offering troops: "
-             + _joined(f"{esc(o['name'])} {_sourced(o['source_id'], o['reported_date'], o['confidence'], o['via'] or '')}"
-                         + (f", but only if: {esc(o['conditions'])} ({refs(o['condition_sources'])})" if o["conditional"] and o["conditions"] else "")
-                         for o in offers)
-             if offers else "the reports name no state as offering troops")
-    items.append(fmt.capitalise(("; ".join(lead) + ", but " if lead else "") + named + "."))
-    # 2. Readiness and leadership.
-    parts = []
-    for n in summary["not_ready"]:
-        parts.append(f"{esc(n['actor'])} is {esc(n['summary'][0].lower() + n['summary'][1:])} {_sourced(n['source_id'], n['reported_date'], n['confidence'])}")
-    for l in summary["leaders"]:
-        parts.append(f"{esc(l['name'])} is {esc(l['stage_label'].lower())} to lead the force {_sourced(l['source_id'], l['reported_date'], l['confidence'], l['via'] or '')}"
-                     if l["stage"] != "mentioned" else
-                     f"{esc(l['name'])} is named as expected to lead the force {_sourced(l['source_id'], l['reported_date'], l['confidence'], l['via'] or '')}")
-    if parts:
-        items.append(fmt.capitalise(_joined(parts, 4)) + ".")
-    # 3. Vetoes and objections on who may serve.
-    vetoes = [o for o in summary["opposed"] if o.get("target")]
-    if vetoes:
-        items.append(_joined(f"{esc(o['actor'])} on {esc(o['target'])}: {esc(o['summary'][0].lower() + o['summary'][1:])} "
-                               f"{_sourced(o['source_id'], o['reported_date'], o['confidence'])}" for o in vetoes) + ".")
-    # 4. What the force is meant to do, beside what contributors will accept: the reports leave the fit open.
-    attaching = implications[implications["n_attaching"] > 0] if len(implications) else implications
-    if len(summary["force_tasks"]) and len(attaching):
-        tasks = "; ".join(f"{esc(x['title'])} ({ref(x['source_id'])})" for x in summary["force_tasks"][-3:])
-        conds = _joined(f"{esc(r.condition_label)} ({refs(r.sources)})" for r in attaching.itertuples())
-        open_q = [q for q in summary.get("open_on_tasks", [])]
-        unsettled = (" Still open, as the reports put it: " + _joined(f"{esc(q['question'])} ({ref(q['source_id'])})" for q in open_q) + "."
-                     if open_q else "")
-        items.append(f"The force's tasks as reported ({tasks}) sit beside the limits willing contributors set ({conds}); "
-                     f"the reports do not say how the two fit.{unsettled}")
-    # 5. The UN track and the latest target.
-    un = summary["un_track"]
-    if un:
-        last = un[-1]
-        line = (f"On the UN track, the last step the reports give is from {esc(last['date'])}: {esc(last['title'])} "
-                f"({ref(last['source_id'])})")
-        if summary["target_dates"]:
-            line += "; targets voiced: " + _joined(f"{esc(x['title'])} ({esc(x['date'])}; {ref(x['source_id'])})" for x in summary["target_dates"])
-        items.append(line + ".")
-    return "\n".join(f"{i}. {text}" for i, text in enumerate(items[:5], start=1))
-
-
-def key_figures_md(summary: dict[str, Any]) -> str:
-    """The key figures as a bullet list, each with its sources and how they are sourced."""
-    lines = []
-    if summary["countries_approached"]:
-        lines.append(f"- **Countries approached by the US:** {_claims_phrase(summary['countries_approached'])}")
-    if summary["countries_willing"]:
-        lines.append(f"- **Countries willing to contribute, as each report counts them:** {_claims_phrase(summary['countries_willing'])}")
-    if summary["countries_committed"]:
-        lines.append(f"- **Countries formally committed:** {_claims_phrase(summary['countries_committed'])}")
-    willing = summary["contributors_willing"]
-    lines.append(f"- **States the reports name as willing contributors:** {len(willing)}"
-                 + (" (" + _joined(f"{esc(w['name'])}: {esc(w['stage_label'].lower())}" + (", on conditions" if w["conditional"] else "") for w in willing) + ")" if willing else ""))
-    groups = summary["groups_willing"]
-    if groups:
-        lines.append(f"- **Unnamed groups said to be willing:** {len(groups)} ({_names([g['name'] for g in groups])}); each is counted once, whatever its size")
-    offer = summary["largest_offer"]
-    if offer:
-        wording = _joined(f"\u201c{esc(l['text'])}\u201d, as {ref(l['source_id'])} writes it ({esc(l['reported_date'])})" for l in offer["labels"])
-        lines.append(f"- **Largest troop offer:** {esc(offer['actor'])}, {esc(offer['labels'][-1]['label'])} ({wording})")
-    else:
-        lines.append("- **Largest troop offer:** no contributor has put a number on its troops")
-    outside = summary["outside_support"]
-    if outside:
-        parts = _joined(f"{esc(o['name'])}, {esc(o['contribution'].lower())}: "
-                          + (f"the reports differ: {esc(o['reports'])}" if o["figures_differ"] else
-                             f"{esc(o['stage_label'].lower())} {_sourced(o['source_id'], o['reported_date'], o['confidence'], o['via'] or '')}")
-                          for o in outside)
-        lines.append(f"- **Organising and supporting from outside the force (not contributors):** {parts}")
-    if summary["territory"]:
-        parts = _joined(f"{esc(t['actor'])} {esc(t['share'])} {_sourced(t['source_id'], t['reported_date'], t['confidence'], t['via'] or '')}"
-                          for t in summary["territory"])
-        lines.append(f"- **Share of Gaza each side controls:** {parts}")
-    return "\n".join(lines)
-
-
-def commitments_md(standing: pd.DataFrame) -> str:
-    """Who offers what: one row per actor that has gone beyond being asked; the asked-only in one sentence."""
-    if standing.empty:
-        return "No pledge or request reported yet."
-    rank = standing["rank"].fillna(99)  # off the ladder (not expected, withdrawn) is news too: keep it in the table
-    # an actor that has gone beyond being asked on anything gets a row with every contribution it is named for
-    gone_beyond = set(standing.loc[(rank >= 2) | standing["contribution_type"].eq("leadership"), "actor_id"])
-    beyond = standing[standing["actor_id"].isin(gone_beyond)]
-    rows = []
-    for actor, g in beyond.groupby("actor_name", sort=False):
-        parts = []
-        for r in g.itertuples():
-            if r.figures_differ:  # reports in tension: each one, not a range or a winner
-                parts.append(f"{r.contribution_label}: reports differ: {r.reports}")
-                continue
-            cond = f"; only if: {r.condition_types} ({r.condition_sources})" if r.conditional and r.condition_types else ""
-            fig = f", {r.figure}" if r.figure else ""
-            since = f"; since then {r.since}" if r.since else ""
-            parts.append(f"{r.contribution_label}: {r.stage_label.lower()}{fig} ({r.basis_source}, {r.basis_label}; "
-                         f"{fmt.sourcing(r.basis_confidence, r.basis_via or '')}){cond}{since}")
-        rows.append({"actor": actor, "what": " · ".join(parts), "where": fmt.names(sorted({x for x in g["locations"] if x})) or "—"})
-    # each stage carries its own citation; no separate sources column, so the stages get the width
-    shown, note = _capped(pd.DataFrame(rows), "actors, those furthest along")
-    table = md_table(shown, columns=["actor", "what", "where"],
-                     headers={"actor": "Actor", "what": "Where it stands, and on whose word", "where": "Where it would serve"}) + note
-    rest = standing[~standing["actor_name"].isin(set(beyond["actor_name"]))]
-    asked = rest[rest["stage"] == "approached"]
-    mentioned = rest[(rest["stage"] == "mentioned") & ~rest["actor_name"].isin(set(asked["actor_name"]))]
-    notes = []
-    if len(asked):
-        # "Saudi Arabia (funding)": the kind of contribution asked for, where the report names one
-        kinds = asked.groupby("actor_name")["contribution_type"].agg(lambda s: sorted(set(s) - {"unspecified"}))
-        labels = asked.drop_duplicates("contribution_type").set_index("contribution_type")["contribution_label"]
-        who = [f"{a} ({', '.join(labels[k].lower() for k in ks)})" if ks else a for a, ks in kinds.items()]
-        notes.append(f"Asked or in talks, no offer reported: {_names(who)} ({refs(fmt.cite(asked['basis_source']))}).")
-    if len(mentioned):
-        notes.append(f"Named by others as likely or candidate contributors only: {_names(sorted(mentioned['actor_name'].unique()))} ({refs(fmt.cite(mentioned['basis_source']))}).")
-    return table + ("\n\n" + " ".join(notes) if notes else "")
-
-
-def conditions_md(implications: pd.DataFrame) -> str:
-    """What the conditions imply for the willing contributors (the same set the bottom line names)."""
-    if implications.empty:
-        return "No conditions reported yet."
-    first = implications.iloc[0]
-    lines = [f"The reports name {first['n_willing']} willing contributors to the force: {first['n_willing_states']} states and "
-             f"{first['n_willing_groups']} unnamed groups of countries (a group's size is mostly not stated, so groups are counted as groups).", ""]
-    for r in implications.itertuples():
-        who = "; ".join(x for x in (r.named, r.groups) if x)
-        status = f"; {esc(r.status.lower())}" if r.n_attaching and r.status else ""
-        if r.n_attaching:
-            lines.append(f"- **{esc(r.condition_label)}:** {r.n_attaching} of {r.n_willing} ({esc(who)}; {refs(r.sources)}{status})")
-        else:
-            lines.append(f"- **{esc(r.condition_label)}:** none of the {r.n_willing} so far")
-    return "\n".join(lines)
-
-
-def chronology_md(chronology: pd.DataFrame) -> str:
-    """Every dated event, oldest first: date as precisely as reported, what happened, who, source."""
-    if chronology.empty:
-        return "No dated event reported yet."
-    df = chronology.assign(src=chronology["source_id"] + ", reported " + chronology["reported_label"])
-    shown, note = _capped(df, "events")
-    return md_table(shown, columns=["date", "title", "who", "src"],
-                    headers={"date": "When", "title": "What happened or was said", "who": "Who", "src": "Source"}) + note
-
-
-def watch_md(summary: dict[str, Any], implications: pd.DataFrame) -> str:
-    """What to watch: dated targets, the UN track's next step and the conditions still open."""
-    items = []
-    for t in summary["target_dates"]:
-        items.append(f"- **Target:** {esc(t['title'])} ({esc(t['date'])}; {ref(t['source_id'])})")
-    if summary["un_track"]:
-        last = summary["un_track"][-1]
-        mandate_open = len(implications) and ((implications["condition_type"] == "un_mandate") & (implications["n_attaching"] > 0)
-                                              & ~implications["status"].str.contains("Met", na=False)).any()
-        items.append(f"- **UN Security Council:** the reports' last word on the UN track is from {esc(last['date'])}: {esc(last['title'])} "
-                     f"({ref(last['source_id'])})." + (" A mandate, if later reports give one, would meet the UN-mandate condition below."
-                                                       if mandate_open else ""))
-    open_conds = implications[(implications["n_attaching"] > 0)] if len(implications) else implications
-    for r in open_conds.itertuples():
-        items.append(f"- **{esc(r.condition_label)}:** {esc(r.status.lower() or 'not reported met')}; set by {esc('; '.join(x for x in (r.named, r.groups) if x))} ({refs(r.sources)})")
-    return "\n".join(_capped_items(items, "items", limit=12)) if items else "Nothing dated to watch yet."
-
-
-def conditions_table_md(matrix: pd.DataFrame) -> str:
-    """Every condition attached, by whom, first reported when."""
-    if matrix.empty:
-        return "No condition reported yet."
-    df = matrix.assign(first=matrix["first_label"].fillna(""), applies=matrix["applies_to"].str.replace("_", " "))
-    df, note = _capped(df, "conditions")
-    return md_table(df, columns=["actor_name", "condition_label", "applies", "first", "sources"],
-                    headers={"actor_name": "Actor", "condition_label": "Condition", "applies": "Governs",
-                             "first": "First reported", "sources": "Sources"}) + note
-
-
-def positions_md(positions: pd.DataFrame) -> str:
-    """Every reported stance, by issue: who, which way, in their words' summary, source, date and sourcing."""
-    if positions.empty:
-        return "No positions reported yet."
-    df = positions.sort_values(["topic_label", "reported_date", "position_id"])
-    df = df.assign(src=df["source_id"] + ", " + df["reported_label"],
-                   how=[fmt.sourcing(c, v if isinstance(v, str) else "") for c, v in zip(df["confidence"], df["via_outlet"])])
-    df, note = _capped(df, "positions")
-    return md_table(df, columns=["topic_label", "actor_name", "direction_label", "summary", "src", "how"],
-                    headers={"topic_label": "Issue", "actor_name": "Who", "direction_label": "Stance", "summary": "What they said",
-                             "src": "Source", "how": "Sourced as"}) + note
-
-
-def disagreements_md(disagreements: pd.DataFrame) -> str:
-    """Each disagreement or change with its dated claims beneath it."""
-    if disagreements.empty:
-        return "No disagreements or changes of stance in the reports so far."
-    shown, note = _capped(disagreements, "disagreements", limit=MAX_ROWS // 2)
-    blocks = []
-    for r in shown.itertuples():
-        head = f"### {esc(r.kind + ': ' + ' — '.join(x for x in (r.actor_name, r.subject) if x))}"
-        items = [f"- {esc(c)}: \u201c*{esc(q)}*\u201d" for c, q in zip(r.claims, r.quotes)]
-        blocks.append(head + "\n\n" + "\n".join(_capped_items(items, "claims", limit=8)))
-    return "\n\n".join(blocks) + note
-
-
-def open_questions_md(questions: pd.DataFrame) -> str:
-    """The open questions, each with what it rests on."""
-    if questions.empty:
-        return "None recorded."
-    items = [f"- {esc(r.question)} ({esc(r.basis)}; {esc(r.sources)})" for r in questions.itertuples()]
-    return "\n".join(_capped_items(items, "questions"))
-
-
 def sources_md(sources: pd.DataFrame) -> str:
     """Every source as a numbered entry the in-text citations link to: id, outlet, date, headline, relays, dating."""
     if sources.empty:
@@ -368,8 +511,9 @@ def source_caveats_md(sources: pd.DataFrame) -> str:
     relayed = sorted({o.strip() for r in sources["relays"] for o in r.split(";") if o.strip()})
     parts = []
     if estimated:
-        parts.append(f"{len(estimated)} of the {len(sources)} reports carry no dateline, so their dates are estimates from the stories they relay "
-                     f"({', '.join(estimated)}; the reasoning is given with each).")
+        verb = "carries" if len(estimated) == 1 else "carry"
+        parts.append(f"{len(estimated)} of the {len(sources)} reports {verb} no dateline, so {'its date is an estimate' if len(estimated) == 1 else 'their dates are estimates'} "
+                     f"from the stories {'it relays' if len(estimated) == 1 else 'they relay'} ({', '.join(estimated)}; the reasoning is given with each).")
     if relayed:
         parts.append(f"Between them they relay {len(relayed)} other outlets ({', '.join(relayed)}), so one underlying claim can appear twice.")
     parts.append("Every claim in this briefing cites one of these reports by its id, with how the report sources it.")
@@ -429,7 +573,7 @@ def downloads_md(claims: pd.DataFrame, codebook: str, summary: dict[str, Any], a
     page = (f"<p><strong>Data:</strong> {csv_link}; {book_link} (fields, codes and coding rules). The edition\u2019s folder holds the "
             "same tables under <code>processed/</code>.</p>")
     pdf = (f"*Data:* the {len(claims)} claims of this edition, with their sources and quotes, are a CSV download in the HTML "
-           "edition and in the edition folder under processed/claims.csv, with the codebook.")
+           "edition and in the edition's data files, with the codebook.")
     lines = [
         f"```{{=html}}\n{page}\n```",
         "",
@@ -438,7 +582,7 @@ def downloads_md(claims: pd.DataFrame, codebook: str, summary: dict[str, Any], a
         f"- **How to cite:** International Stabilization Force for Gaza: who offers what, on which conditions. Analytical briefing, "
         f"edition of {esc(fmt.date_label(as_of))}" + (f", information current to {esc(info['label'])}" if info["label"] else "") + ".",
         "- **Licence:** text and curated data CC BY 4.0; code MIT. Quotes are short excerpts of the cited reports.",
-        "- **Corrections:** open an issue in the repository that publishes this briefing, naming the claim id (for example "
-        "PL\\-017, from the CSV) and the report; corrections appear, dated, under \u201cWhat changed\u201d in the next edition.",
+        "- **Corrections:** open an issue in the repository that publishes this briefing, naming the claim (its id is the first "
+        "column of the claims CSV) and the report; corrections appear, dated, under \u201cWhat changed\u201d in the next edition.",
     ]
     return "\n".join(lines)

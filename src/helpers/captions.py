@@ -32,7 +32,8 @@ def _offer_names(offers: list[dict[str, Any]]) -> list[str]:
     """ "Indonesia (publicly)", "Azerbaijan (only if …)" for the troop offers of the findings."""
     out = []
     for o in offers:
-        notes = [w for w, on in (("publicly", o["stage"] == "offered_public"), ("on conditions", o["conditional"])) if on]
+        notes = [w for w, on in (("publicly", o["stage"] == "offered_public"), ("privately", o["stage"] == "offered_private"),
+                                 ("on conditions", o["conditional"])) if on]
         out.append(o["name"] + (f" ({', '.join(notes)})" if notes else ""))
     return out
 
@@ -49,15 +50,17 @@ def commitments(summary: dict[str, Any], standing: pd.DataFrame) -> Caption:
     else:
         title = f"{len(offers)} named states offer troops {when}: {fmt.names(names, 3)}"
     outside = fmt.names(sorted({o["name"] for o in summary["outside_support"]}))
+    outside_kinds = fmt.names(sorted({fmt.lower_first(o["contribution"]) for o in summary["outside_support"]}))
     subtitle = [
-        "Each cell: the strongest stage a report gives for the actor and kind of contribution; a later, weaker mention "
-        "does not undo an offer, only a report that it was withdrawn does. \"Only if\": it will contribute only on stated conditions.",
-        (f"{outside}: support from outside the force (coordination staff, advisers to the planning cell), not contributions to it. " if outside else "")
-        + "Unnamed groups are groups, not counts of countries.",
+        "Each cell: where the actor stands on that kind of contribution. An actor's own later word comes first; otherwise the "
+        "strongest stage a report gives stands, and a later, weaker mention by others does not undo an offer. "
+        "\"Only if\": it will contribute only on stated conditions.",
+        (f"{outside}: support from outside the force ({outside_kinds}), not contributions to it. " if outside else "")
+        + "Unnamed groups are descriptions of countries the reports do not name, not counts of countries.",
     ]
     by_stage = []
     for label, g in standing.groupby("stage_label", sort=False):
-        items = [f"{r.actor_name} ({r.contribution_label.lower()}{', only if: ' + r.condition_types if r.conditional and r.condition_types else ''})"
+        items = [f"{r.actor_name} ({fmt.lower_first(r.contribution_label)}{', only if ' + r.conditions if r.conditions else ''})"
                  for r in g.itertuples()]
         by_stage.append(f"{label}: {fmt.names(items, 6)}.")
     description = (f"Grid of {fmt.plural(standing['actor_name'].nunique(), 'actor')} by kind of contribution, showing where each stands "
@@ -82,7 +85,7 @@ def figures(summary: dict[str, Any], stated: pd.DataFrame) -> Caption:
         "Each panel has its own scale, starting at zero.",
     ]
     description = (f"{fmt.plural(len(stated), 'stated troop or personnel figure')} from the reports, one row per claim. "
-                   + " ".join(f"{where}: " + "; ".join(f"{r.actor_name} {r.label}, {r.stage_label.lower()} ({r.source_id}, {r.reported_label})"
+                   + " ".join(f"{where}: " + "; ".join(f"{r.actor_name} {r.label}, {fmt.lower_first(r.stage_label)} ({r.source_id}, {r.reported_label})"
                                                        for r in g.itertuples()) + "."
                               for where, g in stated.groupby("where", sort=False)))
     return {"title": title, "subtitle": subtitle, "description": description}

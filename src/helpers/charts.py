@@ -185,6 +185,7 @@ STAGE_CELL = {
     "conditional": ("willing\nonly if", _tint(BLUE, 0.5)),
     "offered_private": ("offered\nprivately", _tint(BLUE, 0.78)),
     "offered_public": ("offered\npublicly", BLUE),
+    "announced": ("announced", BLUE),
     "approved_at_home": ("approved\nat home", _tint(BLACK, 0.75)),
     "deployed": ("deployed", BLACK),
     "not_expected": ("not\nexpected", _tint(ORANGE, 0.55)),
@@ -237,7 +238,7 @@ def commitments_chart(standing: pd.DataFrame, stages: pd.DataFrame, caption: Cap
                  for s, c in zip(cells["stage"], cells["conditional"].astype(bool))],
         # white text only where it reaches 4.5:1 on the cell's fill
         "_dark": cells["stage"].map(lambda s: text_colour_on(STAGE_CELL.get(s, ("", "#FFFFFF"))[1]) == "#FFFFFF").to_numpy(),
-        "conditions": cells["condition_types"].fillna("").to_numpy(),
+        "conditions": [("; ".join(x for x in (c, f"limits: {lim}" if lim else "") if x)) for c, lim in zip(cells["conditions"].fillna(""), cells["limits"].fillna(""))],
         "reported": (cells["basis_source"] + ", " + cells["basis_label"]).to_numpy(),
         "amount": cells["figure"].replace("", "not stated").to_numpy(),
         "since": cells["since"].fillna("").to_numpy(),

@@ -11,16 +11,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers import fmt
+from helpers import fmt, paths
+from helpers.datapackage import load_descriptor
 from helpers.validate import CLAIM_TABLES, split_list
 
-CURATED_TABLES: tuple[str, ...] = ("sources", "actors", *CLAIM_TABLES)
-REFERENCE_TABLES: tuple[str, ...] = (
-    "stages", "contribution_types", "condition_types", "condition_scopes", "condition_statuses", "confidence_levels", "precisions",
-    "locations", "actor_kinds", "regions", "directions", "topics", "event_types", "metrics", "units",
-    "date_precisions",
+CURATED_TABLES: tuple[str, ...] = ("sources", "actors", *CLAIM_TABLES, "tensions")
+# The code lists: every resource of data/datapackage.yaml kept under reference/ (read from the descriptor,
+# so a new code list needs no change here).
+REFERENCE_TABLES: tuple[str, ...] = tuple(
+    r["name"] for r in load_descriptor(paths.DATA_DIR)["resources"] if str(r["path"]).startswith("reference/")
 )
-DATE_COLUMNS: tuple[str, ...] = ("reported_date", "event_date", "published", "published_earliest", "published_latest")
+DATE_COLUMNS: tuple[str, ...] = ("reported_date", "event_date", "target_by", "published", "published_earliest", "published_latest")
 NUMBER_COLUMNS: tuple[str, ...] = ("amount_low", "amount_high", "value_low", "value_high", "rank")
 # Curated files write booleans as true/false; processed CSVs (pandas) as True/False.
 BOOLEANS: dict[str, object] = {"true": True, "false": False, "True": True, "False": False, "": pd.NA}
@@ -102,7 +103,9 @@ def load_raw(data_dir: Path) -> dict[str, pd.DataFrame]:
     Returns:
         Table name -> frame of strings.
     """
-    tables = {name: read_table(data_dir / "curated" / f"{name}.csv") for name in CURATED_TABLES}
+    tables = {name: read_table(data_dir / "curated" / f"{name}.csv") for name in CURATED_TABLES
+              if name != "tensions" or (data_dir / "curated" / f"{name}.csv").is_file()}
+    tables.setdefault("tensions", pd.DataFrame(columns=["tension_id", "subject", "claim_ids", "reading", "notes"]))
     tables |= {name: read_table(data_dir / "reference" / f"{name}.csv") for name in REFERENCE_TABLES}
     return tables
 
@@ -183,8 +186,9 @@ def add_actor_names(df: pd.DataFrame, actors: pd.DataFrame, column: str = "actor
     if unknown:
         raise UnknownActorError(f"{column} holds ids not in actors.csv: {', '.join(unknown)}")
     out = df.copy()
-    for field in ("name", "kind", "region"):
-        out[f"{prefix}_{field}"] = ids.map(known[field]).fillna("")
+    for field in ("name", "kind", "region", "population", "population_label"):
+        if field in known:
+            out[f"{prefix}_{field}"] = ids.map(known[field]).fillna("")
     return out
 
 
@@ -328,11 +332,17 @@ def build_processed(data_dir: Path, as_of: str) -> dict[str, pd.DataFrame]:
     sources = withhold_later_notes(sources, ("date_note", "notes"), source_ids)
     cite = sources.set_index("source_id")
     conf = t["confidence_levels"]
+    # an unnamed group's population (the would-be contributors...) travels with its name to every claim
+    population_labels = t["populations"].set_index("population")["label"] if "populations" in t else pd.Series(dtype=str)
+    if "population" in t["actors"]:
+        t["actors"] = t["actors"].assign(population_label=t["actors"]["population"].map(population_labels).fillna(""))
 
     def common(df: pd.DataFrame) -> pd.DataFrame:
         df = withhold_later_notes(filter_as_of(df, as_of), ("notes",), source_ids)
         df = add_actor_names(df, t["actors"]) if "actor_id" in df else df
         df = add_labels(df, conf, "confidence", {"label": "confidence_label", "rank": "confidence_rank"})
+        if "voice" in df:
+            df = add_labels(df, t["voices"], "voice", {"label": "voice_label"})
         return df.assign(
             source_label=df["source_id"].map(cite["source_label"]),
             outlet=df["source_id"].map(cite["outlet"]),
@@ -349,7 +359,7 @@ def build_processed(data_dir: Path, as_of: str) -> dict[str, pd.DataFrame]:
         amount_label(lo, hi, p, u, w) for lo, hi, p, u, w in zip(pledges["amount_low"], pledges["amount_high"], pledges["amount_precision"],
                                                               pledges["amount_unit"], pledges["amount_text"])
     ]
-    conditions = add_labels(common(t["conditions"]), t["condition_types"], "condition_type", {"label": "condition_label"})
+    conditions = add_labels(common(t["conditions"]), t["condition_types"], "condition_type", {"label": "condition_label", "kind": "condition_kind"})
     # a condition is met or lapsed in an edition only once the event reporting it is in that edition
     reported_events = set(filter_as_of(t["events"], as_of)["event_id"])
     known = conditions["status_event_id"].isin(reported_events)
@@ -360,11 +370,15 @@ def build_processed(data_dir: Path, as_of: str) -> dict[str, pd.DataFrame]:
     positions = add_actor_names(positions, t["actors"], "target_actor_id", "target")
     positions = add_labels(positions, t["topics"], "topic", {"label": "topic_label"})
     positions = add_labels(positions, t["directions"], "direction", {"label": "direction_label"})
-    events = add_labels(common(t["events"]), t["event_types"], "event_type", {"label": "event_type_label", "milestone": "milestone"})
+    events = add_labels(common(t["events"]), t["event_types"], "event_type", {"label": "event_type_label", "milestone": "milestone", "plan": "plan"})
     names = t["actors"].set_index("actor_id")["name"]
     events["other_names"] = [[names.get(a, a) for a in split_list(o)] for o in events["other_actor_ids"].fillna("")]
     figures = add_labels(common(t["figures"]), t["metrics"], "metric", {"label": "metric_label"})
     questions = add_labels(common(t["open_questions"]), t["topics"], "topic", {"label": "topic_label"})
+    # a question is answered in an edition only once the claim answering it is in that edition
+    edition_claims = {i for df in (pledges, conditions, positions, events, figures) for i in df.iloc[:, 0]}
+    answered = questions["answered_by"].fillna("").isin(edition_claims) & questions["answered_by"].fillna("").ne("")
+    questions = questions.assign(status=questions["status"].where(answered, "open"), answered_by=questions["answered_by"].where(answered, ""))
     figures["value_label"] = [
         amount_label(lo, hi, p, u, w) for lo, hi, p, u, w in zip(figures["value_low"], figures["value_high"], figures["precision"], figures["unit"],
                                                               figures["value_text"])
@@ -380,7 +394,25 @@ def build_processed(data_dir: Path, as_of: str) -> dict[str, pd.DataFrame]:
         "open_questions": questions,
     }
     tables["claims"] = stack_claims(tables)
+    tables["tensions"] = edition_tensions(raw["tensions"], set(tables["claims"]["claim_id"]))
+    if "population" in tables["actors"]:
+        tables["actors"]["population_label"] = tables["actors"]["population"].map(population_labels).fillna("")
     return tables | {name: t[name] for name in REFERENCE_TABLES}
+
+
+def edition_tensions(tensions: pd.DataFrame, claim_ids: set[str]) -> pd.DataFrame:
+    """The tensions an edition may show: those whose every claim is in the edition.
+
+    Args:
+        tensions: the curated tensions table (strings).
+        claim_ids: the ids of the edition's claims.
+
+    Returns:
+        The tensions whose claims are all in ``claim_ids``, with ``claim_ids`` as a list.
+    """
+    ids = tensions["claim_ids"].map(split_list)
+    out = tensions.assign(claim_ids=ids)
+    return out[ids.map(lambda xs: bool(xs) and set(xs) <= claim_ids)].reset_index(drop=True)
 
 
 def stack_claims(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -393,13 +425,17 @@ def stack_claims(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         Columns claim_id, claim_table, actor_id, actor_name, reported_date, event_date, summary,
         stage (pledges only), source_id, source_label, confidence, quote; sorted by reported date then id.
     """
+    stated = lambda d: d["amount_low"].notna() | d["amount_high"].notna()  # noqa: E731
     summaries = {
-        "pledges": lambda d: d["stage_label"] + ": " + d["contribution_label"].str.lower() + " (" + d["amount_label"] + ")",
-        "conditions": lambda d: "Condition: " + d["condition_label"],
-        "positions": lambda d: d["direction_label"] + " - " + d["summary"],
+        # "deployed, coordination and support staff, about 200 personnel"; "approached / in talks"
+        "pledges": lambda d: (d["stage_label"].map(fmt.lower_first)
+                              + d["contribution_label"].map(fmt.lower_first).where(d["contribution_type"].ne("unspecified"), "").map(lambda c: f", {c}" if c else "")
+                              + d["amount_label"].where(stated(d), "").map(lambda a: f", {a}" if a else "")),
+        "conditions": lambda d: d["condition_kind"].fillna("condition") + ": " + d["condition_label"].map(fmt.lower_first),
+        "positions": lambda d: d["direction_label"].map(fmt.lower_first) + ": " + d["summary"],
         "events": lambda d: d["title"],
         "figures": lambda d: d["metric_label"] + ": " + d["value_label"],
-        "open_questions": lambda d: "Open question: " + d["question"],
+        "open_questions": lambda d: "open question: " + d["question"],
     }
     frames = []
     for name, summarise in summaries.items():
@@ -409,12 +445,14 @@ def stack_claims(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
             "claim_table": name,
             "actor_id": df["actor_id"],
             "actor_name": df["actor_name"],
+            "actor_kind": df["actor_kind"],
             "reported_date": df["reported_date"],
             "event_date": df["event_date"] if "event_date" in df else pd.NaT,
             "summary": summarise(df) if len(df) else pd.Series(dtype=str),
             "stage": df["stage"] if "stage" in df else "",
             "source_id": df["source_id"],
             "source_label": df["source_label"],
+            "reported_label": df["reported_label"],
             "confidence": df["confidence"],
             "quote": df["quote"],
         }))
@@ -422,7 +460,11 @@ def stack_claims(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 
 def write_processed(tables: dict[str, pd.DataFrame], out_dir: Path) -> list[Path]:
-    """Write processed tables as CSV (dates as YYYY-MM-DD) into ``out_dir``.
+    """Write processed tables into ``out_dir``: typed JSON for the pipeline, CSV for readers.
+
+    ``<name>.json`` is pandas' Table Schema JSON (``orient="table"``): it carries each column's type, so
+    dates, booleans, numbers and list columns (an event's ``other_names``) come back as they went in.
+    ``<name>.csv`` is the same table for readers to download; the pipeline never reads it back.
 
     Args:
         tables: name -> frame, from :func:`build_processed`.
@@ -434,22 +476,47 @@ def write_processed(tables: dict[str, pd.DataFrame], out_dir: Path) -> list[Path
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for name, df in tables.items():
-        path = out_dir / f"{name}.csv"
-        df.to_csv(path, index=False, date_format="%Y-%m-%d")
-        written.append(path)
+        typed = out_dir / f"{name}.json"
+        df.to_json(typed, orient="table", index=False, date_format="iso", force_ascii=False)
+        readable = out_dir / f"{name}.csv"
+        df.to_csv(readable, index=False, date_format="%Y-%m-%d")
+        written += [typed, readable]
     return written
 
 
 def read_processed(processed_dir: Path) -> dict[str, pd.DataFrame]:
     """Read tables written by :func:`write_processed` back with their types.
 
+    Reads the typed ``<name>.json`` files. An edition built before they existed has CSVs only: those are
+    read as text and typed by column name (:func:`type_columns`), list columns parsed back into lists.
+
     Args:
-        processed_dir: folder of processed CSVs.
+        processed_dir: an edition's processed/ folder.
 
     Returns:
         Table name -> typed frame.
     """
-    tables = {}
+    tables = {path.stem: pd.read_json(path, orient="table", convert_dates=True) for path in sorted(processed_dir.glob("*.json"))}
     for path in sorted(processed_dir.glob("*.csv")):
-        tables[path.stem] = type_columns(read_table(path))
+        if path.stem not in tables:
+            df = type_columns(read_table(path))
+            for col in LIST_COLUMNS:
+                if col in df:
+                    df[col] = df[col].map(_list_from_text)
+            tables[path.stem] = df
     return tables
+
+
+# Columns that hold lists (written by older editions to CSV as "['Hamas', 'United States']").
+LIST_COLUMNS: tuple[str, ...] = ("other_names",)
+
+
+def _list_from_text(text: object) -> list[str]:
+    """A list written to CSV as its Python text, back as a list ("" and "[]" are empty)."""
+    import ast
+
+    value = str(text or "").strip()
+    if not value.startswith("["):
+        return [value] if value else []
+    parsed = ast.literal_eval(value)
+    return [str(x) for x in parsed]

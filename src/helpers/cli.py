@@ -185,6 +185,33 @@ def cmd_fill_mentions(args: argparse.Namespace, extra: list[str]) -> int:
     return 0
 
 
+def cmd_review(args: argparse.Namespace, extra: list[str]) -> int:
+    """Check the key judgements an edition uses and list, per judgement, the claims of unread reports bearing on it."""
+    from helpers import analysis, clean, judgements
+
+    as_of = args.as_of or _today()
+    data_dir = Path(args.data_dir)
+    tables = clean.build_processed(data_dir, as_of)
+    _, findings = analysis.analyse(tables, as_of, None)
+    judged = judgements.for_edition(data_dir, as_of, tables, findings)
+    if args.mark:
+        if judged.problems:
+            print(judgements.review_text(judged))
+            print("review: fix the problems above before marking the judgements reviewed", file=sys.stderr)
+            return 1
+        try:
+            written, source = judgements.mark_reviewed(data_dir, as_of, tables["sources"]["source_id"])
+        except FileNotFoundError as exc:
+            print(f"review: {exc}", file=sys.stderr)
+            return 1
+        origin = "updated" if written == source else f"written from {source.name}"
+        print(f"review: {written} {origin}, reviewed against {', '.join(tables['sources']['source_id'])}; "
+              "revise the judgements there, then: python3 dev.py review --as-of " + as_of)
+        return 0
+    print(judgements.review_text(judged))
+    return 1 if judged.problems else 0
+
+
 def cmd_editions(args: argparse.Namespace, extra: list[str]) -> int:
     """List every draft and published edition, mark the one reports/briefing.html shows, then each problem with its repair (exit 1)."""
     from helpers.build import BrokenEdition, file_sha256
@@ -347,6 +374,11 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     p = add("next-id", cmd_next_id, "print the next free id of each table (PL-034, S005, …)")
     p.add_argument("--data-dir", default=str(paths.DATA_DIR), help="data folder (default: data/)")
     p = add("fill-mentions", cmd_fill_mentions, "add to actors' mentioned_in every report whose rows cite them")
+    p.add_argument("--data-dir", default=str(paths.DATA_DIR), help="data folder (default: data/)")
+    p = add("review", cmd_review, "check the key judgements and list the new claims that bear on each (--mark: reviewed)")
+    p.add_argument("--as-of", metavar="YYYY-MM-DD", help="the edition's date (default: today)")
+    p.add_argument("--mark", action="store_true",
+                   help="mark the judgements reviewed for this edition: write data/judgements/<as-of>.md with reports_read updated")
     p.add_argument("--data-dir", default=str(paths.DATA_DIR), help="data folder (default: data/)")
     add("lab", cmd_lab, "start JupyterLab at the repo root with the project kernel")
     add("editions", cmd_editions, "list drafts, editions and revisions; report problems and their repairs")

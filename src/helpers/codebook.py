@@ -36,6 +36,8 @@ REFERENCE_SECTIONS: dict[str, str] = {
     "regions": "Regions",
     "units": "Units",
     "date_precisions": "Date precisions",
+    "voices": "Whose word a claim is",
+    "populations": "Populations of unnamed groups",
 }
 
 

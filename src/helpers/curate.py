@@ -203,10 +203,18 @@ def fill_mentions(data_dir: Path) -> dict[str, list[str]]:
 
     Returns:
         actor_id -> the source ids added (only actors that changed).
+
+    Raises:
+        CurateError: a claim row has a blank ``source_id`` (one line naming the file and row; nothing is written).
     """
     require_sound(data_dir, ("actors", *CLAIM_TABLES))
     curated = data_dir / "curated"
     tables = {name: read_csv(curated / f"{name}.csv")[1] for name in CLAIM_TABLES}
+    for name, rows in tables.items():
+        for line, row in enumerate(rows, start=2):
+            if not (row.get("source_id") or "").strip():
+                raise CurateError(f"{data_dir.name}/curated/{name}.csv, row {line}: source_id is blank; fill it with the report's id "
+                                  "(sources.csv) first, then run fill-mentions again")
     derived = derived_mentions(tables)
     header, actors = read_csv(curated / "actors.csv")
     added: dict[str, list[str]] = {}

@@ -35,14 +35,19 @@ def date_label(value: Any, precision: str = "day") -> str:
     return ("c. " if precision == "approximate" else "") + f"{day:%-d %b %Y}"
 
 
-def dateline(information_date: str, information_label: str, as_of: str, built_on: str) -> str:
+def dateline(information_date: str, information_label: str, as_of: str, built_on: str, stale_note: str = "") -> str:
     """The title block's dates: what the information is current to, apart from the edition and build dates.
+
+    Args:
+        stale_note: said after the information date when the newest report is old ("357 days before this
+            edition; later events are not covered"), else "".
 
     Returns:
         "Information current to c. 13 Dec 2025 (newest report) · Edition 20 Dec 2025 · Built 2 Dec 2026", or
         "No report is in yet · Edition … · Built …" when the edition predates every report.
     """
-    info = f"Information current to {information_label} (newest report)" if information_date else "No report is in yet"
+    info = (f"Information current to {information_label} (newest report" + (f", {stale_note})" if stale_note else ")")
+            if information_date else "No report is in yet")
     return f"{info} · Edition {date_label(as_of)} · Built {date_label(built_on)}"
 
 
@@ -53,17 +58,17 @@ def iso_day(value: Any) -> str:
     return f"{pd.Timestamp(value):%Y-%m-%d}"
 
 
-def names(items: Iterable[str], limit: int = 15) -> str:
+def names(items: Iterable[str], limit: int = 15, conjunction: str = "and") -> str:
     """ "A", "A and B", "A, B and C"; past ``limit``, "A, B, … and 3 more"; "" for none.
 
-    Duplicates and blanks are dropped, first occurrence kept.
+    Duplicates and blanks are dropped, first occurrence kept. ``conjunction`` "or" gives "A, B or C".
     """
     shown = list(dict.fromkeys(i for i in items if i))
     if len(shown) > limit:
         shown = [*shown[:limit], f"{len(shown) - limit} more"]
     if len(shown) <= 1:
         return "".join(shown)
-    return f"{', '.join(shown[:-1])} and {shown[-1]}"
+    return f"{', '.join(shown[:-1])} {conjunction} {shown[-1]}"
 
 
 def plural(n: int, one: str, many: str | None = None) -> str:
@@ -91,7 +96,56 @@ SOURCING_WORDS: dict[str, str] = {
 }
 
 
-def sourcing(confidence: str, via: str = "") -> str:
-    """ "anonymous officials, via The Wall Street Journal": how one claim is sourced, in readers' words."""
-    words = SOURCING_WORDS.get(confidence, confidence.replace("_", " "))
+def sourcing(confidence: str, via: str = "", voice: str = "") -> str:
+    """How one claim is sourced, in readers' words: "anonymous officials, via The Wall Street Journal".
+
+    With ``voice`` "own" the words say it is the actor's own: "its own word, on the record", "its own
+    officials, unnamed, via Reuters".
+    """
+    if voice == "own":
+        words = OWN_WORDS.get(confidence, "its own word")
+    else:
+        words = SOURCING_WORDS.get(confidence, confidence.replace("_", " "))
     return f"{words}, via {via}" if via else words
+
+
+# The actor's own word, by how the report sources it.
+OWN_WORDS: dict[str, str] = {
+    "on_record": "its own word, on the record",
+    "named_official": "its own named official",
+    "anonymous_officials": "its own officials, unnamed",
+    "relayed": "its own word, as relayed",
+    "unattributed": "its own word, as the outlet reports it",
+}
+
+
+def origins_note(origins: Iterable[str]) -> str:
+    """ "1 origin: The Wall Street Journal", "2 origins: Dawn and Reuters" ("" for none)."""
+    found = sorted({o for o in origins if o})
+    if not found:
+        return ""
+    return f"{plural(len(found), 'origin')}: {names(found)}"
+
+
+# First words of unnamed groups' names that are common words, lower-cased inside a sentence ("European
+# states" keeps its capital: a proper adjective).
+COMMON_LEADS: frozenset[str] = frozenset({"the", "countries", "country", "several", "other", "senior", "diplomats", "some"})
+
+
+def group_name(name: str) -> str:
+    """An unnamed group's name as it reads in a sentence: "The 19 willing countries (unnamed)" -> "the 19 willing countries"."""
+    bare = name.removesuffix(" (unnamed)")
+    first = bare.split(" ", 1)[0].lower()
+    return lower_first(bare) if first in COMMON_LEADS else bare
+
+
+def lower_first(text: str) -> str:
+    """A label as it reads inside a sentence: "Only after fighting stops" -> "only after fighting stops".
+
+    Acronyms and names keep their capitals: "US-run cell" and "UN Security Council mandate" stay as they
+    are, "Inside Gaza" becomes "inside Gaza" (only the first letter changes, and only when the second is
+    lower case). Never use it on a name ("Indonesia").
+    """
+    if len(text) > 1 and text[0].isupper() and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text

@@ -111,7 +111,8 @@ def show_title_block(fields: Mapping[str, str]) -> None:
             except ValueError:
                 raise ValueError(f"show_title_block: {name} {value!r} is not a date (YYYY-MM-DD)") from None
         meta[name] = value
-    line = fmt.dateline(meta["information_date"], meta["information_label"], meta["as_of"], meta["built_on"])
+    meta["stale_note"] = str(fields.get("stale_note", ""))
+    line = fmt.dateline(meta["information_date"], meta["information_label"], meta["as_of"], meta["built_on"], meta["stale_note"])
     display({"text/markdown": escape_md(line)}, raw=True, metadata={TITLE_BLOCK_KEY: meta})
 
 

@@ -97,11 +97,12 @@ class TitleBlock:
     information_label: str
     as_of: str
     built_on: str
+    stale_note: str = ""
 
     @property
     def dateline(self) -> str:
         """The line under the title: "Information current to 13 Dec 2025 (newest report) · Edition ... · Built ..."."""
-        return fmt.dateline(self.information_date, self.information_label, self.as_of, self.built_on)
+        return fmt.dateline(self.information_date, self.information_label, self.as_of, self.built_on, self.stale_note)
 
 
 @dataclass(frozen=True)
@@ -431,6 +432,8 @@ def _title_block(cell: nbformat.NotebookNode, where: str) -> TitleBlock | None:
             if name in ("information_date", "as_of", "built_on") and not _is_iso_date(value):
                 raise RenderError(f"{where}: the title block's {name} {value!r} is not a date (YYYY-MM-DD)")
             fields[name] = value.strip()
+        # optional: how old the newest report is, when past the staleness setting
+        fields["stale_note"] = str(meta.get("stale_note") or "").strip()
         return TitleBlock(**fields)
     return None
 

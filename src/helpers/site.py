@@ -101,6 +101,8 @@ class SiteEdition:
         revision: 0 for an original edition, n for the n-th revision of its date.
         revision_note: why it was revised, when the manifest says.
         published_at: when it was first published (ISO timestamp; "" for a draft not yet published).
+        headline_items: the headline as (text, source id, date label) for citations linked to the
+            edition's sources (changes.json "headline_items"); empty for editions that lack them.
     """
 
     folder: str
@@ -114,6 +116,7 @@ class SiteEdition:
     revision: int
     revision_note: str
     published_at: str = ""
+    headline_items: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -182,6 +185,30 @@ def _revision_number(manifest: Mapping[str, Any]) -> int:
     if any(manifest.get(key) for key in ("revises", "revision_of", "supersedes")):
         return 1
     return 0
+
+
+def _headline_items(analysis_dir: Path) -> tuple[tuple[str, str, str], ...]:
+    """The headline items of an edition with their citations: (text, source id, date label[; added late]).
+
+    Args:
+        analysis_dir: the edition's analysis/ folder.
+
+    Returns:
+        One tuple per well-formed item of changes.json "headline_items"; () when there are none.
+    """
+    items = (_read_json_object(analysis_dir / "changes.json") or {}).get("headline_items")
+    if not isinstance(items, list):
+        return ()
+    return tuple((i["text"].strip(), str(i.get("source_id") or ""), str(i.get("date_label") or "") + ("; added late" if i.get("late") else ""))
+                 for i in items if isinstance(i, dict) and isinstance(i.get("text"), str) and i["text"].strip())
+
+
+def _cited(item: tuple[str, str, str], base: str) -> str:
+    """A headline item as HTML, its citation linked to the source's entry in the edition's briefing."""
+    text, source, when = (html.escape(x) for x in item)
+    link = f'<a href="{base}{HTML_NAME}#src-{source}">{source}</a>' if source else ""
+    cite = ", ".join(p for p in (link, when) if p)
+    return f"{text} ({cite})" if cite else text
 
 
 def _changes(analysis_dir: Path) -> tuple[tuple[str, ...], bool | None]:
@@ -259,6 +286,7 @@ def read_site_edition(folder: Path) -> SiteEdition:
         has_previous=has_previous,
         revision=_revision_number(manifest),
         revision_note=str(note),
+        headline_items=_headline_items(folder / "analysis"),
     )
 
 
@@ -587,7 +615,11 @@ def _edition_item(edition: SiteEdition, superseded: bool, newest_folder: str) ->
         lines.append(f'<p class="revised">Revision {edition.revision} of the {esc(long_date(edition.as_of))} edition{note}.</p>')
     if superseded:
         lines.append('<p class="revised">Superseded by a later revision of this date (kept as published).</p>')
-    if edition.headline:
+    if edition.headline_items:
+        lines.append("<p>What changed since the previous edition:</p><ul>")
+        lines += [f"<li>{_cited(item, base + '/')}</li>" for item in edition.headline_items]
+        lines.append("</ul>")
+    elif edition.headline:
         lines.append("<p>What changed since the previous edition:</p><ul>")
         lines += [f"<li>{esc(item)}</li>" for item in edition.headline]
         lines.append("</ul>")
@@ -763,7 +795,8 @@ def _entry_content(edition: SiteEdition, base: str) -> str:
     else:
         lead = edition_summary(edition, with_changes=False)
         parts = [f"<p>{esc(lead)}</p>"] if lead else []
-        parts.append("<p>What changed:</p><ul>" + "".join(f"<li>{esc(item)}</li>" for item in edition.headline) + "</ul>")
+        items = [_cited(i, esc(base)) for i in edition.headline_items] or [esc(item) for item in edition.headline]
+        parts.append("<p>What changed:</p><ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>")
     parts.append(
         f'<p><a href="{esc(base)}{HTML_NAME}">Briefing (HTML)</a> · <a href="{esc(base)}{PDF_NAME}">Briefing (PDF)</a>'
         f' · <a href="{esc(base)}{DATA_ZIP}">Data (zip)</a></p>'

@@ -497,6 +497,7 @@ def cross_table_problems(data_dir: Path, sources_dir: Path | None) -> list[Probl
     cur = data_dir / "curated"
     rel = lambda name: f"{data_dir.name}/curated/{name}.csv"  # noqa: E731
     tables = {name: read_rows(cur / f"{name}.csv") for name in ("sources", "actors", *CLAIM_TABLES)}
+    tables["tensions"] = read_rows(cur / "tensions.csv") if (cur / "tensions.csv").is_file() else []
     problems: list[Problem] = []
     sources = {r["source_id"]: r for r in tables["sources"]}
     actors = {r["actor_id"]: r for r in tables["actors"]}
@@ -561,6 +562,70 @@ def cross_table_problems(data_dir: Path, sources_dir: Path | None) -> list[Probl
 
     problems += range_problems(rel("pledges"), tables["pledges"], "amount_low", "amount_high", "amount_text", "amount_unit")
     problems += range_problems(rel("figures"), tables["figures"], "value_low", "value_high", "value_text", None)
+    problems += model_problems(data_dir, tables)
+    return problems
+
+
+def _reference_rows(data_dir: Path, name: str) -> list[dict[str, str]]:
+    path = data_dir / "reference" / f"{name}.csv"
+    return read_rows(path) if path.is_file() else []
+
+
+def model_problems(data_dir: Path, tables: dict[str, list[dict[str, str]]]) -> list[Problem]:
+    """Rules of the standing model (docs/CODEBOOK.md, "Standing"): voices, populations, limits, plan rows,
+    targets, answered questions and tensions.
+
+    Args:
+        data_dir: folder holding curated/ and reference/.
+        tables: sources, actors and the claim tables as rows of strings.
+
+    Returns:
+        Problems found.
+    """
+    rel = lambda name: f"{data_dir.name}/curated/{name}.csv"  # noqa: E731
+    problems: list[Problem] = []
+    for name in CLAIM_TABLES:
+        for line, row in enumerate(tables[name], start=2):
+            if row.get("voice") == "own" and not row.get("actor_id"):
+                problems.append(Problem(rel(name), line, "voice", "own", "third_party or outlet: a claim with no actor_id is nobody's own word"))
+    for line, a in enumerate(tables["actors"], start=2):
+        if a.get("population") and a["kind"] != "unnamed_group":
+            problems.append(Problem(rel("actors"), line, "population", a["population"], "blank: only unnamed groups belong to a population"))
+        if bool(a.get("population")) != bool(a.get("population_relation")):
+            problems.append(Problem(rel("actors"), line, "population_relation", a.get("population_relation", ""),
+                                    "same_as or part_of exactly when population is given"))
+    kinds = {r["condition_type"]: r.get("kind", "") for r in _reference_rows(data_dir, "condition_types")}
+    for line, c in enumerate(tables["conditions"], start=2):
+        if kinds.get(c["condition_type"]) == "limit" and (c["status"] != "open" or c.get("status_event_id")):
+            problems.append(Problem(rel("conditions"), line, "status", c["status"],
+                                    f"open with no status_event_id: {c['condition_type']} is a limit on the mission, which is never met"))
+    plan = {r["event_type"] for r in _reference_rows(data_dir, "event_types") if r.get("plan") == "true"}
+    for line, e in enumerate(tables["events"], start=2):
+        if e["event_type"] in plan and (e["event_date"] or e["event_date_precision"]):
+            problems.append(Problem(rel("events"), line, "event_date", e["event_date"],
+                                    f"blank: {e['event_type']} describes the plan, not something that happened on a date"))
+        elif e["event_type"] not in plan and not (e["event_date"] and e["event_date_precision"]):
+            problems.append(Problem(rel("events"), line, "event_date", e["event_date"], "a date and its precision (only rows describing the plan are undated)"))
+        if e.get("target_by") and e["event_type"] != "target_date":
+            problems.append(Problem(rel("events"), line, "target_by", e["target_by"], "blank: only target_date rows have a target"))
+        elif e.get("target_by") and e["event_date"] and e["target_by"] < e["event_date"]:
+            problems.append(Problem(rel("events"), line, "target_by", e["target_by"], f"a date on or after the day it was said, {e['event_date']}"))
+    claims = {row[next(iter(row))]: (name, row) for name in CLAIM_TABLES for row in tables[name]}
+    for line, q in enumerate(tables["open_questions"], start=2):
+        answer = q.get("answered_by", "")
+        if (q.get("status") == "answered") != bool(answer):
+            problems.append(Problem(rel("open_questions"), line, "answered_by", answer, "the id of the claim that answers it exactly when status is answered"))
+        elif answer and answer not in claims:
+            problems.append(Problem(rel("open_questions"), line, "answered_by", answer, "the id of a claim in the claim tables"))
+        elif answer and claims[answer][1]["reported_date"] < q["reported_date"]:
+            problems.append(Problem(rel("open_questions"), line, "answered_by", answer, f"a claim reported on or after the question ({q['reported_date']})"))
+    for line, t in enumerate(tables.get("tensions", []), start=2):
+        ids = split_list(t["claim_ids"])
+        if len(set(ids)) < 2:
+            problems.append(Problem(rel("tensions"), line, "claim_ids", t["claim_ids"], "two or more different claim ids separated by '; '"))
+        for claim_id in ids:
+            if claim_id not in claims:
+                problems.append(Problem(rel("tensions"), line, "claim_ids", claim_id, "the id of a claim in the claim tables"))
     return problems
 
 
