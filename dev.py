@@ -66,7 +66,18 @@ def ensure_venv() -> Path:
          "-e", f".[{EXTRAS}]"]
     )
     STAMP.write_text(wanted_stamp(), encoding="utf-8")
+    set_up_notebooks(python)
     return python
+
+
+def set_up_notebooks(python: Path) -> None:
+    """Register the project kernel (with Lab's clean-save hook) and the git hook that commits notebooks clean."""
+    _run([str(python), "-m", "helpers.kernelspec"])
+    sys.path.insert(0, str(ROOT / "src"))
+    from helpers.nbclean import install_git_hook  # stdlib only
+
+    if note := install_git_hook(ROOT):
+        print(note, flush=True)
 
 
 def _print_help_without_venv(argv: list[str]) -> bool:

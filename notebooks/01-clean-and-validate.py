@@ -8,9 +8,9 @@
 #       format_version: '1.3'
 #       jupytext_version: 1.19.6
 #   kernelspec:
-#     display_name: Python 3
+#     display_name: Python 3 (ISF briefing)
 #     language: python
-#     name: python3
+#     name: isf-briefing
 # ---
 
 # %% [markdown]
@@ -20,15 +20,19 @@
 # writes the typed, labelled tables of one edition: only claims reported on or before `as_of` count.
 
 # %% tags=["parameters"]
-as_of: str = "2025-11-20"  # edition date, YYYY-MM-DD: claims reported after it are left out
+# In JupyterLab leave these as they are: the next cell takes the date from notebooks/working.toml.
+as_of: str = ""  # edition date, YYYY-MM-DD: claims reported after it are left out ("": working.toml's)
 data_dir: str = "../data"  # folder holding datapackage.yaml, curated/ and reference/
-out_dir: str = "../build/notebook-defaults"  # this edition's working folder; processed/ is written here
+out_dir: str = ""  # this edition's working folder, processed/ is written here ("": build/lab/<as_of>/)
 previous_edition: str = ""  # folder of the previous edition, "" when there is none (unused here)
 
 # %%
 from pathlib import Path
 
-from helpers import clean, editions, paths, validate
+from helpers import clean, editions, overview, paths, validate, working
+from helpers.markdown import show_md
+
+as_of, data_dir, out_dir, previous_edition = working.parameters(as_of, data_dir, out_dir, previous_edition)
 
 # %% [markdown]
 # ## Load inputs
@@ -36,10 +40,12 @@ from helpers import clean, editions, paths, validate
 
 # %%
 # A build checks the data once, before any kernel starts (edition.json says so); run by hand, this cell does.
-if not editions.read_edition_info(Path(out_dir)).get("validated"):
-    if not paths.SOURCES_DIR.is_dir():
+checked_by_build = bool(editions.read_edition_info(Path(out_dir)).get("validated"))
+quotes_dir = paths.SOURCES_DIR if paths.SOURCES_DIR.is_dir() else None
+if not checked_by_build:
+    if quotes_dir is None:
         print(f"quotes not checked: no source texts in {paths.SOURCES_DIR}")
-    validate.check_data(Path(data_dir), paths.SOURCES_DIR if paths.SOURCES_DIR.is_dir() else None)
+    validate.check_data(Path(data_dir), quotes_dir)
 tables = clean.build_processed(Path(data_dir), as_of)
 
 # %% [markdown]
@@ -58,5 +64,11 @@ assert set(claims["source_id"]) <= set(tables["sources"]["source_id"]), "A claim
 
 # %%
 written = clean.write_processed(tables, Path(out_dir) / "processed")
-counts = {name: len(tables[name]) for name in ("sources", "pledges", "conditions", "positions", "events", "figures", "open_questions", "claims")}
-print(f"as of {as_of}: {counts}; wrote {len(written)} tables to {Path(out_dir) / 'processed'}")
+working.stamp(Path(out_dir) / "processed", as_of)  # notebooks 02 and 03 read only tables made for their date
+
+# %% [markdown]
+# ## Check: what this edition holds
+# Each curated table's rows, those reported by the edition date, and those left out as reported later.
+
+# %%
+show_md(overview.validation_md(clean.load_raw(Path(data_dir)), tables, as_of, checked_by_build, quotes_dir))

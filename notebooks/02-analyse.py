@@ -8,9 +8,9 @@
 #       format_version: '1.3'
 #       jupytext_version: 1.19.6
 #   kernelspec:
-#     display_name: Python 3
+#     display_name: Python 3 (ISF briefing)
 #     language: python
-#     name: python3
+#     name: isf-briefing
 # ---
 
 # %% [markdown]
@@ -20,21 +20,25 @@
 # and writes the analysis the briefing prints: `analysis/*.json` and `analysis/key_figures.json`.
 
 # %% tags=["parameters"]
-as_of: str = "2025-11-20"  # edition date, YYYY-MM-DD
+# In JupyterLab leave these as they are: the next cell takes them from notebooks/working.toml.
+as_of: str = ""  # edition date, YYYY-MM-DD ("": working.toml's)
 data_dir: str = "../data"  # folder holding the curated data (unused here: read by notebook 01)
-out_dir: str = "../build/notebook-defaults"  # this edition's working folder, holding processed/
-previous_edition: str = ""  # folder of the previous edition (with processed/), "" when there is none
+out_dir: str = ""  # this edition's working folder, holding processed/ ("": build/lab/<as_of>/)
+previous_edition: str = ""  # folder of the previous edition (with processed/), "" when there is none ("" in Lab: working.toml's)
 
 # %%
 from pathlib import Path
 
-from helpers import analysis, changes, clean, editions
+from helpers import analysis, changes, clean, editions, overview, working
+from helpers.markdown import show_md
+
+as_of, data_dir, out_dir, previous_edition = working.parameters(as_of, data_dir, out_dir, previous_edition)
 
 # %% [markdown]
 # ## Load inputs
 
 # %%
-tables = clean.read_processed(Path(out_dir) / "processed")
+tables = clean.read_processed(Path(out_dir) / "processed", as_of=as_of)  # made by notebook 01 for this date
 previous = analysis.read_previous(previous_edition)
 
 # %% [markdown]
@@ -68,4 +72,23 @@ assert summary["counts"]["claims"] == len(tables["claims"]), "Key figures counte
 
 # %%
 written = analysis.write_analysis(results, summary, Path(out_dir) / "analysis")
-print(f"wrote {len(written)} files; {len(results['commitments'])} commitments, {len(results['disagreements'])} disagreements")
+working.stamp(Path(out_dir) / "analysis", as_of, made_from=Path(out_dir) / "processed")
+
+# %% [markdown]
+# ## Check: standings, disagreements and this edition's news
+# Where each actor stands on each contribution, and the claim that puts it there:
+
+# %%
+show_md(overview.standings_md(results["commitments"]))
+
+# %% [markdown]
+# Where reports disagree or a stance changed:
+
+# %%
+show_md(overview.disagreements_md(results["disagreements"]))
+
+# %% [markdown]
+# What changed since the previous edition, as the briefing will say it:
+
+# %%
+show_md(changes.changes_md(summary["changes"]))

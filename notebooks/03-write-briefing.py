@@ -9,28 +9,34 @@
 #       format_version: '1.3'
 #       jupytext_version: 1.19.6
 #   kernelspec:
-#     display_name: Python 3
+#     display_name: Python 3 (ISF briefing)
 #     language: python
-#     name: python3
+#     name: isf-briefing
 #   title: 'The International Stabilization Force for Gaza: who offers what, on which
 #     conditions'
 # ---
 
 # %% tags=["parameters"]
-as_of: str = "2025-11-20"  # edition date, YYYY-MM-DD: the briefing describes what was reported by then
+# In JupyterLab leave these as they are: the next cell takes them from notebooks/working.toml.
+as_of: str = ""  # edition date, YYYY-MM-DD: the briefing describes what was reported by then ("": working.toml's)
 data_dir: str = "../data"  # folder holding the curated data (reference tables for the methodology)
-out_dir: str = "../build/notebook-defaults"  # this edition's working folder, with processed/ and analysis/
-previous_edition: str = ""  # folder of the previous edition, "" when there is none
+out_dir: str = ""  # this edition's working folder, with processed/ and analysis/ ("": build/lab/<as_of>/)
+previous_edition: str = ""  # folder of the previous edition, "" when there is none ("" in Lab: working.toml's)
 
 # %% tags=["remove-cell"]
 import datetime as dt
 from pathlib import Path
 
-from helpers import analysis, briefing, captions, changes, charts, chart_renderer, clean, editions, geo, paths
+from helpers import analysis, briefing, captions, changes, charts, chart_renderer, clean, editions, geo, paths, working
 from helpers.markdown import show_md, show_title_block
 
+as_of, data_dir, out_dir, previous_edition = working.parameters(as_of, data_dir, out_dir, previous_edition)
+# A Markdown cell shows in every edition, back-dated ones too: prose for one edition goes in a code cell,
+# helpers.markdown.show_note("YYYY-MM-DD", as_of, "..."); key judgements in data/judgements/<date>.md.
 chart_renderer.enable()
-tables = clean.read_processed(Path(out_dir) / "processed")
+# Notebooks 01 and 02 must have run, in that order, for this date.
+tables = clean.read_processed(Path(out_dir) / "processed", as_of=as_of)
+working.check(Path(out_dir) / "analysis", as_of, made_from=Path(out_dir) / "processed")
 results, summary = analysis.read_analysis(Path(out_dir) / "analysis")
 standing = results["commitments"]
 

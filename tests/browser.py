@@ -36,6 +36,15 @@ CHART_TEXT_JS = """() => [...document.querySelectorAll('figure.isf-chart svg tex
   .filter(t => t.textContent.trim() && t.checkVisibility() && t.getScreenCTM())
   .map(t => { const m = t.getScreenCTM();
               return {text: t.textContent.trim(), px: parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b)}; })"""
+# Every visible chart text's box as drawn: the text's own box (getBBox, font ascent to descent, all its
+# lines) turned into page coordinates by its transform (so a slanted label is a slanted box), with the
+# number of the chart it belongs to.
+CHART_TEXT_BOXES_JS = """() => [...document.querySelectorAll('figure.isf-chart')].flatMap((fig, chart) =>
+  [...fig.querySelectorAll('svg text')].filter(t => t.textContent.trim() && t.checkVisibility() && t.getScreenCTM())
+    .map(t => { const b = t.getBBox(), m = t.getScreenCTM();
+      const corners = [[b.x, b.y], [b.x + b.width, b.y], [b.x + b.width, b.y + b.height], [b.x, b.y + b.height]]
+        .map(([x, y]) => { const p = new DOMPoint(x, y).matrixTransform(m); return [p.x + scrollX, p.y + scrollY]; });
+      return {chart, text: t.textContent.trim(), corners}; }))"""
 # The focused element's outline as computed, and whether it is on screen.
 FOCUS_JS = """() => { const el = document.activeElement, s = getComputedStyle(el), box = el.getBoundingClientRect();
   return {text: el.textContent.trim(), outline_style: s.outlineStyle, outline_width: parseFloat(s.outlineWidth),
@@ -105,6 +114,8 @@ class AuditReport:
         chart_texts: ``(text, rendered px)`` of every visible chart text.
         chart_text_contrast: ``(text, contrast ratio, text colour, colour under it)`` of every visible
             chart text.
+        chart_text_boxes: ``(chart number, text, four corners)`` of every visible chart text, in page
+            pixels (``overlapping_texts`` compares them).
         focus: what the first Tab press focuses: ``{"text", "outline_style", "outline_width",
             "outline_color", "visible"}`` (computed style; visible: inside the viewport).
     """
@@ -118,6 +129,7 @@ class AuditReport:
     chart_tables_visible: int = 0
     chart_texts: list[tuple[str, float]] = field(default_factory=list)
     chart_text_contrast: list[tuple[str, float, str, str]] = field(default_factory=list)
+    chart_text_boxes: list[tuple[int, str, list[list[float]]]] = field(default_factory=list)
     focus: dict = field(default_factory=dict)
 
 
@@ -260,6 +272,7 @@ def audit_page(
                     ".filter(f => [...f.querySelectorAll('table')].some(t => t.checkVisibility())).length")
                 report.chart_texts = [(t["text"], t["px"]) for t in page.evaluate(CHART_TEXT_JS)]
                 report.chart_text_contrast = [(t["text"], t["ratio"], t["ink"], t["under"]) for t in page.evaluate(CHART_CONTRAST_JS)]
+                report.chart_text_boxes = [(t["chart"], t["text"], t["corners"]) for t in page.evaluate(CHART_TEXT_BOXES_JS)]
                 if screenshot_dir is not None:
                     page.evaluate("() => window.scrollTo(0, 0)")
                     page.screenshot(path=str(screenshot_dir / f"top-{width}.png"))
@@ -268,3 +281,48 @@ def audit_page(
         finally:
             browser.close()
     return reports
+
+
+# Two chart texts closer than this (CSS pixels) count as touching: their boxes already include the
+# font's ascent and descent, so a 1 px gap reads as one run of text.
+MIN_TEXT_GAP = 1.0
+
+
+def _boxes_apart(a: list[list[float]], b: list[list[float]], gap: float) -> bool:
+    """Return whether two convex quadrilaterals are at least ``gap`` apart along some edge's normal.
+
+    Args:
+        a: four corners.
+        b: four corners.
+        gap: the least distance that counts as apart.
+
+    Returns:
+        True when a separating axis leaves them ``gap`` or more apart (separating axis theorem).
+    """
+    for corners in (a, b):
+        for i in range(2):
+            (x1, y1), (x2, y2) = corners[i], corners[i + 1]
+            nx, ny = y1 - y2, x2 - x1
+            norm = (nx * nx + ny * ny) ** 0.5
+            if not norm:
+                continue
+            pa = [(x * nx + y * ny) / norm for x, y in a]
+            pb = [(x * nx + y * ny) / norm for x, y in b]
+            if max(min(pa) - max(pb), min(pb) - max(pa)) >= gap:
+                return True
+    return False
+
+
+def overlapping_texts(boxes: list[tuple[int, str, list[list[float]]]], gap: float = MIN_TEXT_GAP) -> list[tuple[int, str, str]]:
+    """Return the pairs of texts of one chart whose boxes overlap or come closer than ``gap``.
+
+    Args:
+        boxes: ``AuditReport.chart_text_boxes``.
+        gap: the least distance between two texts.
+
+    Returns:
+        ``(chart number, text, other text)`` for each such pair.
+    """
+    return [(chart, text, other) for i, (chart, text, box) in enumerate(boxes)
+            for other_chart, other, other_box in boxes[i + 1:]
+            if chart == other_chart and not _boxes_apart(box, other_box, gap)]

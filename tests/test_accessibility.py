@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
-from browser import audit_page, require_axe, require_chromium
+from browser import audit_page, overlapping_texts, require_axe, require_chromium
 
 from helpers import chart_renderer
 from helpers.html_a11y import REGION_CLASS, contrast_ratio, make_tables_accessible, text_colour_on
@@ -64,6 +64,17 @@ def test_phone_shows_no_chart_text_under_9px(audits) -> None:
     # A 640 px chart cannot keep 10 px labels legible in a 340 px column: each shows its data instead.
     assert report.charts_as_tables == report.charts_found
     assert report.chart_tables_visible == report.charts_found
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("width", [DESKTOP, PHONE])
+def test_no_two_chart_texts_touch_and_none_is_cut(audits, width: int) -> None:
+    boxes = audits[width].chart_text_boxes
+    if width == DESKTOP:
+        assert len(boxes) == len(audits[width].chart_texts) > 50
+    assert overlapping_texts(boxes) == []
+    assert [text for _, text, _ in boxes if text.endswith("…")] == []
 
 
 @pytest.mark.browser

@@ -150,7 +150,7 @@ def test_each_kind_says_what_changed_in_a_plain_sentence(two_weeks) -> None:
     items = by_claim(changes.changes_since(second, first, SECOND, FIRST))
     assert (items["EV-1"]["subject"], items["EV-1"]["text"]) == ("2025-01-14", "Draft resolution circulated <b>*now*</b> (14 Jan 2025)")
     assert (items["PL-2"]["old"], items["PL-2"]["new"], items["PL-2"]["text"]) == (
-        "mentioned", "offered_private", "Turkey reportedly offered troops (not announced) (before: named as candidate)")
+        "mentioned", "offered_private", "Turkey reportedly offered troops (not announced) (before: named as a likely contributor)")
     assert (items["PL-3"]["old"], items["PL-3"]["text"]) == (None, "Indonesia declined to provide troops")
     assert items["PL-4"]["text"] == "United Kingdom asked Indonesia for funding"
     assert (items["PO-2"]["old"], items["PO-2"]["new"], items["PO-2"]["text"]) == ("undecided", "opposes", "Israel: against (before: undecided / unclear)")
@@ -341,9 +341,10 @@ def test_conditions_one_event_meets_are_one_item_and_a_status_edit_back_is_a_cor
 
 
 def test_a_question_answered_is_news(tmp_path) -> None:
-    status = {"open_questions": ["status"]}
+    # answered by a claim the edition holds (an edition shows a question answered only once the answer is in it)
+    status = {"open_questions": ["status", "answered_by"]}
     asked = [(t, r | {"status": "open"}) if t == "open_questions" else (t, r) for t, r in WEEK_ONE]
-    answered = [(t, r | {"status": "answered"}) if t == "open_questions" else (t, r) for t, r in WEEK_ONE]
+    answered = [(t, r | {"status": "answered", "answered_by": "FI-1"}) if t == "open_questions" else (t, r) for t, r in WEEK_ONE]
     result = changes.changes_since(build(tmp_path / "b", answered, SECOND, extra_columns=status),
                                    build(tmp_path / "a", asked, FIRST, extra_columns=status), SECOND, FIRST)
     assert [(i["kind"], i["weight"], i["claim_id"], i["new"]) for i in result["news"]] == [("question_answered", 3, "OQ-1", "answered")]

@@ -17,7 +17,7 @@ import pytest
 from helpers import paths
 from helpers.cli import build_parser
 
-COMMANDS = ["build", "correct", "regenerate", "validate", "test", "codebook", "add-report", "next-id", "fill-mentions", "review", "lab", "editions",
+COMMANDS = ["build", "correct", "regenerate", "validate", "test", "codebook", "add-report", "next-id", "fill-mentions", "review", "lab", "strip", "editions",
             "publish", "bench", "clean"]
 
 
@@ -213,6 +213,19 @@ def test_kernelspec_runs_this_python(tmp_path: Path) -> None:
     assert folder == tmp_path / "share" / "jupyter" / "kernels" / KERNEL_NAME
     assert spec["argv"][:3] == ["/opt/py/bin/python", "-m", "ipykernel_launcher"]
     assert spec["language"] == "python"
+
+
+def test_kernelspec_setup_adds_the_save_hook_and_keeps_other_server_config(tmp_path: Path) -> None:
+    from helpers.kernelspec import ensure_kernelspec, server_config_path
+
+    config = server_config_path(tmp_path)
+    config.parent.mkdir(parents=True)
+    config.write_text('{"ServerApp": {"port": 9999}, "ContentsManager": {"allow_hidden": true}}', encoding="utf-8")
+    ensure_kernelspec(prefix=tmp_path, python="/opt/py/bin/python")
+    assert json.loads(config.read_text()) == {
+        "ServerApp": {"port": 9999},
+        "ContentsManager": {"allow_hidden": True, "pre_save_hook": "helpers.nbclean.pre_save_hook"},
+    }
 
 
 def _shell_lines(text: str) -> list[str]:

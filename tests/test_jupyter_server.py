@@ -7,6 +7,7 @@ runs `import helpers` in it: the package must come from the editable install, wi
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import os
@@ -64,7 +65,14 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    tmp = tmp_path_factory.mktemp("jupyter")
+    with serve(paths.ROOT, tmp_path_factory.mktemp("jupyter")) as srv:
+        yield srv
+
+
+@contextlib.contextmanager
+def serve(root: Path, tmp: Path) -> Iterator[Server]:
+    """A Jupyter server rooted at ``root``, with this environment's config (the project's save hook) only."""
+    tmp.mkdir(parents=True, exist_ok=True)
     port, token = free_port(), secrets.token_hex(16)
     env = {
         **os.environ,
@@ -78,7 +86,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             [
                 sys.executable, "-m", "jupyter_server",
                 "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-                f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={paths.ROOT}",
+                f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
                 "--ServerApp.open_browser=False", "--ServerApp.disable_check_xsrf=True",
                 *(["--allow-root"] if os.geteuid() == 0 else []),  # containers and CI run as root
             ],
@@ -187,3 +195,27 @@ def test_kernel_imports_the_installed_package(server: Server, kernel_name: str) 
     finally:
         status, _ = server.request("DELETE", f"/api/kernels/{kernel['id']}")
         assert status == 204
+
+
+def test_lab_writes_a_saved_notebook_without_outputs(tmp_path: Path) -> None:
+    """What JupyterLab's Save does (a PUT of the open notebook, outputs and all), through the real server."""
+    import nbformat
+
+    from helpers.kernelspec import ensure_kernelspec
+
+    ensure_kernelspec()  # the save hook's config, as dev.py's set-up writes it
+    root = tmp_path / "repo"
+    (root / "notebooks").mkdir(parents=True)
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "isf-briefing", "display_name": "Python 3 (ISF briefing)",
+                                                           "language": "python"},
+                                            "language_info": {"name": "python", "version": "3.11.7"}})
+    cell = nbformat.v4.new_code_cell("print(1)", execution_count=3, outputs=[nbformat.v4.new_output("stream", text="1\n")])
+    cell.metadata["execution"] = {"iopub.status.busy": "2026-01-31T10:00:00Z"}
+    nb.cells = [cell]
+    with serve(root, tmp_path / "jupyter") as srv:
+        status, model = srv.request("PUT", "/api/contents/notebooks/scratch.ipynb", {"type": "notebook", "content": nb})
+    assert status in (200, 201), model
+    saved = json.loads((root / "notebooks" / "scratch.ipynb").read_text(encoding="utf-8"))
+    assert saved["cells"][0]["outputs"] == [] and saved["cells"][0]["execution_count"] is None
+    assert saved["cells"][0]["metadata"] == {} and "language_info" not in saved["metadata"]
+    assert saved["metadata"]["kernelspec"]["name"] == "isf-briefing"

@@ -97,3 +97,30 @@ def _pdf_lines(pdf: Path) -> list[str]:
     """Return the PDF's text lines (pypdf keeps the spaces that pdftotext's layout mode drops)."""
     text = "\n".join(page.extract_text() for page in PdfReader(pdf).pages)
     return [line.strip() for line in text.splitlines()]
+
+
+def test_lab_markdown_shows_raw_blocks_as_text_and_drops_anchors() -> None:
+    text = (
+        "- [S000]{#src-S000}: Outlet, 17 Oct 2025; \\[not a span\\]{#x}.\n\n"
+        '```{=html}\n<p><strong>Data:</strong> <a href="data:text/csv;base64,QUJD">the 3 claims (CSV)</a> &amp; more</p>\n```\n\n'
+        "```{=typst}\n*Data:* in the HTML edition.\n```\n\n- **Licence:** CC BY 4.0."
+    )
+    assert markdown.lab_markdown(text) == (
+        "- S000: Outlet, 17 Oct 2025; \\[not a span\\]{#x}.\n\n"
+        "*In the page:* Data\\: the 3 claims \\(CSV\\) \\& more\n\n"
+        "- **Licence:** CC BY 4.0."
+    )
+
+
+def test_show_md_in_lab_leaves_out_renderer_markup_and_empty_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    shown: list[dict] = []
+    monkeypatch.setattr(markdown, "display", lambda data, **_: shown.append(data))
+    try:
+        markdown.use_lab_display(True)
+        markdown.show_md("")
+        markdown.show_md("[S001]{#src-S001}: a report")
+        markdown.use_lab_display(False)
+        markdown.show_md("[S001]{#src-S001}: a report")
+    finally:
+        markdown.use_lab_display(False)
+    assert [d["text/markdown"] for d in shown] == ["S001: a report", "[S001]{#src-S001}: a report"]

@@ -1,5 +1,6 @@
 """Notebooks stay reviewable: each .ipynb has a py:percent twin with the same cells, no outputs are
-committed, and exactly one cell tagged `parameters` declares the four build parameters.
+committed, every notebook declares the project kernel, exactly one cell tagged `parameters` declares the
+four build parameters, and the briefing notebook holds no undated editorial prose.
 
 The checks are plain functions, tried first on fixture notebooks (good and bad) and then on every
 notebook in notebooks/.
@@ -17,10 +18,9 @@ import pytest
 from jupytext.compare import compare_notebooks
 from jupytext.config import load_jupytext_config
 
-from helpers import paths
+from helpers import nbclean, paths
 from helpers.build import PARAMETER_NAMES
-
-KERNELS = {"python3", "isf-briefing"}
+from helpers.kernelspec import NOTEBOOK_KERNELSPEC
 IPYNBS = sorted(paths.NOTEBOOKS_DIR.glob("*.ipynb"))
 SCRIPTS = sorted(p for p in paths.NOTEBOOKS_DIR.glob("*.py"))
 
@@ -51,21 +51,30 @@ def parameters_cell_problems(source: str) -> list[str]:
 
 
 def committed_notebook_problems(path: Path) -> list[str]:
-    """What is wrong with an .ipynb as committed: outputs, counts, parameters cell, kernelspec."""
+    """What is wrong with an .ipynb as committed: outputs, counts, volatile metadata, parameters cell, kernelspec.
+
+    Each problem a command can fix names it.
+    """
     raw = json.loads(path.read_text(encoding="utf-8"))
     problems: list[str] = []
-    kernel = raw.get("metadata", {}).get("kernelspec", {}).get("name")
-    if kernel not in KERNELS:
-        problems.append(f"kernelspec name is {kernel!r}; papermill needs one of {sorted(KERNELS)}")
+    kernelspec = raw.get("metadata", {}).get("kernelspec", {})
+    if kernelspec != NOTEBOOK_KERNELSPEC:
+        problems.append(f"kernelspec is {kernelspec!r}, not the project's {NOTEBOOK_KERNELSPEC!r}: in JupyterLab choose "
+                        f"Kernel > Change Kernel > {NOTEBOOK_KERNELSPEC['display_name']!r} and save")
+    strip = f"run: {nbclean.COMMAND} {path}"
     tagged: list[int] = []
     for index, cell in enumerate(raw.get("cells", [])):
         if cell.get("cell_type") == "code":
             if cell.get("outputs"):
-                problems.append(f"cell {index + 1} has outputs committed")
+                problems.append(f"cell {index + 1} has outputs committed ({strip})")
             if cell.get("execution_count") is not None:
-                problems.append(f"cell {index + 1} has an execution count committed")
+                problems.append(f"cell {index + 1} has an execution count committed ({strip})")
         if "parameters" in cell.get("metadata", {}).get("tags", []):
             tagged.append(index)
+    volatile = sorted(nbclean.VOLATILE_NOTEBOOK_KEYS & set(raw.get("metadata", {})))
+    volatile += sorted({k for c in raw.get("cells", []) for k in nbclean.VOLATILE_CELL_KEYS & set(c.get("metadata", {}))})
+    if volatile:
+        problems.append(f"volatile metadata committed: {', '.join(volatile)} ({strip})")
     if len(tagged) != 1:
         problems.append(f"{len(tagged)} cells are tagged `parameters`; expected exactly one")
     else:
@@ -96,7 +105,7 @@ GOOD_PARAMETERS = (
 
 def _fixture_notebook(folder: Path, parameters: str = GOOD_PARAMETERS) -> Path:
     nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = dict(NOTEBOOK_KERNELSPEC)
     cell = nbformat.v4.new_code_cell(parameters)
     cell.metadata["tags"] = ["parameters"]
     nb.cells = [nbformat.v4.new_markdown_cell("# Fixture"), cell, nbformat.v4.new_code_cell("print(as_of)")]
@@ -117,10 +126,13 @@ def test_checks_catch_outputs_tags_parameters_and_drift(tmp_path: Path) -> None:
     nb = nbformat.read(path, as_version=4)
     nb.cells[2].outputs = [nbformat.v4.new_output("stream", text="2025-11-20\n")]
     nb.cells[2].execution_count = 1
+    nb.metadata["language_info"] = {"name": "python", "version": "3.11.7"}
     nbformat.write(nb, path)
     problems = committed_notebook_problems(path)
-    assert "cell 3 has outputs committed" in problems
-    assert "cell 3 has an execution count committed" in problems
+    fix = f"run: python3 dev.py strip {path}"
+    assert f"cell 3 has outputs committed ({fix})" in problems
+    assert f"cell 3 has an execution count committed ({fix})" in problems
+    assert f"volatile metadata committed: language_info ({fix})" in problems
     assert any("as_of has no type annotation" in p for p in problems)
     assert any("expected ['as_of', 'data_dir', 'out_dir', 'previous_edition']" in p for p in problems)
 
@@ -131,6 +143,28 @@ def test_checks_catch_outputs_tags_parameters_and_drift(tmp_path: Path) -> None:
     assert "differ" in pair_problems(path)[0]
     path.with_suffix(".py").unlink()
     assert "has no paired 01-fixture.py" in pair_problems(path)[0]
+
+
+def test_checks_catch_another_kernel(tmp_path: Path) -> None:
+    path = _fixture_notebook(tmp_path)
+    nb = nbformat.read(path, as_version=4)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+    nbformat.write(nb, path)
+    assert any("Change Kernel > 'Python 3 (ISF briefing)'" in p for p in committed_notebook_problems(path))
+
+
+def test_prose_check_tells_standing_text_from_edition_notes() -> None:
+    def cells(*sources: str) -> dict:
+        return {"cells": [{"cell_type": "markdown", "source": s} for s in sources] + [{"cell_type": "code", "source": "x = 1"}]}
+
+    standing = "## Conditions\n\nWhat willing contributors say they need before they take part."
+    assert nbclean.prose_problems(cells(standing, "### Limits\n\nThe reports relay each other.")) == []
+    comment = "Turkey's offer looks shakier than the table suggests."
+    dated = "## Bottom line\n\nAfter the 8 Nov report (S003) Egypt is the one to watch."
+    problems = nbclean.prose_problems(cells(standing, comment, dated), "03.ipynb")
+    assert [p.split(":")[0] for p in problems] == ["03.ipynb cell 2", "03.ipynb cell 3"]
+    assert "without a section heading" in problems[0] and "'8 Nov'" in problems[1]
+    assert all('show_note("YYYY-MM-DD", as_of, "...")' in p and "data/judgements/<date>.md" in p for p in problems)
 
 
 # --- the real notebooks ----------------------------------------------------------------------------
@@ -156,6 +190,11 @@ def test_notebook_is_committed_clean(ipynb: Path) -> None:
 @pytest.mark.parametrize("ipynb", IPYNBS, ids=lambda p: p.name)
 def test_notebook_has_matching_py_percent_twin(ipynb: Path) -> None:
     assert pair_problems(ipynb) == []
+
+
+def test_briefing_notebook_holds_no_undated_editorial_prose() -> None:
+    briefing = paths.NOTEBOOKS_DIR / paths.BRIEFING_NOTEBOOK
+    assert nbclean.prose_problems(json.loads(briefing.read_text(encoding="utf-8"))) == []
 
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.name)

@@ -221,6 +221,29 @@ def test_a_header_missing_one_name_is_one_line_not_one_per_row(data: Path) -> No
     ]
 
 
+def test_a_header_name_with_a_space_is_one_line_naming_the_space(data: Path) -> None:
+    path = data / "curated/sources.csv"
+    header, rest = path.read_text(encoding="utf-8").split("\n", 1)
+    assert ",author," in header
+    path.write_text(header.replace(",author,", ",author ,", 1) + "\n" + rest, encoding="utf-8")
+    assert [str(p) for p in problems(data)] == [
+        "data/curated/sources.csv, row 1, field author: got \"column 4 is 'author ', with a space\"; "
+        "expected 'author', without spaces around the name"]
+
+
+@pytest.mark.parametrize(("separator", "named"), [(";", "semicolons"), ("\t", "tabs")])
+def test_a_file_not_separated_by_commas_is_one_line(data: Path, separator: str, named: str) -> None:
+    path = data / "curated/figures.csv"
+    import csv
+    import io
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    out = io.StringIO()
+    csv.writer(out, delimiter=separator, lineterminator="\n").writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+    assert [str(p) for p in problems(data)] == [
+        f"data/curated/figures.csv, row 1: got 'columns separated by {named}'; expected a comma-separated file (save it as CSV with commas)"]
+
+
 # --- the package descriptor and the data folder -----------------------------------------------------
 
 

@@ -952,7 +952,7 @@ def read_analysis(out_dir: Path) -> tuple[dict[str, pd.DataFrame], dict[str, Any
     summary = json.loads((out_dir / "key_figures.json").read_text(encoding="utf-8"))
     tables = {}
     for path in sorted(out_dir.glob("*.json")):
-        if path.stem in ("key_figures", "changes"):
+        if path.stem in ("key_figures", "changes", "stamp"):  # stamp.json: helpers.working's record of the run
             continue
         df = pd.read_json(path, orient="split", dtype=False)
         for col in ("first_reported", "reported_date", "basis_date", "event_date", "last"):

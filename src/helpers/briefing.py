@@ -511,9 +511,10 @@ def source_caveats_md(sources: pd.DataFrame) -> str:
     relayed = sorted({o.strip() for r in sources["relays"] for o in r.split(";") if o.strip()})
     parts = []
     if estimated:
-        verb = "carries" if len(estimated) == 1 else "carry"
-        parts.append(f"{len(estimated)} of the {len(sources)} reports {verb} no dateline, so {'its date is an estimate' if len(estimated) == 1 else 'their dates are estimates'} "
-                     f"from the stories {'it relays' if len(estimated) == 1 else 'they relay'} ({', '.join(estimated)}; the reasoning is given with each).")
+        one = len(estimated) == 1
+        parts.append(f"{len(estimated)} of the {len(sources)} reports {'carries' if one else 'carry'} no dateline, so "
+                     f"{'its date is an estimate from the story it relays' if one else 'their dates are estimates from the stories they relay'} "
+                     f"({', '.join(estimated)}; the reasoning is given with {'it' if one else 'each'}).")
     if relayed:
         parts.append(f"Between them they relay {len(relayed)} other outlets ({', '.join(relayed)}), so one underlying claim can appear twice.")
     parts.append("Every claim in this briefing cites one of these reports by its id, with how the report sources it.")

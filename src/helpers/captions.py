@@ -11,7 +11,7 @@ from typing import Any, TypedDict
 
 import pandas as pd
 
-from helpers import fmt
+from helpers import analysis, fmt
 
 
 class Caption(TypedDict):
@@ -138,7 +138,8 @@ def funnel(summary: dict[str, Any], steps: pd.DataFrame) -> Caption:
     vague = [f"{c['value']} ({c['source_id']})" for m in ("countries_approached", "countries_in_talks", "countries_willing")
              for c in summary.get(m) or [] if c.get("precision") == "vague"]
     subtitle = [
-        "Blue bars: counts as the reports give them, one bar per dated claim. Green: states the reports name "
+        # The legend's own words (analysis.FUNNEL_*), so the two never drift apart.
+        f"Blue bars: {analysis.FUNNEL_REPORTED.lower()}, one bar per dated claim. Green: {analysis.FUNNEL_NAMED.lower()} "
         "as contributors (support from outside the force excluded). The unnamed counts may or may not include the named states.",
         "Dashed end: an open-ended count (\"at least\")." + (f" Not drawn, as the report gives no number: {fmt.names(vague)}." if vague else ""),
     ]

@@ -1029,7 +1029,7 @@ def edited_rows(table: str, current: pd.DataFrame, previous: pd.DataFrame, id_co
     differs = (now != before).to_numpy()
     if "status" in columns and table in STATUS_NEWS:  # news, reported by status_news, with the event that reports it
         moved = now["status"].isin(list(STATUS_NEWS[table])).to_numpy()
-        for column in ("status", "status_event_id"):
+        for column in ("status", "status_event_id", "answered_by"):
             if column in columns:
                 differs[:, columns.index(column)] &= ~moved
     notes = current.drop_duplicates(id_col).set_index(id_col)["notes"].map(_text) if "notes" in current else pd.Series(dtype=str)

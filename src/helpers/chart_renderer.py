@@ -28,7 +28,9 @@ Usage, once at the top of a notebook::
 
 from __future__ import annotations
 
+import base64
 import functools
+import gzip
 import hashlib
 import html
 import itertools
@@ -43,6 +45,7 @@ import vl_convert as vlc
 
 from helpers import paths
 from helpers.html_a11y import REGION_CLASS
+from helpers.markdown import lab_display
 
 RENDERER_NAME = "isf"
 THEME_NAME = "isf"
@@ -84,6 +87,21 @@ INTERNAL_PREFIX = "_"
 
 # vl-convert wants "major.minor" of the Vega-Lite version Altair writes ("v6.4.1" -> "6.4").
 VL_VERSION = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+
+# JupyterLab has none of the page's CSS (assets/briefing.css): without these rules the title and subtitle
+# run together and the narrow-screen note shows under every chart. Added only when a person runs the
+# notebook (helpers.markdown.lab_display), so the page and the PDF are unchanged.
+LAB_STYLE = (
+    "<style>figure.isf-chart{margin:1em 0 1.5em}"
+    "figure.isf-chart .isf-chart-title{display:block;font-weight:700;font-size:1.05em}"
+    "figure.isf-chart .isf-chart-subtitle{display:block;margin-top:.2em;font-size:.9em;color:#555}"
+    ".isf-chart-narrow-note{display:none}"
+    "figure.isf-chart.isf-chart-narrow .isf-chart-narrow-note{display:block;font-size:.9em;color:#555}"
+    "figure.isf-chart.isf-chart-narrow .isf-chart-canvas{display:none}"
+    "details.isf-chart-data summary{cursor:pointer;font-weight:600}"
+    "figure.isf-chart .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}"
+    "</style>\n"
+)
 
 _bundle_pending = True
 _chart_numbers = itertools.count(1)
@@ -160,7 +178,7 @@ def render_chart(spec: dict[str, Any], **_: Any) -> tuple[dict[str, str], dict[s
     # SVG first: if the spec is invalid this raises before the bundle counts as sent.
     svg = vlc.vegalite_to_svg(spec, vl_version=VL_VERSION)
     bundle = {
-        "text/html": chart_html(spec, alt_text, with_bundle=_bundle_pending),
+        "text/html": (LAB_STYLE if lab_display() else "") + chart_html(spec, alt_text, with_bundle=_bundle_pending),
         "image/svg+xml": svg,
         "text/plain": f"Chart: {alt_text}",
     }
@@ -238,7 +256,9 @@ def chart_html(spec: dict[str, Any], alt_text: str, with_bundle: bool) -> str:
         "<script>(function () {\n"
         f'  var el = document.getElementById("{div_id}");\n'
         f"{_FIT_JS}"
-        f'  vegaEmbed(el, {_script_json(drawn)}, {{"actions": false, "renderer": "svg"}})'
+        # The bundle unpacks asynchronously (_bundle_script): draw once it has.
+        "  Promise.resolve(window.isfVegaReady).then(function () {\n"
+        f'  return vegaEmbed(el, {_script_json(drawn)}, {{"actions": false, "renderer": "svg"}}); }})'
         ".then(function () { fit(); if (window.ResizeObserver) new ResizeObserver(fit).observe(fig); })"
         '.catch(function (err) { el.textContent = "This chart could not be drawn: " + err; console.error(err); });\n'
         "})();</script>"
@@ -417,14 +437,34 @@ def _write_cache(path: Path, text: str) -> None:
         pass
 
 
+@functools.cache
+def packed_vega_bundle() -> str:
+    """Return the Vega bundle gzipped and base64-encoded: 0.9 MB of JavaScript in about 0.3 MB of page.
+
+    Returns:
+        Base64 text (deterministic: no timestamp in the gzip header).
+    """
+    return base64.b64encode(gzip.compress(vega_bundle().encode("utf-8"), compresslevel=9, mtime=0)).decode("ascii")
+
+
 def _bundle_script() -> str:
-    """Return the bundle in a script tag, in its own function scope and loaded at most once per page.
+    """Return the bundle in a script tag, unpacked by the browser and run at most once per page.
+
+    The page carries the bundle gzipped (``packed_vega_bundle``); the browser's DecompressionStream
+    unpacks it and runs it in its own function scope (so two copies' top-level consts never collide),
+    and ``window.isfVegaReady`` resolves when ``vegaEmbed`` is there. Chart scripts wait for it.
 
     Returns:
         A ``<script>`` element.
     """
-    # The function scope keeps the bundle's top-level consts from colliding with another copy.
-    return f"<script {BUNDLE_MARKER}>(function () {{ if (window.vegaEmbed) return;\n{vega_bundle()}\n}})();</script>\n"
+    return (
+        f"<script {BUNDLE_MARKER}>(function () {{ if (window.vegaEmbed || window.isfVegaReady) return;\n"
+        f'  var packed = "{packed_vega_bundle()}";\n'
+        "  var bytes = Uint8Array.from(atob(packed), function (c) { return c.charCodeAt(0); });\n"
+        '  var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));\n'
+        "  window.isfVegaReady = new Response(stream).text().then(function (code) { new Function(code)(); });\n"
+        "})();</script>\n"
+    )
 
 
 def _chart_id(spec: dict[str, Any]) -> str:

@@ -20,33 +20,35 @@ Notebook usage::
 
 from __future__ import annotations
 
-import textwrap
+import json
 from collections.abc import Iterable
 from typing import Any
 
 import altair as alt
 import pandas as pd
 
-from helpers import fmt
+from helpers import fmt, fonts, geo
 from helpers.captions import Caption
 from helpers.html_a11y import text_colour_on
 from helpers.chart_renderer import CHART_WIDTH, MUTED_COLOR, PALETTE, TEXT_COLOR, inline_datasets
 
-BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, BLACK = PALETTE[:7]
+BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, BLACK, OLIVE = PALETTE[:8]
 # Most actor rows a chart embeds; the rest are left out and the subtitle says so.
 MAX_ROWS = 25
 # Most stated figures the figures chart embeds (largest first).
 MAX_FIGURES = 20
 # Most marks (embedded rows) a matrix draws: rows are dropped from the end beyond it.
 MAX_MARKS = 160
-# Row labels (actor names) take this many pixels; the plot gets the rest of CHART_WIDTH.
-LABEL_WIDTH = 170
-# Row labels longer than this many characters wrap onto a second line at a space.
-LABEL_CHARS = 26
+# Row labels (actor names) wrap to this many pixels; the plot gets the rest of CHART_WIDTH.
+LABEL_WIDTH = 210
 PLOT_WIDTH = CHART_WIDTH - LABEL_WIDTH - 15
+# Sizes the isf theme gives axis labels and titles (chart_renderer.theme), for measuring wrapped text.
+LABEL_PX, TITLE_PX, SUBTITLE_PX = 12, 15, 12
+LINE_PX = 14  # one line of a wrapped label
+# Room a measured label may take beyond its measure before Vega cuts it: browsers without DejaVu Sans
+# draw with Verdana, a little wider.
+LABEL_SLACK = 1.2
 ROW_STEP = 30
-TITLE_CHARS = 64
-SUBTITLE_CHARS = 92
 ROW_KINDS = ("state", "unnamed_group")
 
 
@@ -69,9 +71,10 @@ def _clip(text: str, limit: int) -> str:
 
 
 def _title(text: str, subtitle: Iterable[str] = ()) -> alt.TitleParams:
-    """A title wrapped to the chart width, with an optional wrapped subtitle (one or more sentences)."""
-    lines = [line for part in subtitle if part for line in textwrap.wrap(part, SUBTITLE_CHARS)]
-    return alt.TitleParams(text=textwrap.wrap(text, TITLE_CHARS), subtitle=lines or alt.Undefined)
+    """A title wrapped to the chart's width, with an optional wrapped subtitle (one or more sentences)."""
+    width = CHART_WIDTH - 10
+    lines = [line for part in subtitle if part for line in fonts.wrap(part, width, SUBTITLE_PX)]
+    return alt.TitleParams(text=fonts.wrap(text, width, TITLE_PX, bold=True), subtitle=lines or alt.Undefined)
 
 
 def _cap_note(shown: int, total: int, what: str) -> str:
@@ -106,31 +109,76 @@ def _shade(colour: str, share: float) -> str:
     return "#" + "".join(f"{round(c * share):02X}" for c in rgb)
 
 
-def _wrap_expr(chars: int = LABEL_CHARS) -> str:
-    """A Vega expression that splits an axis label longer than ``chars`` into two lines at a space."""
-    cut = f"lastindexof(substring(datum.label, 0, {chars}), ' ')"
-    return (f"length(datum.label) <= {chars} || {cut} < 1 ? datum.label : "
-            f"[substring(datum.label, 0, {cut}), substring(datum.label, {cut} + 1)]")
+def _label_lines(labels: Iterable[str], width: float = LABEL_WIDTH) -> dict[str, list[str]]:
+    """Each label broken into lines no wider than ``width`` pixels (set at the axis label size).
+
+    Args:
+        labels: the labels an axis shows.
+        width: the widest a line may be, in pixels.
+
+    Returns:
+        {label: its lines}, one entry per distinct label.
+    """
+    return {label: fonts.wrap(label, width, LABEL_PX) for label in dict.fromkeys(labels)}
 
 
-def _row_axis(grid: bool = True, band_lines: bool = False) -> alt.Axis:
-    """The y axis of actor rows: names wrapped onto two lines, no ticks, a light line per row.
+def _lines_axis(lines: dict[str, list[str]], width: float = LABEL_WIDTH, **axis: Any) -> alt.Axis:
+    """An axis whose labels print on the lines given, centred on their band, never cut.
+
+    Vega sets a multi-line label's first line at the band's centre and the others below it, so a
+    label of n lines is moved up by (n - 1) / 2 lines (a conditional ``labelOffset``).
+
+    Args:
+        lines: {label: its lines} (``_label_lines``).
+        width: the lines' measure in pixels (the axis keeps at least this much room).
+        **axis: further ``alt.Axis`` settings.
+
+    Returns:
+        The axis.
+    """
+    wrapped = {label: parts for label, parts in lines.items() if len(parts) > 1}
+    by_count: dict[int, list[str]] = {}
+    for label, parts in wrapped.items():
+        by_count.setdefault(len(parts), []).append(label)
+    offsets = [{"test": f"indexof({json.dumps(labels, ensure_ascii=False)}, datum.label) >= 0", "value": -(count - 1) * LINE_PX / 2}
+               for count, labels in sorted(by_count.items())]
+    expr = f"({json.dumps(wrapped, ensure_ascii=False)})[datum.label] || datum.label" if wrapped else alt.Undefined
+    widest = max((fonts.text_width(part, LABEL_PX) for parts in lines.values() for part in parts), default=0)
+    settings = {"labelExpr": expr, "labelLineHeight": LINE_PX, "labelLimit": int(max(widest, width) * LABEL_SLACK) + 1,
+                "labelOffset": {"condition": offsets, "value": 0} if offsets else alt.Undefined}
+    return alt.Axis(**{**settings, **axis})
+
+
+def _row_axis(lines: dict[str, list[str]], grid: bool = True, band_lines: bool = False) -> alt.Axis:
+    """The y axis of actor rows: names wrapped to ``LABEL_WIDTH``, no ticks, a light line per row.
 
     ``band_lines`` puts the lines between rows instead of through them (for rows holding several marks).
     """
     extra = {"tickBand": "extent"} if band_lines else {}
-    return alt.Axis(labelExpr=_wrap_expr(), labelLimit=LABEL_WIDTH, minExtent=LABEL_WIDTH, labelPadding=6, domain=False, ticks=False,
-                    grid=grid, **extra)
+    return _lines_axis(lines, minExtent=LABEL_WIDTH, labelPadding=6, domain=False, ticks=False, grid=grid, **extra)
 
 
-def _column_axis(limit: int = 150, grid: bool = True) -> alt.Axis:
-    """The top x axis of a matrix: slanted column names, a light line per column."""
-    return alt.Axis(orient="top", labelAngle=-35, labelAlign="left", domain=False, ticks=False, labelLimit=limit, grid=grid)
+def _row_step(lines: dict[str, list[str]], least: int = ROW_STEP) -> int:
+    """Band height that fits the longest wrapped row label with a gap to the next (at least ``least``)."""
+    most = max((len(parts) for parts in lines.values()), default=1)
+    return max(least, most * LINE_PX + 10)
 
 
-def _row_height(rows: int) -> int:
+def _column_axis(labels: Iterable[str], grid: bool = True) -> alt.Axis:
+    """The top x axis of a matrix: slanted column names, a light line per column, never cut."""
+    widest = max((fonts.text_width(label, LABEL_PX) for label in labels), default=0)
+    return alt.Axis(orient="top", labelAngle=-35, labelAlign="left", domain=False, ticks=False,
+                    labelLimit=int(widest * LABEL_SLACK) + 1, grid=grid)
+
+
+def _legend_limit(labels: Iterable[str]) -> int:
+    """A legend's label limit that fits its longest label (legend labels are never cut)."""
+    return int(max((fonts.text_width(label, LABEL_PX) for label in labels), default=0) * LABEL_SLACK) + 1
+
+
+def _row_height(rows: int, step: int = ROW_STEP) -> int:
     """Plot height for a chart with one band per row (at least two rows' worth)."""
-    return ROW_STEP * max(rows, 2)
+    return step * max(rows, 2)
 
 
 def no_data_chart(title: str, what: str) -> alt.Chart:
@@ -245,13 +293,14 @@ def commitments_chart(standing: pd.DataFrame, stages: pd.DataFrame, caption: Cap
         "sources": cells["sources"].to_numpy(),
     })
     contribution_order = [short(t) for t in types]
+    lines = _label_lines(shown)
     stage_domain = [ref.loc[s, "label"] for s in ref.index]
     stage_range = [STAGE_CELL.get(s, ("", _tint(BLACK, 0.3)))[1] for s in ref.index]
     title, subtitle, description = caption["title"], [*caption["subtitle"], _cap_note(len(shown), len(actor_order), "actors, those furthest along")], caption["description"]
 
     base = alt.Chart(data).encode(
-        x=alt.X("contribution:N", sort=contribution_order, title=None, axis=_column_axis(130, grid=False)),
-        y=alt.Y("actor:N", sort=actor_order, title=None, axis=_row_axis(band_lines=True)),
+        x=alt.X("contribution:N", sort=contribution_order, title=None, axis=_column_axis(contribution_order, grid=False)),
+        y=alt.Y("actor:N", sort=shown, title=None, axis=_row_axis(lines, band_lines=True)),
         tooltip=[
             alt.Tooltip("actor:N", title="Actor"),
             alt.Tooltip("contribution:N", title="Contribution"),
@@ -272,13 +321,16 @@ def commitments_chart(standing: pd.DataFrame, stages: pd.DataFrame, caption: Cap
     two_lines = base.transform_filter("indexof(datum._cell, '\\n') >= 0").mark_text(
         fontSize=10, lineBreak="\n", lineHeight=11, dy=-5.5).encode(text="_cell:N", color=text_colour)
     return alt.layer(cells_layer, one_line, two_lines).properties(
-        width=min(PLOT_WIDTH, CELL_WIDTH * len(types)), height=alt.Step(ROW_STEP), title=_title(title, subtitle), description=description,
+        width=min(PLOT_WIDTH, CELL_WIDTH * len(types)), height=alt.Step(_row_step(lines)), title=_title(title, subtitle), description=description,
     )
 
 
 # --- 2. Stated troop and personnel figures ------------------------------------------------------------
 
 PERSONNEL_UNITS = ("troops", "personnel", "advisers")
+# The mark at a bound: a short upright bar (an SVG path in Vega's unit square), so that the filled
+# and hollow dots keep one meaning each: exact and approximate figures.
+BOUND_SHAPE = "M0,-1V1"
 WHERE_ORDER = ("Inside Gaza", "Outside Gaza", "Where not stated")
 WHERE_COLOURS = (VERMILLION, BLUE, BLACK)
 STAGE_WORDS = {
@@ -291,9 +343,9 @@ STAGE_WORDS = {
 def figures_chart(stated: pd.DataFrame, caption: Caption, max_rows: int = MAX_FIGURES) -> alt.VConcatChart | alt.Chart:
     """Troop and personnel figures as the reports state them, one row per claim, vagueness kept.
 
-    A filled dot is an exact figure, a hollow dot an approximate one ("about", "some"); "up to" is a
-    dashed line from zero to the bound, "at least"/"several" a dashed line from the bound to the panel's
-    edge. Figures for inside Gaza and outside it sit in separate panels with their own linear scales
+    A filled dot is an exact figure, a hollow dot an approximate one ("about", "some"); a bound is no
+    dot but an upright bar ending a dashed line: from zero to the bound for "up to", from the bound to
+    the panel's edge for "at least"/"several". Figures for inside Gaza and outside it sit in separate panels with their own linear scales
     (20,000 soldiers and two dozen staff cannot share one honestly).
 
     Args:
@@ -325,6 +377,8 @@ def figures_chart(stated: pd.DataFrame, caption: Caption, max_rows: int = MAX_FI
         "_range_start": rows["low"].where(~up_to, 0.0).where(up_to | open_end),
         "_range_end": rows["high"].where(~open_end, panel_max * 1.1).where(up_to | open_end),
         "_exact": precision.eq("exact"),
+        # a bound ("up to", "at least", "several") is not a figure: a bar ends its dashed range, no dot
+        "_bound": up_to | open_end,
         # where the label goes: right of the mark; left of it in the right part of the panel; above
         # the dashed line of an "up to" (which runs left from the mark)
         "_pos": (rows["value"] > panel_max * 0.6).map({True: "left", False: "right"}).where(~up_to, "above"),
@@ -353,24 +407,27 @@ def figures_chart(stated: pd.DataFrame, caption: Caption, max_rows: int = MAX_FI
             continue
         top = float(part[["_value", "_range_end"]].max().max()) * 1.08
         order = list(part.sort_values("_value", ascending=False)["_row"])
+        lines = _label_lines(order)
         x_title = f"{where}: number stated ({'troops' if set(rows.loc[rows['where'] == where, 'unit']) == {'troops'} else 'troops or personnel'})"
         base = alt.Chart().transform_filter(alt.datum.where == where).encode(
-            y=alt.Y("_row:N", sort=order, title=None, axis=_row_axis(grid=False)),
+            y=alt.Y("_row:N", sort=order, title=None, axis=_row_axis(lines, grid=False)),
             tooltip=tooltip,
         )
         x = alt.X("_value:Q", title=x_title, scale=alt.Scale(domain=[0, top], nice=False, zero=True), axis=alt.Axis(format=",d"))
         ranges = base.transform_filter("isValid(datum._range_start)").mark_rule(strokeWidth=2.5, strokeDash=[5, 3]).encode(
             x=alt.X("_range_start:Q", scale=alt.Scale(domain=[0, top], nice=False), title=x_title), x2="_range_end:Q", color=colour)
-        dots = base.mark_point(size=110, strokeWidth=2.2, opacity=1).encode(
+        dots = base.transform_filter("!datum._bound").mark_point(size=110, strokeWidth=2.2, opacity=1).encode(
             x=x, color=colour,
             fill=alt.condition("datum._exact", colour, alt.value("white")),
             shape=alt.value("circle"))
+        bounds = base.transform_filter("datum._bound").mark_point(size=160, strokeWidth=3, opacity=1, shape=BOUND_SHAPE).encode(
+            x=x, color=colour)
         texts = [
             base.transform_filter(f"datum._pos == '{pos}'").mark_text(fontSize=11, color=TEXT_COLOR, **style).encode(x=x, text="label:N")
             for pos, style in (("right", {"align": "left", "dx": 9}), ("left", {"align": "right", "dx": -9}),
                                ("above", {"align": "right", "dx": -4, "dy": -10}))
         ]
-        panels.append(alt.layer(ranges, dots, *texts).properties(width=PLOT_WIDTH, height=_row_height(len(part))))
+        panels.append(alt.layer(ranges, dots, bounds, *texts).properties(width=PLOT_WIDTH, height=_row_height(len(part), _row_step(lines))))
     chart = alt.vconcat(*panels, data=data, spacing=18).resolve_scale(x="independent", y="independent")
     return chart.properties(title=_title(title, subtitle), description=description)
 
@@ -452,13 +509,15 @@ def positions_chart(cells: pd.DataFrame, caption: Caption, max_rows: int = MAX_R
         "sources": cells["sources"],
     }).reset_index(drop=True)
     subtitle = [*caption["subtitle"], _cap_note(len(shown), len(per_holder), "holders, those with most positions")]
+    lines = _label_lines(shown["holder"])
     domain = [styles[d][0] for d in styles]
     colour_scale = alt.Scale(domain=domain, range=[styles[d][1] for d in styles])
     return alt.Chart(data).mark_point(size=150, strokeWidth=2.2, opacity=1).encode(
-        x=alt.X("topic:N", sort=list(topics.index), title=None, axis=_column_axis(150), scale=alt.Scale(paddingInner=0, paddingOuter=0)),
+        x=alt.X("topic:N", sort=list(topics.index), title=None, axis=_column_axis(topics.index), scale=alt.Scale(paddingInner=0, paddingOuter=0)),
         xOffset=alt.XOffset("_dx:Q", scale=None),
-        y=alt.Y("holder:N", sort=list(shown["holder"]), title=None, axis=_row_axis()),
-        color=alt.Color("direction:N", title="Stance", scale=colour_scale, legend=alt.Legend(orient="bottom", direction="horizontal")),
+        y=alt.Y("holder:N", sort=list(shown["holder"]), title=None, axis=_row_axis(lines)),
+        color=alt.Color("direction:N", title="Stance", scale=colour_scale,
+                        legend=alt.Legend(orient="bottom", direction="horizontal", labelLimit=_legend_limit(domain))),
         shape=alt.Shape("direction:N", title="Stance", scale=alt.Scale(domain=domain, range=[styles[d][2] for d in styles])),
         fill=alt.condition("datum._current", alt.Fill("direction:N", scale=colour_scale, legend=None), alt.value("white")),
         tooltip=[
@@ -471,12 +530,33 @@ def positions_chart(cells: pd.DataFrame, caption: Caption, max_rows: int = MAX_R
             alt.Tooltip("sources:N", title="Sources"),
         ],
     ).properties(
-        width=cell_width * len(topics), height=alt.Step(ROW_STEP), title=_title(caption["title"], subtitle), description=caption["description"],
+        width=cell_width * len(topics), height=alt.Step(_row_step(lines)), title=_title(caption["title"], subtitle), description=caption["description"],
     )
 
 
 # --- 6. From countries approached to troop figures ---------------------------------------------------------
 
+
+
+def _merge_equal_named_steps(steps: pd.DataFrame) -> pd.DataFrame:
+    """One bar for consecutive steps of named states that hold the same states (two identical bars say nothing twice).
+
+    Args:
+        steps: ``analysis.funnel_steps``.
+
+    Returns:
+        The steps, a run of equal named steps (same kind, value and label) as one row whose label names
+        both steps: "Named as willing or offering, and named as offering troops".
+    """
+    rows: list[dict[str, Any]] = []
+    for row in steps.to_dict("records"):
+        last = rows[-1] if rows else None
+        same = last is not None and last["kind"] == row["kind"] and last["value"] == row["value"] and last["label"] == row["label"]
+        if same and not any(" · " in str(r["row"]) for r in (last, row)):
+            last["row"] = f"{last['row']}, and {str(row['row'])[:1].lower()}{str(row['row'])[1:]}"
+        else:
+            rows.append(dict(row))
+    return pd.DataFrame(rows, columns=steps.columns)
 
 
 def funnel_chart(steps: pd.DataFrame, caption: Caption) -> alt.LayerChart | alt.Chart:
@@ -496,41 +576,47 @@ def funnel_chart(steps: pd.DataFrame, caption: Caption) -> alt.LayerChart | alt.
     """
     if steps.empty or steps["value"].sum() == 0:
         return no_data_chart(caption["title"], "counts of countries")
-    data = steps.copy()
+    data = _merge_equal_named_steps(steps)
+    # the row label already names the report and its date; a "Reported" column would repeat it for
+    # the counts and stand empty for the named states
+    data = data.drop(columns=["reported"], errors="ignore")
     top = float(data["value"].max()) or 1.0
     data["_open_end"] = (data["value"] + top * 0.08).where(data["open"])
     data["_label_x"] = data[["value", "_open_end"]].max(axis=1)
 
     title, subtitle, description = caption["title"], caption["subtitle"], caption["description"]
     order = list(data.sort_values(["step"], kind="stable")["row"])
+    # a row names its step, then the report and date of the count: each part on lines of its own
+    lines = {row: [line for part in row.split(" · ") for line in fonts.wrap(part, LABEL_WIDTH, LABEL_PX)] for row in order}
     data = data.drop(columns=["step", "open"])
     base = alt.Chart(data).encode(
-        y=alt.Y("row:N", sort=order, title=None, axis=alt.Axis(labelExpr="split(datum.label, ' · ')", labelLimit=LABEL_WIDTH, labelPadding=6,
-                                                               minExtent=LABEL_WIDTH, domain=False, ticks=False)),
-        tooltip=[alt.Tooltip("row:N", title="Step"), alt.Tooltip("label:N", title="Count"),
-                 alt.Tooltip("reported:N", title="Reported"), alt.Tooltip("sources:N", title="Sources")],
+        y=alt.Y("row:N", sort=order, title=None, axis=_lines_axis(lines, labelPadding=6, minExtent=LABEL_WIDTH, domain=False, ticks=False)),
+        tooltip=[alt.Tooltip("row:N", title="Step"), alt.Tooltip("label:N", title="Count"), alt.Tooltip("sources:N", title="Sources")],
     )
     x = alt.X("value:Q", title="Number of countries", scale=alt.Scale(domain=[0, top * 1.45], nice=False), axis=alt.Axis(tickCount=6))
     kinds = list(dict.fromkeys(data["kind"]))  # counts officials gave, then states the reports name
     colour = alt.Color("kind:N", title=None, scale=alt.Scale(domain=kinds, range=[BLUE, GREEN, PURPLE][: len(kinds)]),
-                       legend=alt.Legend(orient="top", direction="horizontal", labelLimit=260))
+                       legend=alt.Legend(orient="top", direction="horizontal", labelLimit=_legend_limit(kinds)))
     bars = base.mark_bar(height={"band": 0.7}).encode(x=x, color=colour)
     dashes = base.transform_filter("isValid(datum._open_end)").mark_rule(strokeDash=[4, 3], strokeWidth=2).encode(
         x=alt.X("value:Q", scale=alt.Scale(domain=[0, top * 1.45], nice=False), title="Number of countries"), x2="_open_end:Q", color=colour)
     labels = base.mark_text(align="left", dx=5, fontSize=11, color=TEXT_COLOR).encode(x="_label_x:Q", text="label:N")
     return alt.layer(bars, dashes, labels).properties(
-        width=PLOT_WIDTH, height=alt.Step(ROW_STEP + 4), title=_title(title, subtitle), description=description,
+        width=PLOT_WIDTH, height=alt.Step(_row_step(lines, ROW_STEP + 4)), title=_title(title, subtitle), description=description,
     )
 
 
 # --- 5. Map of the named states ------------------------------------------------------------------------------
 
+# One hue per class, none two of a family (the sky blue of "asked" read as the blue of "offers"); each
+# at least 3:1 against white borders. Six classes cannot all be 3:1 apart in lightness (contrast is a
+# lightness ratio: three levels at most), so hue and the tooltip and data table tell them apart.
 MAP_COLOURS = {
     "Offers troops": BLUE,
     "Willing to contribute": GREEN,
     "Organises or supports from outside": PURPLE,
-    "Asked or in talks": SKY,
-    "Named as a likely contributor": ORANGE,
+    "Asked or in talks": OLIVE,
+    "Named as a likely contributor": _tint(BLACK, 0.55),
     "Not expected, declined or withdrawn": VERMILLION,
 }
 LAND = "#E4E4E4"
@@ -550,9 +636,11 @@ def map_chart(states: pd.DataFrame, world: dict[str, Any], caption: Caption) -> 
     shown = states[states["has_shape"].astype(bool)] if len(states) else states
     if shown.empty:
         return no_data_chart(caption["title"], "named states")
+    # only the region the named states lie in, so the page embeds no more shapes than it shows
+    world = geo.region(world, set(shown["id"].astype(str)))
     groups = [g for g in MAP_COLOURS if g in set(shown["group"])] + sorted(set(shown["group"]) - set(MAP_COLOURS))
     colour = alt.Color("group:N", title=None, scale=alt.Scale(domain=groups, range=[MAP_COLOURS.get(g, BLACK) for g in groups]),
-                       legend=alt.Legend(orient="bottom", direction="horizontal", columns=2, labelLimit=260))
+                       legend=alt.Legend(orient="bottom", direction="horizontal", columns=2, labelLimit=_legend_limit(groups)))
     land = alt.InlineData(values=world, format=alt.DataFormat(type="topojson", feature="countries"))
     base = alt.Chart(land).mark_geoshape(fill=LAND, stroke="white", strokeWidth=0.5).project(type="equalEarth")
     # "_id" (ISO numeric, the shapes' key) only joins the two; the data table leaves it out

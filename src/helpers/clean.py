@@ -435,7 +435,7 @@ def stack_claims(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         "positions": lambda d: d["direction_label"].map(fmt.lower_first) + ": " + d["summary"],
         "events": lambda d: d["title"],
         "figures": lambda d: d["metric_label"] + ": " + d["value_label"],
-        "open_questions": lambda d: "open question: " + d["question"],
+        "open_questions": lambda d: "Open question: " + d["question"],
     }
     frames = []
     for name, summarise in summaries.items():
@@ -484,7 +484,7 @@ def write_processed(tables: dict[str, pd.DataFrame], out_dir: Path) -> list[Path
     return written
 
 
-def read_processed(processed_dir: Path) -> dict[str, pd.DataFrame]:
+def read_processed(processed_dir: Path, as_of: str | None = None) -> dict[str, pd.DataFrame]:
     """Read tables written by :func:`write_processed` back with their types.
 
     Reads the typed ``<name>.json`` files. An edition built before they existed has CSVs only: those are
@@ -492,11 +492,23 @@ def read_processed(processed_dir: Path) -> dict[str, pd.DataFrame]:
 
     Args:
         processed_dir: an edition's processed/ folder.
+        as_of: the date the reading notebook works on; when given, the folder's stamp must say the
+            tables were made for it (``helpers.working.check``).
 
     Returns:
         Table name -> typed frame.
+
+    Raises:
+        helpers.working.InputError: no tables there (run notebook 01 first), or made for another date.
     """
-    tables = {path.stem: pd.read_json(path, orient="table", convert_dates=True) for path in sorted(processed_dir.glob("*.json"))}
+    from helpers import working
+
+    if as_of is not None:
+        working.check(processed_dir, as_of)
+    elif not any(p.name != working.STAMP_NAME for p in processed_dir.glob("*")):
+        raise working.InputError(f"no processed tables in {processed_dir}: run {working.MADE_BY['processed']} first")
+    tables = {path.stem: pd.read_json(path, orient="table", convert_dates=True) for path in sorted(processed_dir.glob("*.json"))
+              if path.name != working.STAMP_NAME}
     for path in sorted(processed_dir.glob("*.csv")):
         if path.stem not in tables:
             df = type_columns(read_table(path))

@@ -21,7 +21,7 @@ from helpers import paths
 Command = Callable[[argparse.Namespace, list[str]], int]
 
 # Commands whose extra arguments are handed on untouched (to pytest, jupyter lab, the validator…).
-PASSTHROUGH = {"validate", "test", "lab", "bench", "codebook"}
+PASSTHROUGH = {"validate", "test", "lab", "bench", "codebook", "strip"}
 
 
 def _today() -> str:
@@ -109,18 +109,29 @@ def cmd_test(args: argparse.Namespace, extra: list[str]) -> int:
 
 
 def cmd_lab(args: argparse.Namespace, extra: list[str]) -> int:
+    from helpers import nbclean, working
     from helpers.kernelspec import DISPLAY_NAME, ensure_kernelspec
 
     if importlib.util.find_spec("jupyterlab") is None:
         print('JupyterLab is not installed: pip install -e ".[lab]"', file=sys.stderr)
         return 2
-    ensure_kernelspec()
-    print(f"kernel: {DISPLAY_NAME}; notebooks in {paths.NOTEBOOKS_DIR}", flush=True)
+    ensure_kernelspec()  # also makes Lab save notebooks without outputs
+    settings = working.read_settings()  # written with its defaults on first use
+    if note := nbclean.install_git_hook(paths.ROOT):
+        print(note)
+    print(f"kernel: {DISPLAY_NAME}; notebooks in {paths.NOTEBOOKS_DIR}; working date: {settings['as_of']} "
+          f"(set it in {working.settings_path()})", flush=True)
     argv = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={paths.ROOT}", *extra]
     if os.geteuid() == 0 and "--allow-root" not in extra:
         argv.append("--allow-root")  # containers run as root; Jupyter refuses it otherwise
     os.execv(sys.executable, argv)
     return 0  # not reached
+
+
+def cmd_strip(args: argparse.Namespace, extra: list[str]) -> int:
+    from helpers import nbclean
+
+    return nbclean.main(extra, root=paths.ROOT)
 
 
 def cmd_codebook(args: argparse.Namespace, extra: list[str]) -> int:
@@ -340,7 +351,7 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
         prog=prog or os.environ.get("ISF_PROG", "isf"),
         formatter_class=lambda prog: argparse.HelpFormatter(prog, max_help_position=18, width=100),
         description="Build, check and explore the ISF briefing. dev.py makes .venv on first use, then runs these.",
-        epilog="Extra arguments after validate, test, codebook, lab and bench go to the tool underneath "
+        epilog="Extra arguments after validate, test, codebook, lab, strip and bench go to the tool underneath "
         "(e.g. `test -k build -x`).",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
@@ -381,6 +392,7 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
                    help="mark the judgements reviewed for this edition: write data/judgements/<as-of>.md with reports_read updated")
     p.add_argument("--data-dir", default=str(paths.DATA_DIR), help="data folder (default: data/)")
     add("lab", cmd_lab, "start JupyterLab at the repo root with the project kernel")
+    add("strip", cmd_strip, "remove outputs and volatile metadata from notebooks (--check: only list them)")
     add("editions", cmd_editions, "list drafts, editions and revisions; report problems and their repairs")
     p = add("publish", cmd_publish, "publish the drafts: freeze them and build the site (editions, page, feed)")
     p.add_argument("--site", metavar="DIR", help="the site folder to write (replaced only on success)")

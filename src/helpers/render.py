@@ -21,7 +21,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib.metadata import version
 from pathlib import Path
 
@@ -30,7 +30,7 @@ import pypandoc
 import typst
 import yaml
 
-from helpers import fmt, paths
+from helpers import fmt, fonts, paths
 from helpers.chart_renderer import BUNDLE_MARKER, CHART_METADATA_KEY
 from helpers.html_a11y import make_tables_accessible
 from helpers.markdown import KICKER, TITLE_BLOCK_KEY, TITLE_BLOCK_ROLE, escape_md
@@ -197,11 +197,13 @@ def render_with_pandoc(briefing: Briefing, stem: Path) -> RenderResult:
     Returns:
         The paths written and ``pandoc X + typst Y``.
     """
-    front = _front_matter(briefing, stem.with_suffix(".pdf").name)
+    front = _front_matter(briefing, stem.with_suffix(".pdf").name, unprintable(briefing))
     html_path, pdf_path = stem.with_suffix(".html"), stem.with_suffix(".pdf")
     html_path.write_text(_html_page(front, briefing.blocks), encoding="utf-8")
     with tempfile.TemporaryDirectory(prefix="isf-render-") as work:
-        typ_path = _write_typst(front, briefing.blocks, Path(work))
+        svgs = iter(printable_svgs([block.svg for block in briefing.blocks if isinstance(block, Chart)]))
+        blocks = [replace(block, svg=next(svgs)) if isinstance(block, Chart) else block for block in briefing.blocks]
+        typ_path = _write_typst(front, blocks, Path(work))
         # PDF/UA-1: typst then checks every image has alt text and the title is set, tags the title
         # heading H1 and sets DisplayDocTitle, so viewers show the title rather than the file name.
         typst.compile(str(typ_path), output=str(pdf_path), pdf_standards=[PDF_STANDARD])
@@ -279,14 +281,77 @@ def stage_quarto_project(
         config_path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     staged = nbformat.from_dict(nb)
     staged.cells = [_quarto_cell(cell) for _, cell in _take_title(staged)[1]]
-    front = yaml.safe_dump(quarto_front_matter(briefing, f"{stem}.pdf"), allow_unicode=True, sort_keys=False)
+    # Quarto's typst writer takes each chart's image/svg+xml: the same print-safe text as the fallback's.
+    charts = [output.data for cell in staged.cells for output in cell.get("outputs", [])
+              if CHART_METADATA_KEY in output.get("metadata", {})]
+    for data, svg in zip(charts, printable_svgs([data["image/svg+xml"] for data in charts])):
+        data["image/svg+xml"] = svg
+    fields = quarto_front_matter(briefing, f"{stem}.pdf", unprintable(briefing))
+    front = yaml.safe_dump(fields, allow_unicode=True, sort_keys=False)
     staged.cells.insert(0, nbformat.v4.new_raw_cell(f"---\n{front}---"))
     path = project / name
     nbformat.write(staged, path)
     return path
 
 
-def quarto_front_matter(briefing: Briefing, pdf_name: str) -> dict[str, str]:
+def unprintable(briefing: Briefing) -> list[str]:
+    """Return the characters of the briefing no font in the PDF's list has, warning about them.
+
+    The PDF prints each as U+FFFD (show rules in the typst templates, fed by the front matter's
+    ``unprintable`` field); the HTML page keeps them, as browsers find fonts of their own. Without
+    this, typst's PDF/UA-1 check would stop the build on the first such character.
+
+    Args:
+        briefing: the notebook's visible content.
+
+    Returns:
+        The characters, each once (none in the usual case); a warning line on stderr names them.
+    """
+    block = briefing.title_block
+    texts = [briefing.title, briefing.date or "", *(b for b in briefing.blocks if isinstance(b, str))]
+    if block:
+        texts += [block.kicker, block.dateline]
+    chars = fonts.unprintable("\n".join(texts))
+    if chars:
+        print(f"render: warning: no font in the PDF's list has {fonts.describe(chars)}; the PDF shows "
+              f"{fonts.REPLACEMENT} in its place (install the fonts README lists)", file=sys.stderr)
+    return chars
+
+
+def printable_svgs(svgs: list[str]) -> list[str]:
+    """Return the charts' SVGs with the characters their text cannot print replaced, warning about them.
+
+    Args:
+        svgs: the charts' SVG documents, for the PDF.
+
+    Returns:
+        The SVGs (``fonts.printable_svg``): colour emoji and characters no outline font has print as
+        U+FFFD in the PDF's charts; a warning line on stderr names them. The page's charts keep them.
+    """
+    fixed, replaced = [], {}
+    for svg in svgs:
+        svg, chars = fonts.printable_svg(svg)
+        fixed.append(svg)
+        replaced.update(dict.fromkeys(chars))
+    if replaced:
+        print(f"render: warning: the PDF's charts show {fonts.REPLACEMENT} for {fonts.describe(replaced)} (no outline "
+              "font has them; a chart image cannot hold colour emoji); the text and tables print them", file=sys.stderr)
+    return fixed
+
+
+def _hex_codes(chars: list[str]) -> list[str]:
+    """Return characters as hex code points for the typst templates' ``\\u{...}`` escapes.
+
+    Args:
+        chars: characters.
+
+    Returns:
+        e.g. ``["31350"]``.
+    """
+    return [f"{ord(char):X}" for char in chars]
+
+
+def quarto_front_matter(briefing: Briefing, pdf_name: str, missing: list[str] = ()) -> dict[str, str]:
     """Return the staged notebook's front matter.
 
     ``kicker``, ``dateline`` and ``pdf-file`` are custom fields; the project's own title-block partials
@@ -297,9 +362,10 @@ def quarto_front_matter(briefing: Briefing, pdf_name: str) -> dict[str, str]:
     Args:
         briefing: title, date and title block.
         pdf_name: the PDF's file name, written beside the page.
+        missing: characters no font has (``unprintable``), printed as U+FFFD in the PDF.
 
     Returns:
-        ``title``, ``kicker``, ``pdf-file``, and ``date`` and ``dateline`` when known.
+        ``title``, ``kicker``, ``pdf-file``, and ``date``, ``dateline`` and ``unprintable`` when known.
     """
     fields = {"title": briefing.title, "kicker": KICKER, "pdf-file": pdf_name}
     block = briefing.title_block
@@ -307,6 +373,8 @@ def quarto_front_matter(briefing: Briefing, pdf_name: str) -> dict[str, str]:
         fields.update(kicker=escape_md(block.kicker), date=block.as_of, dateline=block.dateline)
     elif briefing.date:
         fields["date"] = briefing.date
+    if missing:
+        fields["unprintable"] = _hex_codes(list(missing))
     return fields
 
 
@@ -485,12 +553,13 @@ def _display_date(value: str, short: bool = False) -> str:
     return fmt.date_label(value[:10], "day" if short else "day_long")
 
 
-def _front_matter(briefing: Briefing, pdf_name: str) -> str:
+def _front_matter(briefing: Briefing, pdf_name: str, missing: list[str] = ()) -> str:
     """Return YAML metadata (title, kicker, date, dateline, PDF link) whose strings pandoc reads as Markdown.
 
     Args:
         briefing: title, date and title block.
         pdf_name: the PDF's file name, written beside the page (the page links it).
+        missing: characters no font has (``unprintable``), printed as U+FFFD in the PDF.
 
     Returns:
         YAML text without the ``---`` fences, the date as the title block shows it. ``dateline``
@@ -503,6 +572,8 @@ def _front_matter(briefing: Briefing, pdf_name: str) -> str:
         fields["date"] = _display_date(date)
     if block:
         fields.update(kicker=escape_md(block.kicker), dateline=block.dateline)
+    if missing:
+        fields["unprintable"] = _hex_codes(list(missing))
     return yaml.safe_dump(fields, allow_unicode=True, sort_keys=False)
 
 
@@ -559,6 +630,7 @@ def _write_typst(front: str, blocks: list[str | Chart], work: Path) -> Path:
         if isinstance(block, str):
             body.append(block)
             continue
+        _keep_intro_with_chart(body)
         svg = work / f"chart-{len(body)}.svg"
         svg.write_text(block.svg, encoding="utf-8")
         # A raw typst block, because pandoc's typst writer drops an image's alt text (styles.typ).
@@ -572,6 +644,37 @@ def _write_typst(front: str, blocks: list[str | Chart], work: Path) -> Path:
     )
     typ_path.write_text(source, encoding="utf-8")
     return typ_path
+
+
+# A chart's introduction (its heading and the sentences under it) moves to the chart's page when both
+# do not fit, up to this many characters of Markdown; longer text may end a page on its own.
+INTRO_CHARS = 1200
+_HEADING_START = re.compile(r"^#{2,6}\s", re.MULTILINE)
+
+
+def _keep_intro_with_chart(body: list[str]) -> None:
+    """Make the text just before a chart stick to it (typst ``block(sticky: true)``), in place.
+
+    The text from the last heading before the chart (no further back than the previous chart) goes in
+    a sticky block, so a heading and its one-sentence introduction never stay at a page foot while the
+    chart starts the next page. Tables and long text are left to break as they fall.
+
+    Args:
+        body: the Markdown blocks so far; the chart comes next.
+    """
+    start = len(body)
+    while start > 0 and not body[start - 1].startswith("```{=typst}"):
+        start -= 1
+        heading = list(_HEADING_START.finditer(body[start]))
+        if heading:
+            head, tail = body[start][: heading[-1].start()], body[start][heading[-1].start():]
+            intro = [tail, *body[start + 1:]]
+            text = "\n\n".join(intro)
+            if len(text) > INTRO_CHARS or re.search(r"^\s*\|", text, re.MULTILINE):
+                return
+            body[start:] = [part for part in (head.rstrip(),) if part] + [
+                "```{=typst}\n#block(sticky: true)[\n```", text, "```{=typst}\n]\n```"]
+            return
 
 
 def _markdown(front: str, body: list[str]) -> str:

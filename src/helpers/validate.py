@@ -116,6 +116,13 @@ def header_problems(header: list[str], expected: list[str], file: str) -> list[P
         One problem per column that is wrong; a reordering is reported once, at its first column.
     """
     problems: list[Problem] = []
+    # A name with spaces around it ("topic ") is that column, misspelt: one problem, not a missing
+    # column plus an extra one.
+    for at, name in enumerate(header):
+        if name != name.strip() and name.strip() in expected:
+            problems.append(Problem(file, 1, name.strip(), f"column {at + 1} is {name!r}, with a space",
+                                    f"{name.strip()!r}, without spaces around the name"))
+            header = [*header[:at], name.strip(), *header[at + 1:]]
     for name in dict.fromkeys(header):
         if header.count(name) > 1:
             problems.append(Problem(file, 1, name, f"column {name!r} {header.count(name)} times", "each column once"))
@@ -132,6 +139,10 @@ def header_problems(header: list[str], expected: list[str], file: str) -> list[P
     return problems
 
 
+# Separators a spreadsheet may have saved instead of commas, and how the message names them.
+SEPARATORS = {";": "semicolons", "\t": "tabs", "|": "vertical bars"}
+
+
 def check_structure(text: str, file: str, expected_header: list[str]) -> list[Problem]:
     """Check the header, quoting, column counts, rows of only commas and oversized cells.
 
@@ -143,6 +154,13 @@ def check_structure(text: str, file: str, expected_header: list[str]) -> list[Pr
     Returns:
         Problems with the structure, one per bad row or column.
     """
+    first_line = text.split("\n", 1)[0]
+    if len(expected_header) > 1 and "," not in first_line:
+        for separator, name in SEPARATORS.items():
+            if first_line.count(separator) >= len(expected_header) // 2:
+                # Every row would be "1 value" and every column missing: say the one thing that is wrong.
+                return [Problem(file, 1, None, f"columns separated by {name}",
+                                "a comma-separated file (save it as CSV with commas)")]
     problems: list[Problem] = []
     miscounted: dict[int, list[int]] = {}  # number of values -> lines with that many
     csv.field_size_limit(2**31 - 1)  # a huge cell is reported below, not raised as "field larger than field limit"
