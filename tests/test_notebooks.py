@@ -296,7 +296,7 @@ def test_01_and_02_end_with_the_tables_an_analyst_checks(lab_run_all: dict) -> N
 
     validation = last_markdown(lab_run_all["01-clean-and-validate"][-1])
     assert "every quote against the reports in" in validation
-    assert "| pledges | 5 | 5 | 0 |" in validation and "| all claims | 10 | 10 | 0 |" in validation
+    assert "| pledges | 5 | 5 | 0 |" in validation and "| all claims | 11 | 11 | 0 |" in validation
     standings, disagreements, news = (last_markdown(lab_run_all["02-analyse"][-1], n) for n in (3, 2, 1))
     assert standings.startswith("4 standings:") and "| Indonesia | Troops | Offered publicly | 20,000 | PL-001 (S011, 18 Oct 2025) |" in standings
     assert "| United Kingdom | Advisers to the US-run cell | Deployed |  | PL-004 (S011, 18 Oct 2025) | outside the force |" in standings
@@ -310,7 +310,7 @@ def test_displayed_outputs_hold_no_renderer_markup(lab_run_all: dict) -> None:
     assert [RENDERER_MARKUP.findall(text) for text in shown if RENDERER_MARKUP.search(text)] == []
     joined = "\n".join(lab_shown(briefing))
     assert "S011: Outlet S011" in joined  # the sources list, without its {#src-S011} anchors
-    assert "*In the page:* Data\\: the 10 claims of this edition" in joined  # the download links' text, not their base64
+    assert "*In the page:* Data\\: the 11 claims of this edition" in joined  # the download links' text, not their base64
     charts = [o["data"]["text/html"] for c in briefing.cells for o in c.get("outputs", []) if "text/html" in o.get("data", {})]
     assert len(charts) == 5 and all(html.startswith("<style>figure.isf-chart") for html in charts)
 
