@@ -484,6 +484,27 @@ def edition_note(info: dict[str, Any]) -> str:
     return " ".join(notes)
 
 
+def quotes_note(info: dict[str, Any]) -> str:
+    """The methodology's sentence on how this edition's quotes were checked ("" for a notebook run by hand).
+
+    Args:
+        info: ``helpers.editions.read_edition_info`` of the edition: ``quotes.how`` is "reports" (checked
+            against the report texts at build time), "record" (the texts were absent; every quote matched
+            the quote-verification record, verified against the reports on ``quotes.verified_on``) or "none".
+    """
+    if not info:
+        return ""
+    quotes = info.get("quotes") if isinstance(info.get("quotes"), dict) else {}
+    how = quotes.get("how") or ("reports" if info.get("quotes_checked") else "none")
+    if how == "reports":
+        return "Every quote was checked against the text of its report when this edition was built."
+    if how == "record" and quotes.get("verified_on"):
+        return (f"Every quote was verified against the text of its report on {esc(fmt.date_label(quotes['verified_on']))}; "
+                "this edition was built without the report texts, from the record of that check, and no quote has "
+                "been added or changed since.")
+    return "The quotes in this edition were not checked against the reports: the report texts were not available when it was built."
+
+
 def sources_md(sources: pd.DataFrame) -> str:
     """Every source as a numbered entry the in-text citations link to: id, outlet, date, headline, relays, dating."""
     if sources.empty:

@@ -1204,6 +1204,40 @@ def headline(lead: list[dict[str, Any]], counts: dict[str, int], previous_as_of:
     return [f"Nothing new{since}."]
 
 
+def correction_text(c: Correction) -> str:
+    """A correction as one plain line (feeds, the editions page): "PL-035 (pledges): stage offered → declined"."""
+    head = f"{c['claim_id']} ({c['table'].replace('_', ' ')})"
+    if c["kind"] == "removed":
+        return f"{head} removed" + (f": {c['summary']}" if c["summary"] else "")
+    return f"{head}: " + "; ".join(f"{f['field'].replace('_', ' ')} {_short(f['old_label']) or '(blank)'} → {_short(f['new_label']) or '(blank)'}"
+                                  for f in c["changes"])
+
+
+def for_revision(changes: dict[str, Any], current: Tables, revised: Tables | None, revises: str, revises_as_of: str) -> dict[str, Any]:
+    """A revision's "what changed": the news still against the previous edition, the corrections against the
+    edition it revises (and leading the headline).
+
+    Args:
+        changes: :func:`changes_since` of this edition against its previous edition.
+        current: this edition's processed tables.
+        revised: the processed tables of the edition it revises (None: not readable, no corrections listed).
+        revises: that edition's folder name.
+        revises_as_of: its date.
+
+    Returns:
+        ``changes`` with ``revises``/``revises_as_of``, the corrections against the revised edition, their
+        count, and headline items (kind "correction") of the corrections first, then the news that led.
+    """
+    fixes = corrections(current, revised) if revised is not None else []
+    counts = {**changes["counts"], "corrections": len(fixes)}
+    lead = [{"text": f"Corrected: {correction_text(c)}", "source_id": c["source_id"] if c["source_id"] != c["claim_id"] else "",
+             "date_label": c["date_label"], "late": False, "kind": "correction"} for c in fixes]
+    lead = (lead + list(changes.get("headline_items") or []))[:HEADLINE_MAX]
+    return {**changes, "revises": revises, "revises_as_of": revises_as_of, "corrections": fixes, "counts": counts,
+            "quiet": not changes["news"] and not changes.get("not_news") and not fixes,
+            "headline_items": lead, "headline": headline(lead, counts, changes.get("previous_as_of"))}
+
+
 # --- the reader's section -----------------------------------------------------------------------
 
 
@@ -1283,8 +1317,13 @@ def changes_md(changes: dict[str, Any]) -> str:
         PDF); corrections under a level-3 heading. One line for the first edition, and one line for a
         quiet week.
     """
+    fixes_heading = (f"### Corrections to the edition of {esc(_when(changes['revises_as_of']))} that this revision replaces"
+                     if changes.get("revises") else "### Corrections since the previous edition")
     if not changes.get("has_previous"):
-        return "There is no previous edition to compare with: this is the first edition."
+        first = "There is no previous edition to compare with: this is the first edition."
+        if not changes.get("revises") or not changes.get("corrections"):
+            return first
+        return "\n".join([first, "", fixes_heading, "", *_capped([_correction_line(c) for c in changes["corrections"]], "corrections")])
     since = _when(changes["previous_as_of"]) if changes.get("previous_as_of") else ""
     since_text = f" of {esc(since)}" if since else ""
     if changes["quiet"]:
@@ -1300,7 +1339,7 @@ def changes_md(changes: dict[str, Any]) -> str:
     verb = "is" if restated + background == 1 else "are"
     if news:
         lines[0] += " The news first, the most important at the top" + (f"; {' and '.join(apart)} {verb} listed apart." if apart else ".")
-        lead = changes.get("headline_items") or []
+        lead = [i for i in changes.get("headline_items") or [] if i.get("kind") != "correction"]  # a revision's lead its corrections
         lines += ["", *[_news_line(i) for i in news[: len(lead)]]]
         more = news[len(lead):]
         if more:
@@ -1320,6 +1359,6 @@ def changes_md(changes: dict[str, Any]) -> str:
         show = "Show the claim" if len(not_news) == 1 else f"Show the {len(not_news)} claims"
         lines += _collapsible(show, _capped([_old_line(i) for i in not_news], "claims"))
     if changes["corrections"]:
-        lines += ["", "### Corrections since the previous edition", ""]
+        lines += ["", fixes_heading, ""]
         lines += _capped([_correction_line(c) for c in changes["corrections"]], "corrections")
     return "\n".join(lines)
