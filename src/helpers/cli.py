@@ -274,7 +274,10 @@ def cmd_publish(args: argparse.Namespace, extra: list[str]) -> int:
         if not args.site:
             print("publish needs --site DIR (or --restore --archive DIR)", file=sys.stderr)
             return 2
-        base_url = args.base_url or str(site_settings(paths.SITE_SETTINGS).get("base_url") or "")
+        # --base-url, else the project's setting (site.toml), else the address the host reports (the workflow sets
+        # ISF_BASE_URL from GitHub Pages' configure-pages): one setting, every recipe
+        base_url = (args.base_url or str(site_settings(paths.SITE_SETTINGS).get("base_url") or "")
+                    or os.environ.get("ISF_BASE_URL", "").strip())
         site = Path(args.site).resolve()
         result = publish_site(paths.REPORTS_DIR, site, archive, args.first_run, base_url, data_dir=paths.DATA_DIR)
     except PublishBusy as exc:
