@@ -29,7 +29,7 @@ previous_edition: str = ""  # folder of the previous edition (with processed/), 
 # %%
 from pathlib import Path
 
-from helpers import analysis, changes, clean, overview, working
+from helpers import analysis, changes, clean, editions, overview, working
 from helpers.markdown import show_md
 
 as_of, data_dir, out_dir, previous_edition = working.parameters(as_of, data_dir, out_dir, previous_edition)
@@ -48,6 +48,13 @@ previous = analysis.read_previous(previous_edition)
 results, summary = analysis.analyse(tables, as_of, previous, analysis.previous_as_of(previous_edition))
 results["funnel_steps"] = analysis.funnel_steps(tables["figures"], summary)
 summary["previous_edition"] = previous_edition if previous is not None else ""
+
+# %%
+# A revision keeps its news against the previous edition and lists its corrections against the edition it replaces.
+info = editions.read_edition_info(Path(out_dir))
+if info.get("revises_path"):
+    summary["changes"] = changes.for_revision(summary["changes"], tables, analysis.read_previous(info["revises_path"]),
+                                              info["revises"], info["as_of"])
 
 # %%
 # NOTE: one standing per actor and contribution; the briefing's table must cover each pair once.

@@ -60,7 +60,7 @@ judged.raise_for_problems()
 
 # %%
 show_md(briefing.staleness_md(summary))
-show_md(judged.bottom_line_md() if judged.file else briefing.bottom_line(summary, results["conditions_summary"]))
+show_md(judged.bottom_line_md(summary["staleness"]["threshold_days"]) if judged.file else briefing.bottom_line(summary, results["conditions_summary"]))
 
 # %% [markdown]
 # ## What changed since the previous edition
@@ -95,7 +95,7 @@ charts.funnel_chart(results["funnel_steps"], captions.funnel(summary, results["f
 # together and counted once.
 
 # %%
-show_md(briefing.commitments_md(standing))
+show_md(briefing.commitments_md(standing, summary))
 
 # %%
 states = analysis.map_states(standing, tables["actors"], geo.shape_ids())
@@ -185,13 +185,17 @@ show_md(briefing.sources_md(tables["sources"]))
 # ## Methodology and data notes
 #
 # Each row of the dataset is one thing one report said, on a date, with a short quote copied exactly
-# from the report (checked automatically), and whose word it is: the actor's own, a third party's, or
-# the outlet's. Contradictory claims are kept side by side. Numbers keep their vagueness: "some …" or
+# from the report, and whose word it is: the actor's own, a third party's, or the outlet's.
+# Contradictory claims are kept side by side. Numbers keep their vagueness: "some …" or
 # "about …" is approximate, "up to …" has no lower bound, and a number the report gives only in words
 # ("several", "about two dozen") is printed in those words and never drawn as a bar. Descriptions of
 # countries the reports do not name are never turned into a number of countries. The codebook (linked
 # under "Data, citation and licence") has every field, code and rule.
-#
+
+# %%
+show_md(briefing.quotes_note(editions.read_edition_info(Path(out_dir))))
+
+# %% [markdown]
 # ### How the briefing reads where an actor stands
 #
 # An actor's own word comes first: its latest statement, on the record or through its own officials,

@@ -59,6 +59,7 @@ TOOLS: dict[str, Tool] = {
                   "apt-get install -y fonts-dejavu-core fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji", in_ci=True),
     "reports": Tool(f"the source reports at {paths.SOURCES_DIR}", paths.SOURCES_DIR.is_dir,
                     "clone with ../shared beside the repo, or set ISF_SOURCES_DIR", in_ci=True),
+    "git": Tool("git", lambda: shutil.which("git") is not None, "apt-get install -y git", in_ci=True),
     "quarto": Tool("quarto", lambda: shutil.which("quarto") is not None,
                    "conda install -c conda-forge quarto, or pip install quarto-cli (not installable in CI)", in_ci=False),
 }

@@ -73,7 +73,7 @@ def standings() -> pd.DataFrame:
         for contribution, stage in (("troops", "offered_public" if number % 2 else "conditional"), ("funding", "approached")):
             rows.append({"actor_name": actor, "contribution_type": contribution, "stage": stage,
                          "stage_label": stage.replace("_", " "), "conditional": stage == "conditional",
-                         "conditions": "UN mandate" if stage == "conditional" else "", "limits": "", "basis_source": "S001",
+                         "conditions": "UN mandate (not reported met)" if stage == "conditional" else "", "limits": "", "basis_source": "S001",
                          "basis_label": "13 Dec 2025", "figure": "", "since": "", "sources": "S001"})
     return pd.DataFrame(rows)
 

@@ -59,7 +59,7 @@ def test_a_conditional_stance_is_not_a_refusal(tmp_path) -> None:
                conditions=[condition("CO-001", "AZE", "after_fighting_stops", "S012", "PL-002"), condition("CO-002", "AZE", "parliamentary_approval", "S012", "PL-002")])
     aze = standing_of(t, "AZE")
     assert aze["stage"] == "offered_private" and bool(aze["conditional"])
-    assert aze["conditions"] == "only after fighting stops (not reported met); parliamentary approval (not reported met)"
+    assert aze["conditions"] == "only once fighting completely stops (not reported met); parliamentary approval (not reported met)"
     summary = analysis.key_figures(t)
     assert [(o["name"], o["conditional"]) for o in summary["troop_offers"]] == [("Azerbaijan", True)]
     # alone, "will only if" still makes a willing contributor, never a refusal
@@ -196,7 +196,7 @@ def test_a_limit_is_never_met_and_a_condition_has_its_status(tmp_path) -> None:
                conditions=[condition("CO-001", "AZE", "after_fighting_stops", "S012", "PL-001"),
                            condition("CO-002", "AZE", "non_combat", "S012", "PL-001")])
     aze = standing_of(t, "AZE")
-    assert (aze["conditions"], aze["limits"]) == ("only after fighting stops (not reported met)", "non-combat role")
+    assert (aze["conditions"], aze["limits"]) == ("only once fighting completely stops (not reported met)", "non-combat role")
     matrix = analysis.conditions_matrix(t["conditions"]).set_index("condition_type")
     assert matrix.loc["non_combat", ["kind", "status_label"]].tolist() == ["limit", ""]
     assert matrix.loc["after_fighting_stops", ["kind", "status_label"]].tolist() == ["condition", "Not reported met"]

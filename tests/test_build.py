@@ -1,7 +1,8 @@
 """The build driver on tiny fixture notebooks, fixture data and a fake renderer, all in tmp_path.
 
 The notebooks really run (papermill, the python3 kernel); only rendering is faked. Each test works on
-its own copy of a project that was built once per module, so the suite stays around half a minute.
+its own copy of a project that was built once per module (a draft of AS_OF), so the suite stays around
+half a minute. `publish` freezes drafts the way `dev.py publish` does, into a site in the project.
 """
 
 from __future__ import annotations
@@ -26,7 +27,9 @@ import pytest
 from needs import need
 
 from helpers import build as b
+from helpers.editions import missing_files, read_edition
 from helpers import clean, paths
+from helpers.site import PublishError, publish_site
 
 AS_OF = "2025-11-20"
 PLEDGES = (
@@ -121,6 +124,26 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def publish(root: Path) -> tuple[str, ...]:
+    """Freeze the project's drafts into its site, as `dev.py publish --site site` does; the folders published."""
+    site = root / "site"
+    result = publish_site(root / "reports", site, first_run=not site.exists(), base_url="https://example.org/isf/",
+                          data_dir=root / "data")
+    return result.published
+
+
+def draft(root: Path, name: str = AS_OF) -> Path:
+    return root / "reports" / "drafts" / name
+
+
+def published(root: Path, name: str = AS_OF) -> Path:
+    return root / "reports" / "editions" / name
+
+
+def edit_pledges(root: Path, text: str) -> None:
+    (root / "data" / "curated" / "pledges.csv").write_text(text, encoding="utf-8")
+
+
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fixture project built once at AS_OF; tests copy it."""
@@ -141,14 +164,15 @@ def project(template: Path, tmp_path: Path) -> Path:
 # --------------------------------------------------------------------------------------------------
 
 
-def test_build_publishes_edition_with_manifest_matching_what_was_built(project: Path) -> None:
-    edition = project / "reports" / "editions" / AS_OF
+def test_build_makes_a_draft_with_a_manifest_matching_what_was_built(project: Path) -> None:
+    edition = draft(project)
+    assert not (project / "reports" / "editions").exists()  # only publish writes published editions
     manifest = json.loads((edition / "manifest.json").read_text())
 
     # The notebooks ran, in order, on the fixture data, and the briefing shows the computed number.
     assert (edition / "processed" / "pledges.csv").read_text() == PLEDGES
     assert "TOTAL TROOPS 24500 AS OF 2025-11-20" in (edition / "briefing.html").read_text()
-    # Published copies are the edition's files, byte for byte.
+    # reports/briefing.* are the draft's files, byte for byte.
     assert (project / "reports" / "briefing.html").read_bytes() == (edition / "briefing.html").read_bytes()
     assert (project / "reports" / "briefing.pdf").read_bytes() == (edition / "briefing.pdf").read_bytes()
 
@@ -176,8 +200,10 @@ def test_build_publishes_edition_with_manifest_matching_what_was_built(project: 
     assert manifest["quotes_checked"] is True and manifest["sources_checksum"] == b.tree_digest(project / "sources")
     info = json.loads((edition / "edition.json").read_text())
     assert info.pop("sources_dir").endswith("/sources")  # the template's folder: tests copy it
-    assert info == {"as_of": AS_OF, "revision": 0, "revises": "", "revision_note": "", "previous_edition": "",
-                    "quotes_checked": True, "validated": False}  # no validator configured: notebook 01 checks the data
+    assert info == {"as_of": AS_OF, "revision": 0, "revises": "", "revises_path": "", "revision_note": "",
+                    "corrected_claims": [], "previous_edition": "", "quotes_checked": True,
+                    "quotes": {"how": "reports", "verified_on": ""},
+                    "validated": False}  # no validator configured: notebook 01 checks the data
     for rel, info in manifest["files"].items():
         assert info["sha256"] == b.file_sha256(edition / rel)
         assert info["bytes"] == (edition / rel).stat().st_size
@@ -198,17 +224,17 @@ def test_injected_parameters_cell_is_tagged_remove_cell(project: Path) -> None:
 
 def test_rebuild_without_change_skips_all_work(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     before = snapshot(project / "reports")
-    mtime = (project / "reports" / "editions" / AS_OF / "briefing.pdf").stat().st_mtime_ns
+    mtime = (draft(project) / "briefing.pdf").stat().st_mtime_ns
     renderer = FakeRenderer()
-    key = json.loads((project / "reports" / "editions" / AS_OF / "manifest.json").read_text())["input_key"]
+    key = json.loads((draft(project) / "manifest.json").read_text())["input_key"]
     result = b.build(config_for(project, renderer=renderer))
 
     # No notebook ran and nothing rendered (how fast that is: benchmarks/bench_build.py, "unchanged").
     assert result.reused and result.renderer == "fake"
     assert renderer.calls == []
-    assert f"unchanged: reusing edition {project / 'reports' / 'editions' / AS_OF} (key {key[:12]})" in capsys.readouterr().out
+    assert f"unchanged: reusing draft {draft(project)} (key {key[:12]})" in capsys.readouterr().out
     assert snapshot(project / "reports") == before
-    assert (project / "reports" / "editions" / AS_OF / "briefing.pdf").stat().st_mtime_ns == mtime
+    assert (draft(project) / "briefing.pdf").stat().st_mtime_ns == mtime
 
 
 def test_no_change_path_imports_nothing_heavy(project: Path) -> None:
@@ -233,62 +259,136 @@ print(json.dumps({{"reused": result.reused, "heavy": heavy}}))
     assert report["heavy"] == []
 
 
-def test_changed_data_is_refused_then_kept_as_a_revision_beside_the_first(
-    project: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    editions = project / "reports" / "editions"
-    first = snapshot(editions / AS_OF)
-    old = json.loads((editions / AS_OF / "manifest.json").read_text())
-    csv_path = project / "data" / "curated" / "pledges.csv"
-    csv_path.write_text(PLEDGES.replace("Azerbaijan,1500", "Azerbaijan,2500"), encoding="utf-8")
-
-    # A published edition is never rewritten: without --revise the build stops in one line.
-    before = snapshot(project / "reports")
-    assert b.run_build(config_for(project)) == b.EXIT_FAILED
-    err = capsys.readouterr().err
-    assert f"edition {AS_OF} was built from other inputs" in err and "add --revise" in err and "revision 1" in err
-    assert snapshot(project / "reports") == before
-
-    renderer = FakeRenderer()
-    result = b.build(config_for(project, renderer=renderer, revise=True, revision_note="Azerbaijan's offer corrected"))
-    assert not result.reused and len(renderer.calls) == 1 and result.revision == 1
-    revision = editions / f"{AS_OF}-r1"
-    assert result.edition == revision and result.is_latest
-    assert snapshot(editions / AS_OF) == first  # the first edition is kept, byte for byte
-    new = json.loads((revision / "manifest.json").read_text())
-    assert new["revision"] == 1 and new["revised"] is True and new["revises"] == AS_OF
-    assert new["revision_note"] == "Azerbaijan's offer corrected"
-    info = b.read_edition_info(revision)
-    assert (info["revision"], info["revises"], info["revision_note"]) == (1, AS_OF, "Azerbaijan's offer corrected")
-    assert new["data_checksum"] != old["data_checksum"] and new["input_key"] != old["input_key"]
-    assert "TOTAL TROOPS 25500" in (project / "reports" / "briefing.html").read_text()
-    # The content hash per claim shows exactly which claim changed.
-    old_hashes, new_hashes = b.read_claim_hashes(editions / AS_OF), b.read_claim_hashes(revision)
-    assert set(old_hashes) == set(new_hashes) == {"PL-1", "PL-2", "PL-3"}
-    assert [c for c in new_hashes if new_hashes[c] != old_hashes[c]] == ["PL-2"]
-
-    # Both are listed; the revision is the date's current edition, so later editions compare with it.
-    assert [(e.name, e.revision) for e in b.list_editions(editions)] == [(AS_OF, 0), (f"{AS_OF}-r1", 1)]
-    assert b.build(config_for(project, revise=True)).reused  # unchanged since the revision: nothing to do
+def test_a_draft_is_rebuilt_freely_and_compares_with_the_last_published_edition(project: Path) -> None:
+    assert publish(project) == (AS_OF,)
+    frozen = snapshot(published(project))
+    assert not draft(project).exists()
     b.build(config_for(project, as_of="2025-11-25"))
-    assert json.loads((editions / "2025-11-25" / "manifest.json").read_text())["previous_edition"] == f"{AS_OF}-r1"
-    assert b.scan_editions(editions).problems() == []
+    first = json.loads((draft(project, "2025-11-25") / "manifest.json").read_text())
+    assert first["previous_edition"] == AS_OF
+
+    # A data edit, then build again: the same draft is replaced (no revision), still compared with 20 Nov.
+    edit_pledges(project, PLEDGES.replace("Azerbaijan,1500", "Azerbaijan,2500") + "PL-4,Egypt,500,2025-11-24\n")
+    result = b.build(config_for(project, as_of="2025-11-25"))
+    assert not result.reused and result.revision == 0 and result.edition == draft(project, "2025-11-25")
+    again = json.loads((draft(project, "2025-11-25") / "manifest.json").read_text())
+    assert again["previous_edition"] == AS_OF and again["previous_input_key"] == first["previous_input_key"]
+    assert again["input_key"] != first["input_key"]
+    assert "TOTAL TROOPS 26000 AS OF 2025-11-25" in (project / "reports" / "briefing.html").read_text()
+    assert [p.name for p in (project / "reports" / "drafts").iterdir()] == ["2025-11-25"]
+    assert snapshot(published(project)) == frozen  # the published edition: not one byte changed
+    # The notebooks were handed the published edition to compare with.
+    received = json.loads((draft(project, "2025-11-25") / "processed" / "parameters.json").read_text())
+    assert received["previous_edition"] == str(published(project))
 
 
-def test_the_recorded_input_key_decides_reuse(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    # Same inputs, but the manifest records another key: the build must not reuse the edition.
-    path = project / "reports" / "editions" / AS_OF / "manifest.json"
-    manifest = json.loads(path.read_text())
-    path.write_text(json.dumps({**manifest, "input_key": "0" * 64}))
-    with pytest.raises(b.BuildError, match="was built from other inputs"):
-        b.build(config_for(project))
+def test_no_build_rewrites_a_published_edition(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    publish(project)
+    before = snapshot(project / "reports")
+    renderer = FakeRenderer()
+    # --force on the published date builds nothing.
+    result = b.build(config_for(project, force=True, renderer=renderer))
+    assert not result.built and result.edition == published(project) and renderer.calls == []
+    assert "is published and its claims are unchanged: nothing to build" in capsys.readouterr().out
+    # A claim it reports corrected: the build stops in one line naming `correct`.
+    edit_pledges(project, PLEDGES.replace("Azerbaijan,1500", "Azerbaijan,2500"))
+    assert b.run_build(config_for(project, renderer=renderer)) == b.EXIT_FAILED
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == (f"build failed: edition {AS_OF} is published and never rewritten; 1 of its claims were corrected since "
+                      '(PL-2): publish a correction with `python3 dev.py correct --note "why"`')
+    # A draft dated before the latest published edition could never be published: refused too.
+    with pytest.raises(b.EditionError, match="already published, so a draft dated 2025-11-10 could never be published"):
+        b.build(config_for(project, as_of="2025-11-10"))
+    assert renderer.calls == [] and snapshot(project / "reports") == before
 
 
-def test_force_with_unchanged_inputs_rebuilds_in_place(project: Path) -> None:
+def test_a_correction_makes_one_revision_per_corrected_edition(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Three published editions: 10 Nov (PL-1, PL-2), 20 Nov and 25 Nov (PL-1 to PL-3).
+    b.build(config_for(project, as_of="2025-11-10"))
+    b.build(config_for(project))  # its previous is now 10 Nov: rebuilt
+    b.build(config_for(project, as_of="2025-11-25"))
+    assert publish(project) == ("2025-11-10", AS_OF, "2025-11-25")
+    frozen = snapshot(project / "reports" / "editions")
+    capsys.readouterr()
+
+    # PL-3 (reported 15 Nov) is corrected: only the two editions that report it are revised.
+    edit_pledges(project, PLEDGES.replace("Pakistan,3000", "Pakistan,2000"))
+    results = b.correct(config_for(project, revision_note="Pakistan's offer is 2,000, as the report says."))
+    assert [(r.as_of, r.revision) for r in results] == [(AS_OF, 1), ("2025-11-25", 1)]
+    out = capsys.readouterr().out
+    assert f"correcting edition {AS_OF}: 1 claim(s) corrected since it was published (PL-3)" in out
+    assert "correcting edition 2025-11-10" not in out
+    for name, previous in ((AS_OF, "2025-11-10"), ("2025-11-25", AS_OF)):
+        revision = draft(project, f"{name}-r1")
+        info = b.read_edition_info(revision)
+        # It compares with the same previous edition as the one it revises, and names that one.
+        assert info["previous_edition"] == previous and info["revises"] == name
+        assert info["revises_path"] == str(published(project, name)) and info["corrected_claims"] == ["PL-3"]
+        assert info["revision_note"] == "Pakistan's offer is 2,000, as the report says."
+        manifest = json.loads((revision / "manifest.json").read_text())
+        assert manifest["revision"] == 1 and manifest["revises"] == name and manifest["corrected_claims"] == ["PL-3"]
+    assert "TOTAL TROOPS 23500 AS OF 2025-11-25" in (draft(project, "2025-11-25-r1") / "briefing.html").read_text()
+    # Rebuilding the correction replaces its drafts; it never adds a second revision.
+    assert [r.reused for r in b.correct(config_for(project, revision_note="Pakistan's offer is 2,000, as the report says."))] == [True, True]
+
+    assert publish(project) == (f"{AS_OF}-r1", "2025-11-25-r1")
+    assert {k: v for k, v in snapshot(project / "reports" / "editions").items() if k in frozen} == frozen
+    assert b.correct(config_for(project, revision_note="again")) == []  # nothing left to correct
+    assert "nothing to correct" in capsys.readouterr().out
+    # The next edition compares with the latest revision.
+    b.build(config_for(project, as_of="2025-11-30"))
+    assert json.loads((draft(project, "2025-11-30") / "manifest.json").read_text())["previous_edition"] == "2025-11-25-r1"
+    with pytest.raises(b.BuildError, match="a correction needs a note"):
+        b.correct(config_for(project, revision_note=" "))
+
+
+def test_the_recorded_input_key_decides_reuse(project: Path) -> None:
+    # Same inputs, but the draft's manifest records another key: the build must not reuse it.
+    path = draft(project) / "manifest.json"
+    path.write_text(json.dumps({**json.loads(path.read_text()), "input_key": "0" * 64}))
+    renderer = FakeRenderer()
+    result = b.build(config_for(project, renderer=renderer))
+    assert not result.reused and len(renderer.calls) == 1
+
+
+def test_a_draft_file_of_another_size_is_reported_and_rebuilt(project: Path) -> None:
+    processed = draft(project) / "processed" / "pledges.csv"
+    processed.write_text(PLEDGES + "PL-4,Atlantis,1,2025-11-16\n", encoding="utf-8")  # not what the manifest lists
+    assert missing_files(read_edition(draft(project))) == ["processed/pledges.csv"]
+    renderer = FakeRenderer()
+    result = b.build(config_for(project, renderer=renderer))  # same inputs: rebuilt in place, not reused
+    assert not result.reused and len(renderer.calls) == 1
+    assert processed.read_text(encoding="utf-8") == PLEDGES and missing_files(read_edition(draft(project))) == []
+
+
+def test_force_with_unchanged_inputs_rebuilds_the_draft_in_place(project: Path) -> None:
     renderer = FakeRenderer()
     result = b.build(config_for(project, renderer=renderer, force=True))
     assert not result.reused and len(renderer.calls) == 1 and result.revision == 0
-    assert [e.name for e in b.list_editions(project / "reports" / "editions")] == [AS_OF]
+    assert [p.name for p in (project / "reports" / "drafts").iterdir()] == [AS_OF]
+
+
+def test_a_scheduled_build_says_nothing_new_when_the_data_is_the_published_ones(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Same data, but a claim (PL-3, 15 Nov) reported after the published edition of 10 Nov: a new edition.
+    shutil.rmtree(draft(project))
+    b.build(config_for(project, as_of="2025-11-10"))
+    publish(project)
+    assert b.build(config_for(project, if_changed=True)).built
+    publish(project)
+    before = snapshot(project / "reports")
+    renderer = FakeRenderer()
+    result = b.build(config_for(project, as_of="2025-11-27", if_changed=True, renderer=renderer))
+    assert not result.built and renderer.calls == [] and snapshot(project / "reports") == before
+    assert f"nothing new: the data is the one the published edition {AS_OF} was built from; no draft built" in capsys.readouterr().out
+    # Changed data on the day of a published edition waits for the next one (a second run the same day).
+    edit_pledges(project, PLEDGES + "PL-4,Egypt,500,2025-11-20\n")
+    assert not b.build(config_for(project, if_changed=True, renderer=renderer)).built
+    assert "nothing new today: edition 2025-11-20 is already published" in capsys.readouterr().out
+    # A later day builds the draft.
+    assert b.build(config_for(project, as_of="2025-11-27", if_changed=True, renderer=renderer)).built
+    assert len(renderer.calls) == 1
 
 
 def test_touching_data_without_changing_it_does_not_rebuild(project: Path) -> None:
@@ -297,24 +397,12 @@ def test_touching_data_without_changing_it_does_not_rebuild(project: Path) -> No
     assert b.build(config_for(project)).reused
 
 
-def test_an_edition_file_of_another_size_is_reported_and_rebuilt(project: Path) -> None:
-    editions = project / "reports" / "editions"
-    processed = editions / AS_OF / "processed" / "pledges.csv"
-    processed.write_text(PLEDGES + "PL-4,Atlantis,1,2025-11-16\n", encoding="utf-8")  # not what the manifest lists
-    problems = b.scan_editions(editions).problems()
-    assert [(p.folder, p.problem) for p in problems] == [(AS_OF, "files missing or changed: processed/pledges.csv")]
-    renderer = FakeRenderer()
-    result = b.build(config_for(project, renderer=renderer))  # same inputs: rebuilt in place, not reused
-    assert not result.reused and len(renderer.calls) == 1
-    assert processed.read_text(encoding="utf-8") == PLEDGES and b.scan_editions(editions).problems() == []
-
-
 def test_notebook_error_names_notebook_and_cell_and_changes_nothing(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     before = snapshot(project / "reports")
     (project / "data" / "curated" / "pledges.csv").write_text(PLEDGES + "PL-4,Egypt,lots,2025-11-15\n", encoding="utf-8")
-    config = config_for(project, revise=True)
+    config = config_for(project)
 
     with pytest.raises(b.NotebookError) as info:
         b.build(config)
@@ -338,7 +426,7 @@ def test_render_error_changes_nothing(project: Path) -> None:
     before = snapshot(project / "reports")
     (project / "data" / "curated" / "pledges.csv").write_text(PLEDGES + "PL-4,Egypt,500,2025-11-15\n", encoding="utf-8")
     with pytest.raises(b.BuildError, match="rendering 02-briefing.ipynb failed: RuntimeError: typst: unknown font"):
-        b.build(config_for(project, renderer=FakeRenderer(fail=True), revise=True))
+        b.build(config_for(project, renderer=FakeRenderer(fail=True)))
     assert snapshot(project / "reports") == before
 
 
@@ -349,13 +437,28 @@ def test_bad_data_stops_before_any_kernel_and_changes_nothing(
     (project / "data" / "curated" / "pledges.csv").write_text(PLEDGES + "PL-4,Egypt,,2025-11-15\n", encoding="utf-8")
     renderer = FakeRenderer()
     config = config_for(
-        project, renderer=renderer, validator=lambda d: ["data/curated/pledges.csv row 5 field troops: required"], revise=True
+        project, renderer=renderer, validator=lambda d: ["data/curated/pledges.csv row 5 field troops: required"]
     )
     assert b.run_build(config) == b.EXIT_FAILED
     err = capsys.readouterr().err
     assert "row 5 field troops: required" in err and "1 problem(s)" in err
     assert renderer.calls == []
     assert snapshot(project / "reports") == before
+
+
+def test_a_bad_cell_is_named_before_anything_else_is_said(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    publish(project)
+    edit_pledges(project, PLEDGES.replace("Azerbaijan,1500", "Azerbaijan,x"))
+    bad = lambda d: ["data/curated/pledges.csv, row 3, field troops: got 'x'; expected a whole number"]  # noqa: E731
+    # On the published date: the cell first, not "published" nor "correct".
+    assert b.run_build(config_for(project, validator=bad)) == b.EXIT_FAILED
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.splitlines()[0].startswith("data/curated/pledges.csv, row 3, field troops")
+    assert "correct" not in captured.err
+    # A correction too checks the data first.
+    assert b.run_build(config_for(project, validator=bad, revision_note="fix"), b.correct) == b.EXIT_FAILED
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.splitlines()[0].startswith("data/curated/pledges.csv, row 3")
 
 
 def test_second_build_is_refused_while_one_runs(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -390,47 +493,43 @@ def test_leftovers_of_a_crashed_build_are_cleaned(project: Path) -> None:
     reports = project / "reports"
     (reports / f".staging-{AS_OF}-99999" / "processed").mkdir(parents=True)
     (reports / f".staging-{AS_OF}-99999" / "processed" / "half.csv").write_text("x\n")
-    # A crash between the two renames of a republish left the edition aside: it comes back.
-    edition = reports / "editions" / AS_OF
+    # A crash between the two renames that replace a draft left it aside: it comes back.
+    edition = draft(project)
     before = snapshot(edition)
-    os.replace(edition, reports / f".old-{AS_OF}-99999")
+    os.replace(edition, reports / "drafts" / f".old-{AS_OF}-99999")
     assert b.build(config_for(project)).reused
     assert not (reports / f".staging-{AS_OF}-99999").exists()
-    assert not (reports / f".old-{AS_OF}-99999").exists()
+    assert not (reports / "drafts" / f".old-{AS_OF}-99999").exists()
     assert snapshot(edition) == before
 
 
 def test_previous_edition_is_the_latest_strictly_before(project: Path) -> None:
     def received(as_of: str) -> dict[str, str]:
-        return json.loads((project / "reports" / "editions" / as_of / "processed" / "parameters.json").read_text())
+        return json.loads((draft(project, as_of) / "processed" / "parameters.json").read_text())
 
-    editions = project / "reports" / "editions"
-    b.build(config_for(project, as_of="2025-11-10"))  # earlier than every edition: none before it
+    drafts = project / "reports" / "drafts"
+    b.build(config_for(project, as_of="2025-11-10"))  # earlier than every draft: none before it
     assert received("2025-11-10")["previous_edition"] == ""
     b.build(config_for(project, as_of="2025-11-25"))
-    assert received("2025-11-25")["previous_edition"] == str(editions / AS_OF)
-    b.build(config_for(project, as_of="2025-11-15"))  # a back-fill between two editions
-    assert received("2025-11-15")["previous_edition"] == str(editions / "2025-11-10")
-
-    manifest = json.loads((editions / "2025-11-15" / "manifest.json").read_text())
-    assert manifest["previous_edition"] == "2025-11-10"
-    assert manifest["previous_input_key"] == b.read_edition(editions / "2025-11-10").input_key
-    assert [e.as_of for e in b.list_editions(editions)] == ["2025-11-10", "2025-11-15", AS_OF, "2025-11-25"]
-    # The published briefing is the greatest as_of, whatever order the builds ran in.
-    published = (project / "reports" / "briefing.html").read_text()
-    assert "AS OF 2025-11-25" in published
-    # The previous edition's key is part of the key: rebuilding 2025-11-10 differently changes 11-15's key.
-    key_before = b.input_key(config_for(project, as_of="2025-11-15"), b.read_edition(editions / "2025-11-10"))
-    assert key_before == b.read_edition(editions / "2025-11-15").input_key
-    # The back-fill left 20 Nov comparing with no edition: reported, with its repair; rebuilding it is a revision.
-    problems = b.scan_editions(editions).problems()
-    assert [(p.folder, p.repair) for p in problems] == [
-        (AS_OF, f"python3 dev.py build --as-of {AS_OF} --revise (the old one is kept)")]
-    assert "compares with no edition, but the edition before it is now 2025-11-15" in problems[0].problem
-    with pytest.raises(b.EditionError, match="add --revise"):
-        b.build(config_for(project))
-    b.build(config_for(project, revise=True))
-    assert [p.folder for p in b.scan_editions(editions).problems()] == ["2025-11-25"]  # now compares with the old 20 Nov
+    assert received("2025-11-25")["previous_edition"] == str(drafts / AS_OF)
+    # 20 Nov was drafted before 10 Nov existed: publishing it as it is would skip 10 Nov.
+    with pytest.raises(PublishError, match=f"draft {AS_OF} compares with no edition as it was, but the edition before it is now 2025-11-10"):
+        publish(project)
+    problems = b.Editions.scan(project / "reports").problems()
+    assert [(p.folder, p.repair) for p in problems] == [(f"{AS_OF} (draft)", f"python3 dev.py build --as-of {AS_OF}")]
+    b.build(config_for(project))  # rebuilt: its previous edition's key is part of its key
+    assert received(AS_OF)["previous_edition"] == str(drafts / "2025-11-10")
+    # Now 25 Nov compares with 20 Nov as it was before that rebuild.
+    assert [p.folder for p in b.Editions.scan(project / "reports").problems()] == ["2025-11-25 (draft)"]
+    b.build(config_for(project, as_of="2025-11-25"))
+    manifest = json.loads((draft(project, "2025-11-25") / "manifest.json").read_text())
+    assert manifest["previous_edition"] == AS_OF
+    assert manifest["previous_input_key"] == b.read_edition(draft(project)).input_key
+    assert b.Editions.scan(project / "reports").problems() == []
+    # reports/briefing.html is the greatest as_of, whatever order the builds ran in.
+    assert "AS OF 2025-11-25" in (project / "reports" / "briefing.html").read_text()
+    # The drafts are published together, in date order, each comparing with the one before it.
+    assert publish(project) == ("2025-11-10", AS_OF, "2025-11-25")
 
 
 def test_input_key_follows_content_not_paths(project: Path, tmp_path: Path) -> None:
@@ -467,7 +566,7 @@ def test_real_renderer_end_to_end(tmp_path: Path) -> None:
         "display(Markdown(f'# Fixture briefing\\n\\nPledged troops as of {as_of}: **{total:,}**'))",
     ])
     result = b.build(config_for(root, renderer=b.default_renderer))
-    edition = root / "reports" / "editions" / AS_OF
+    edition = draft(root)
     html = (edition / "briefing.html").read_text(encoding="utf-8")
     assert "Pledged troops as of 2025-11-20: <strong>24,500</strong>" in html
     assert 'as_of = "2025-11-20"' not in html  # the injected parameters cell is not shown
@@ -495,27 +594,84 @@ def test_future_as_of_is_refused_and_changes_nothing(project: Path, capsys: pyte
 def test_changed_source_text_invalidates_the_cache(project: Path) -> None:
     source = project / "sources" / "000_report.txt"
     source.write_text(SOURCE_TEXT.replace("20,000", "2,000"), encoding="utf-8")
-    with pytest.raises(b.EditionError, match="was built from other inputs"):
-        b.build(config_for(project))
-    result = b.build(config_for(project, revise=True))
+    result = b.build(config_for(project))
     manifest = json.loads((result.edition / "manifest.json").read_text())
     assert manifest["sources_checksum"] == b.tree_digest(project / "sources")
-    assert not result.reused and result.revision == 1
+    assert not result.reused and result.revision == 0 and result.edition == draft(project)
 
 
-def test_build_without_sources_says_quotes_were_not_checked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_build_without_sources_or_record_says_quotes_were_not_checked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = tmp_path / "p"
     root.mkdir()
     make_project(root)
     b.build(config_for(root, sources_dir=root / "no-sources"))
     out = capsys.readouterr().out
-    assert f"quotes not checked: no source texts in {root / 'no-sources'}" in out
-    edition = root / "reports" / "editions" / AS_OF
+    assert f"quotes not checked: no source texts in {root / 'no-sources'} and no quote_verification.json" in out
+    edition = draft(root)
     assert json.loads((edition / "manifest.json").read_text())["quotes_checked"] is False
-    assert json.loads((edition / "edition.json").read_text())["quotes_checked"] is False
+    assert json.loads((edition / "edition.json").read_text())["quotes"] == {"how": "none", "verified_on": ""}
     assert b.read_edition_info(edition)["quotes_checked"] is False
     # The source texts arriving change what the build can promise: the key changes.
     assert b.input_key(config_for(root), None) != b.input_key(config_for(root, sources_dir=root / "no-sources"), None)
+
+
+QUOTED_SOURCES = "source_id,file,sha256\nS000,000_report.txt,{sha}\n"
+QUOTED_PLEDGES = (
+    "pledge_id,country,troops,reported_date,source_id,quote\n"
+    "PL-1,Indonesia,20000,2025-10-17,S000,Indonesia offers\nPL-2,Azerbaijan,1500,2025-11-08,S000,\"up to 20,000 troops\"\n"
+)
+
+
+def test_a_build_without_the_texts_checks_quotes_against_the_record(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from helpers.quotes import write_record
+
+    root = tmp_path / "p"
+    root.mkdir()
+    make_project(root)
+    curated = root / "data" / "curated"
+    sha = hashlib.sha256(SOURCE_TEXT.encode()).hexdigest()
+    (curated / "sources.csv").write_text(QUOTED_SOURCES.format(sha=sha), encoding="utf-8")
+    edit_pledges(root, QUOTED_PLEDGES)
+    # `validate`, where the texts are, writes the record (here on 1 Dec 2025) and leaves it alone when nothing changed.
+    update = write_record(root / "data", root / "sources", ("pledges",), today=b.dt.date(2025, 12, 1))
+    assert update.changed and update.quotes == 2
+    record = json.loads((root / "data" / "quote_verification.json").read_text())
+    assert record["verified_on"] == "2025-12-01"
+    assert record["claims"]["PL-2"] == {"source_id": "S000", "quote_sha256": hashlib.sha256(b"up to 20,000 troops").hexdigest(),
+                                        "report_sha256": sha, "line": 1, "offset": 17}
+    assert not write_record(root / "data", root / "sources", ("pledges",)).changed
+
+    # Without the texts: the unchanged quotes pass, and the edition says what they were verified against.
+    no_texts = config_for(root, sources_dir=root / "absent")
+    b.build(no_texts)
+    assert ("quotes verified against the reports on 2025-12-01 (quote_verification.json: 2 quotes unchanged since"
+            in capsys.readouterr().out)
+    assert b.read_edition_info(draft(root))["quotes"] == {"how": "record", "verified_on": "2025-12-01"}
+    assert json.loads((draft(root) / "manifest.json").read_text())["quotes"]["how"] == "record"
+
+    # An edited quote fails the build in one line that names it and says what to run.
+    before = snapshot(root / "reports")
+    edit_pledges(root, QUOTED_PLEDGES.replace("up to 20,000 troops", "up to 25,000 troops"))
+    assert b.run_build(no_texts) == b.EXIT_FAILED
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        "build failed: quote of PL-2 (data/curated/pledges.csv, row 3) was added or edited after the quotes were verified "
+        "against the reports on 2025-12-01: run `python3 dev.py validate` where the report texts are, then commit "
+        "data/quote_verification.json", b.UNCHANGED_NOTE]
+    # So does an added one, or a report whose registered checksum changed.
+    edit_pledges(root, QUOTED_PLEDGES + "PL-3,Pakistan,3000,2025-11-15,S000,Indonesia offers up to\n")
+    assert b.run_build(no_texts) == b.EXIT_FAILED
+    assert "quote of PL-3 (data/curated/pledges.csv, row 4) was added or edited" in capsys.readouterr().err
+    edit_pledges(root, QUOTED_PLEDGES)
+    (curated / "sources.csv").write_text(QUOTED_SOURCES.format(sha="0" * 64), encoding="utf-8")
+    assert b.run_build(no_texts) == b.EXIT_FAILED
+    assert "quote of PL-1 (data/curated/pledges.csv, row 2) was added or edited after" in capsys.readouterr().err
+    assert snapshot(root / "reports") == before
+    # Where the texts are, a stale record is only a note: those builds check the texts themselves.
+    (curated / "sources.csv").write_text(QUOTED_SOURCES.format(sha=sha), encoding="utf-8")
+    edit_pledges(root, QUOTED_PLEDGES.replace("up to 20,000 troops", "offers up to 20,000 troops"))
+    b.build(config_for(root))
+    assert "quote_verification.json is out of date (1 quote(s) added or edited since 2025-12-01)" in capsys.readouterr().out
 
 
 def test_claim_hashes_follow_each_rows_content_and_as_of(tmp_path: Path) -> None:
@@ -557,28 +713,34 @@ def test_claim_hashes_follow_each_rows_content_and_as_of(tmp_path: Path) -> None
 def test_broken_manifest_is_never_skipped_nor_published_over(
     project: Path, broken: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    publish(project)
     editions = project / "reports" / "editions"
     (editions / AS_OF / "manifest.json").write_text(broken)
-    published = snapshot(project / "reports")
+    shown = (project / "reports" / "briefing.html").read_bytes()
     scan = b.scan_editions(editions)
     assert scan.editions == () and [e.name for e in scan.broken] == [AS_OF]
-    assert [p.folder for p in scan.problems()] == [AS_OF] and "--revise" in scan.problems()[0].repair
+    problems = b.Editions.scan(project / "reports").problems()
+    assert [p.folder for p in problems] == [AS_OF] and "publish --restore" in problems[0].repair
 
-    # An earlier date builds, but is not published over the broken (later) edition.
-    result = b.build(config_for(project, as_of="2025-11-10"))
-    assert not result.is_latest
-    assert "not publishing: the latest edition 2025-11-20 is broken" in capsys.readouterr().err
-    assert (project / "reports" / "briefing.html").read_bytes() == published["briefing.html"]
     # A later date would compare with the broken one: it stops in one line instead of skipping it.
     assert b.run_build(config_for(project, as_of="2025-11-25")) == b.EXIT_FAILED
     err = capsys.readouterr().err
-    assert "build failed: the previous edition 2025-11-20 is broken" in err and "Traceback" not in err
-    # The date itself is rebuilt only as a revision beside the broken folder, which then is current.
-    with pytest.raises(b.EditionError, match="is broken"):
-        b.build(config_for(project))
-    assert b.build(config_for(project, revise=True)).edition == editions / f"{AS_OF}-r1"
+    assert "build failed: the latest published edition 2025-11-20 is broken" in err and "Traceback" not in err
+    assert "publish --restore" in err
+    # The date itself is never rebuilt over it.
+    with pytest.raises(b.EditionError, match="is published but broken"):
+        b.build(config_for(project, force=True))
     assert (editions / AS_OF / "manifest.json").read_text() == broken
-    assert b.latest_edition(editions).name == f"{AS_OF}-r1"
+    assert (project / "reports" / "briefing.html").read_bytes() == shown
+
+
+def test_a_broken_draft_is_never_skipped(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (draft(project) / "manifest.json").write_text("[]")
+    assert b.run_build(config_for(project, as_of="2025-11-25")) == b.EXIT_FAILED
+    assert "build failed: the previous edition 2025-11-20 is broken" in capsys.readouterr().err
+    with pytest.raises(PublishError, match="draft 2025-11-20 is broken .*rebuild the draft"):
+        publish(project)
+    assert b.build(config_for(project)).built  # rebuilding the draft mends it
 
 
 def test_read_only_reports_ends_with_one_line(project: Path, monkeypatch: pytest.MonkeyPatch,
@@ -594,9 +756,9 @@ def test_read_only_reports_ends_with_one_line(project: Path, monkeypatch: pytest
         real_mkdir(self, *args, **kwargs)
 
     monkeypatch.setattr(Path, "mkdir", read_only_mkdir)
-    assert b.run_build(config_for(project, revise=True)) == b.EXIT_FAILED
+    assert b.run_build(config_for(project)) == b.EXIT_FAILED
     err = capsys.readouterr().err.strip().splitlines()
-    assert err[0].startswith("build failed: Permission denied: ") and ".staging-2025-11-20-r1" in err[0]
+    assert err[0].startswith("build failed: Permission denied: ") and ".staging-2025-11-20-" in err[0]
     assert err[1:] == [b.UNCHANGED_NOTE]
     assert snapshot(project / "reports") == before
 
@@ -605,19 +767,19 @@ def test_read_only_reports_ends_with_one_line(project: Path, monkeypatch: pytest
 def test_really_read_only_reports(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     before = snapshot(project / "reports")
     (project / "data" / "curated" / "pledges.csv").write_text(PLEDGES + "PL-4,Egypt,500,2025-11-15\n", encoding="utf-8")
-    for folder in (project / "reports", project / "reports" / "editions"):
+    for folder in (project / "reports", project / "reports" / "drafts"):
         folder.chmod(0o555)
     try:
-        assert b.run_build(config_for(project, revise=True)) == b.EXIT_FAILED
+        assert b.run_build(config_for(project)) == b.EXIT_FAILED
     finally:
-        for folder in (project / "reports", project / "reports" / "editions"):
+        for folder in (project / "reports", project / "reports" / "drafts"):
             folder.chmod(0o755)
     assert "Traceback" not in capsys.readouterr().err
     assert snapshot(project / "reports") == before
 
 
 def _cross_device(real_replace):  # type: ignore[no-untyped-def]
-    """os.replace that fails like a rename from reports/ into an editions/ on another file system."""
+    """os.replace that fails like a rename from reports/ into a drafts/ on another file system."""
     def replace(src: object, dst: object) -> None:
         if Path(str(src)).name.startswith(".staging-"):
             raise OSError(18, "Invalid cross-device link", str(src))
@@ -625,12 +787,12 @@ def _cross_device(real_replace):  # type: ignore[no-untyped-def]
     return replace
 
 
-def test_editions_on_another_file_system(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_drafts_on_another_file_system(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from helpers import atomic
 
     monkeypatch.setattr(atomic.os, "replace", _cross_device(os.replace))
     result = b.build(config_for(project, as_of="2025-11-25"))
-    edition = project / "reports" / "editions" / "2025-11-25"
+    edition = draft(project, "2025-11-25")
     assert result.edition == edition and result.is_latest
     manifest = json.loads((edition / "manifest.json").read_text())
     assert manifest["files"]["briefing.html"]["sha256"] == b.file_sha256(edition / "briefing.html")
@@ -670,7 +832,7 @@ def test_ctrl_c_cleans_staging_and_exits_130(project: Path, capsys: pytest.Captu
     assert capsys.readouterr().err.strip().splitlines() == [
         "build interrupted (Ctrl-C); the staging folder was removed", b.UNCHANGED_NOTE]
     assert snapshot(project / "reports") == before
-    assert not (project / "reports" / "editions" / "2025-11-25").exists()
+    assert not draft(project, "2025-11-25").exists()
 
 
 # --------------------------------------------------------------------------------------------------
@@ -828,6 +990,37 @@ def test_full_briefing_with_every_claim_table_empty(tmp_path: Path) -> None:
     assert (result.edition / "briefing.pdf").read_bytes().startswith(b"%PDF")
 
 
+@pytest.mark.slow
+def test_a_revision_lists_its_corrections_against_the_edition_it_revises(tmp_path: Path) -> None:
+    """The real notebooks: publish 20 Oct, correct one of its claims, and read what the revision tells readers."""
+    data = tmp_path / "data"
+    shutil.copytree(paths.DATA_DIR, data)
+    config = real_config(tmp_path, "2025-10-20", data_dir=data)
+    b.build(config)
+    publish_site(tmp_path / "reports", tmp_path / "site", first_run=True, base_url="https://example.org/isf/", data_dir=data)
+    pledges = data / "curated" / "pledges.csv"
+    with pledges.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        header, rows = reader.fieldnames, list(reader)
+    assert rows[0]["pledge_id"] == "PL-001" and rows[0]["reported_date"] <= "2025-10-20"
+    rows[0]["attribution"] = "U.S. defence sources"
+    with pledges.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, header or [])
+        writer.writeheader()
+        writer.writerows(rows)
+
+    [result] = b.correct(replace(config, revision_note="attribution shortened to match the report"))
+    assert result.edition == tmp_path / "reports" / "drafts" / "2025-10-20-r1"
+    changes = json.loads((result.edition / "analysis" / "changes.json").read_text(encoding="utf-8"))
+    assert changes["revises"] == "2025-10-20" and changes["counts"]["corrections"] == 1
+    [fix] = changes["corrections"]
+    assert (fix["claim_id"], fix["kind"], [c["field"] for c in fix["changes"]]) == ("PL-001", "edited", ["attribution"])
+    assert changes["headline"][0].startswith("Corrected: PL-001 (pledges): attribution ")
+    html = " ".join((result.edition / "briefing.html").read_text(encoding="utf-8").split())
+    assert "Corrections to the edition of 20 Oct 2025 that this revision replaces" in html
+    assert "attribution shortened to match the report" in html and "Revised edition" in html
+
+
 def test_real_ctrl_c_during_a_notebook(project: Path) -> None:
     """SIGINT to a build whose notebook is running: exit 130, one line, staging removed, nothing published changed."""
     marker = project / "running"
@@ -837,7 +1030,7 @@ def test_real_ctrl_c_during_a_notebook(project: Path) -> None:
     before = snapshot(project / "reports")
     code = (
         "import sys\nsys.path.insert(0, {tests!r})\nfrom pathlib import Path\nimport test_build as t\n"
-        "from helpers import build as b\nsys.exit(b.run_build(t.config_for(Path({root!r}), revise=True)))\n"
+        "from helpers import build as b\nsys.exit(b.run_build(t.config_for(Path({root!r}), force=True)))\n"
     ).format(tests=str(Path(__file__).parent), root=str(project))
     child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:

@@ -185,7 +185,7 @@ def test_commitments_grid_draws_the_standing(fixture) -> None:
     assert rows.loc[("Turkey", "Troops"), "stage"] == "Offered privately (not announced)"
     assert rows.loc[("Turkey", "Troops"), "since"] == "named as a likely contributor (S012, 8 Nov 2025)"
     assert rows.loc[("Azerbaijan", "Troops"), "_cell"] == "offered\nonly if"
-    assert rows.loc[("Azerbaijan", "Troops"), "conditions"] == "only after fighting stops (not reported met)"
+    assert rows.loc[("Azerbaijan", "Troops"), "conditions"] == "only once fighting completely stops (not reported met)"
     assert caption["title"] == ("3 named states offer troops as of c. 13 Dec 2025: Indonesia (publicly), Azerbaijan (privately, on conditions) "
                                 "and Turkey (privately)")
     assert "United Kingdom and United States: support from outside the force" in " ".join(caption["subtitle"])

@@ -17,7 +17,7 @@ import pytest
 from helpers import paths
 from helpers.cli import build_parser
 
-COMMANDS = ["build", "regenerate", "validate", "test", "codebook", "add-report", "next-id", "fill-mentions", "review", "lab", "strip", "editions",
+COMMANDS = ["build", "correct", "regenerate", "validate", "test", "codebook", "add-report", "next-id", "fill-mentions", "review", "lab", "strip", "editions",
             "publish", "bench", "clean"]
 
 
@@ -79,66 +79,68 @@ def test_unknown_option_is_refused_but_passthrough_commands_take_them() -> None:
     assert proc.returncode == 2 and "YYYY-MM-DD" in proc.stderr
 
 
-def _edition(reports: Path, name: str, previous: str, html: str) -> dict[str, object]:
+def _edition(reports: Path, name: str, previous: str, html: str, place: str = "editions",
+             previous_key: str = "") -> dict[str, object]:
     """A minimal edition folder as the build writes it: briefing files and a manifest listing them."""
-    folder = reports / "editions" / name
+    folder = reports / place / name
     folder.mkdir(parents=True)
     files: dict[str, object] = {}
     for file, body in (("briefing.html", html.encode()), ("briefing.pdf", b"%PDF " + html.encode())):
         (folder / file).write_bytes(body)
         files[file] = {"sha256": hashlib.sha256(body).hexdigest(), "bytes": len(body)}
-    manifest = {"input_key": "ab" * 32, "renderer": "pandoc+typst", "built_at": "x", "previous_edition": previous,
-                "files": files}
+    manifest = {"input_key": hashlib.sha256(name.encode()).hexdigest(), "renderer": "pandoc+typst", "built_at": "x",
+                "previous_edition": previous, "previous_input_key": previous_key, "files": files}
+    if name.endswith("-r1"):
+        manifest |= {"revision": 1, "revises": name[:10]}
     (folder / "manifest.json").write_text(json.dumps(manifest))
     return manifest
 
 
-def test_editions_lists_revisions_and_marks_the_one_readers_see(tmp_path: Path) -> None:
+def test_editions_lists_drafts_and_published_and_marks_the_one_shown(tmp_path: Path) -> None:
     reports = tmp_path / "reports"
     env = {"ISF_REPORTS_DIR": str(reports)}
     assert "no editions yet" in run_cli("editions", env=env).stdout
     _edition(reports, "2025-11-10", "", "<p>10 Nov</p>")
     _edition(reports, "2025-11-20", "2025-11-10", "<p>20 Nov</p>")
     _edition(reports, "2025-11-20-r1", "2025-11-10", "<p>20 Nov, revised</p>")
-    (reports / "briefing.html").write_text("<p>20 Nov, revised</p>")
+    key = hashlib.sha256(b"2025-11-20-r1").hexdigest()
+    _edition(reports, "2025-11-27", "2025-11-20-r1", "<p>27 Nov</p>", place="drafts", previous_key=key)
+    (reports / "briefing.html").write_text("<p>27 Nov</p>")
     proc = run_cli("editions", env=env)
     out = proc.stdout.splitlines()
     assert proc.returncode == 0, proc.stdout
-    assert out[1].startswith("2025-11-10 ") and "published" not in out[1]
+    assert out[1].startswith("2025-11-10 ") and " published " in out[1] and "<-" not in out[1]
     assert out[2].startswith("2025-11-20 ") and out[2].endswith("(superseded)")
-    assert out[3].startswith("2025-11-20-r1") and " 1 " in out[3] and out[3].endswith("2025-11-10  <- published")
+    assert out[3].startswith("2025-11-20-r1") and " 1 published " in out[3] and out[3].endswith("2025-11-10")
+    assert out[4].startswith("2025-11-27 ") and " draft " in out[4] and out[4].endswith("2025-11-20-r1  <- reports/briefing.html")
 
 
-def test_editions_reports_broken_manifests_and_stale_links_with_repairs(tmp_path: Path) -> None:
+def test_editions_reports_broken_folders_and_stale_drafts_with_repairs(tmp_path: Path) -> None:
     reports = tmp_path / "reports"
     env = {"ISF_REPORTS_DIR": str(reports)}
     _edition(reports, "2025-10-20", "", "<p>20 Oct</p>")
-    _edition(reports, "2025-11-10", "", "<p>10 Nov</p>")  # built before 20 Oct existed: stale link
-    _edition(reports, "2025-11-20", "2025-11-10", "<p>20 Nov</p>")
-    _edition(reports, "2025-11-25", "2025-11-20", "<p>25 Nov</p>")
-    (reports / "briefing.html").write_text("<p>25 Nov</p>")
-    manifest = reports / "editions" / "2025-11-25" / "manifest.json"
+    _edition(reports, "2025-11-20", "2025-10-20", "<p>20 Nov</p>")
+    _edition(reports, "2025-11-25", "2025-11-20", "<p>25 Nov</p>", place="drafts")  # built on another 20 Nov: stale
+    _edition(reports, "2025-11-30", "2025-11-25", "<p>30 Nov</p>", place="drafts")
+    (reports / "briefing.html").write_text("<p>30 Nov</p>")
+    manifest = reports / "drafts" / "2025-11-30" / "manifest.json"
     manifest.write_text(manifest.read_text()[:40])  # truncated
-    (reports / "editions" / "2025-11-20" / "manifest.json").write_text("[1, 2]")  # not an object
+    (reports / "editions" / "2025-10-20" / "manifest.json").write_text("[1, 2]")  # not an object
 
     proc = run_cli("editions", env=env)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
-    out = proc.stdout
-    lines = out.splitlines()
+    lines = proc.stdout.splitlines()
     # Nothing silently dropped: every folder has its line, broken ones say why.
-    assert [l.split()[0] for l in lines[1:5]] == ["2025-10-20", "2025-11-10", "2025-11-20", "2025-11-25"]
-    assert "BROKEN: manifest.json: not valid JSON" in lines[4]
-    assert "BROKEN: manifest.json: holds a JSON list, not an object" in lines[3]
-    # The older edition is not marked published in the broken one's place.
-    assert "published" not in out.replace("the published briefing", "")
-    assert "is none of these editions' briefing" in out
+    assert [l.split()[0] for l in lines[1:5]] == ["2025-10-20", "2025-11-20", "2025-11-25", "2025-11-30"]
+    assert "BROKEN: manifest.json: holds a JSON list, not an object" in lines[1]
+    assert "draft      BROKEN: manifest.json: not valid JSON" in lines[4]
     problems = [l for l in lines if l.startswith("problem: ")]
     assert len(problems) == 3
-    assert any(l.startswith("problem: 2025-11-10:") and "compares with no edition" in l and "now 2025-10-20" in l
-               and "build --as-of 2025-11-10 --revise" in l for l in problems)
-    for name in ("2025-11-20", "2025-11-25"):
-        assert any(l.startswith(f"problem: {name}:") and f"build --as-of {name} --revise" in l
-                   and "restore" in l for l in problems)
+    assert any(l.startswith("problem: 2025-10-20:") and "publish --restore" in l and "never rebuilt" in l for l in problems)
+    assert any(l.startswith("problem: 2025-11-30:") and "rebuild the draft (python3 dev.py build --as-of 2025-11-30)" in l
+               for l in problems)
+    assert any(l.startswith("problem: 2025-11-25 (draft):") and "compares with 2025-11-20 as it was" in l
+               and l.endswith("Repair: python3 dev.py build --as-of 2025-11-25") for l in problems)
 
 
 def test_build_refuses_a_future_date_in_one_line(tmp_path: Path) -> None:
@@ -183,12 +185,23 @@ def test_regenerate_logs_to_a_dated_file_and_returns_the_build_exit_code(tmp_pat
     assert "build failed:" in proc.stdout  # and the person (or cron's mail) sees it too
 
 
-def test_clean_removes_build_folder(tmp_path: Path) -> None:
+def test_clean_removes_build_folder_and_drafts_but_never_a_published_edition(tmp_path: Path) -> None:
     build_dir = tmp_path / "build"
     (build_dir / "2025-11-20").mkdir(parents=True)
-    env = {"ISF_BUILD_DIR": str(build_dir), "ISF_REPORTS_DIR": str(tmp_path / "reports")}
+    reports = tmp_path / "reports"
+    env = {"ISF_BUILD_DIR": str(build_dir), "ISF_REPORTS_DIR": str(reports)}
     proc = run_cli("clean", env=env)
     assert proc.returncode == 0 and not build_dir.exists()
+    _edition(reports, "2025-11-20", "", "<p>20 Nov</p>")
+    _edition(reports, "2025-11-27", "2025-11-20", "<p>27 Nov</p>", place="drafts")
+    (reports / "briefing.html").write_text("<p>27 Nov</p>")
+    published = {p: p.read_bytes() for p in (reports / "editions").rglob("*") if p.is_file()}
+    proc = run_cli("clean", "--drafts", env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert not (reports / "drafts").exists()
+    assert {p: p.read_bytes() for p in (reports / "editions").rglob("*") if p.is_file()} == published
+    assert (reports / "briefing.html").read_text() == "<p>20 Nov</p>"  # the latest published edition again
+    assert "kept the published editions" in proc.stdout
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="kernelspec paths are checked on Linux")

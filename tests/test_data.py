@@ -21,7 +21,8 @@ def rows(name: str) -> list[dict[str, str]]:
 
 
 def test_curated_data_passes_every_check() -> None:
-    problems = validate_data(paths.DATA_DIR, paths.SOURCES_DIR)
+    # Without the report texts (the scheduled runner) the quotes are checked against the record (test_quotes.py).
+    problems = validate_data(paths.DATA_DIR, paths.SOURCES_DIR if paths.SOURCES_DIR.is_dir() else None)
     assert [str(p) for p in problems] == []
 
 

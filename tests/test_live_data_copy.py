@@ -3,7 +3,7 @@
 The sixth report is a fixture (tests/fixtures/sixth-report-unsc-2803.txt: the Security Council adopts
 Resolution 2803 on 17 Nov 2025, reported 18 Nov 2025), added to a copy of the repo and of the reports
 folder in tmp, coded by the codebook's rules as a curator would: add-report, the rest of its sources row,
-an event and a position, the UN-mandate conditions it meets, fill-mentions, the codebook's tables. Then
+an event and a position, the UN-mandate conditions it meets, fill-mentions, the codebook's tables, validate (which records the checked quotes). Then
 every test marked ``live_data`` runs in a child pytest with ISF_ROOT and ISF_SOURCES_DIR pointing at the
 copy. The real data and reports are never touched.
 """
@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from helpers import codebook, curate, paths
+from helpers.validate import main as validate_main
 from helpers.validate import validate_data
 
 REPORT = Path(__file__).parent / "fixtures" / "sixth-report-unsc-2803.txt"
@@ -76,6 +77,8 @@ def test_live_data_tests_pass_with_a_sixth_report_added(tmp_path: Path) -> None:
     book = root / "docs" / "CODEBOOK.md"
     book.write_text(codebook.render_codebook(book.read_text(encoding="utf-8"), root / "data"), encoding="utf-8")
     assert [str(p) for p in validate_data(root / "data", sources)] == []
+    # validate where the texts are: it records the new report's quotes as checked (data/quote_verification.json)
+    assert validate_main(["--data-dir", str(root / "data"), "--sources-dir", str(sources)]) == 0
     assert not (paths.SOURCES_DIR / curate.read_csv(root / "data" / "curated" / "sources.csv")[1][-1]["file"]).exists()
 
     env = {**os.environ, "ISF_ROOT": str(root), "ISF_SOURCES_DIR": str(sources)}

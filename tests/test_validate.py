@@ -415,6 +415,10 @@ def test_command_prints_one_line_per_problem_and_fails(data: Path, capsys: pytes
 def test_command_ok_says_how_many_quotes_were_checked(pkg: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
     data, sources = pkg
     assert main(["--data-dir", str(data), "--sources-dir", str(sources)]) == 0
-    assert capsys.readouterr().out == f"validate: OK ({data}); 5 quotes checked against 2 reports in {sources}\n"
+    record = data / "quote_verification.json"
+    assert capsys.readouterr().out.splitlines() == [
+        f"validate: OK ({data}); 5 quotes checked against 2 reports in {sources}",
+        f"validate: quote record {record} updated: commit it with the data (5 quotes verified against the reports on "
+        f"{dt.date.today().isoformat()})"]
     assert main(["--data-dir", str(data), "--no-sources"]) == 0
     assert "source files and quotes NOT checked (--no-sources)" in capsys.readouterr().out

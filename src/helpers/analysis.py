@@ -165,7 +165,7 @@ def standings(pledges: pd.DataFrame, conditions: pd.DataFrame) -> pd.DataFrame:
     cond_key = conds.reindex(columns=cond_cols).merge(p[["pledge_id", *keys]], on="pledge_id", how="inner")
     is_limit = cond_key["condition_kind"].eq("limit")
     by_pair = lambda values: values.groupby([cond_key.loc[values.index, k] for k in keys]).agg(lambda x: "; ".join(sorted(set(x))))  # noqa: E731
-    # a condition with its status ("only after fighting stops (not reported met)"); a limit is never met, so it has none
+    # a condition with its status ("only once fighting completely stops (not reported met)"); a limit is never met, so it has none
     cond_labels = by_pair(cond_key.loc[~is_limit, "condition_label"].map(fmt.lower_first) + " ("
                           + cond_key.loc[~is_limit, "status_label"].fillna("").str.lower() + ")")
     limit_labels = by_pair(cond_key.loc[is_limit, "condition_label"].map(fmt.lower_first))
@@ -546,7 +546,7 @@ def key_figures(t: Tables, standing: pd.DataFrame | None = None, as_of: str | No
                            "question_id": q.question_id}
                           for q in t["open_questions"][t["open_questions"]["topic"].isin(("hamas_disarmament", "isf_participation"))].itertuples()],
         "territory": territory(t["figures"]),
-        "other_figures": [{"metric": r.metric_label, "value": r.value_label, "source_id": r.source_id, "reported_date": r.reported_label,
+        "other_figures": [{"metric": r.metric_label, "actor": r.actor_name if isinstance(r.actor_name, str) else "", "value": r.value_label, "source_id": r.source_id, "reported_date": r.reported_label,
                            "confidence": r.confidence, "via": r.via_outlet if isinstance(r.via_outlet, str) else "", "figure_id": r.figure_id,
                            "origins": [origin(r.via_outlet, r.outlet)]} for r in shown.itertuples()],
         "counts": {name: int(len(t[name])) for name in ("sources", "pledges", "conditions", "positions", "events", "figures", "open_questions", "claims")},

@@ -7,6 +7,7 @@ each comes from the summary or tables that ``helpers.analysis`` computed.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pandas as pd
@@ -178,7 +179,7 @@ def bottom_line(summary: dict[str, Any], conditions: pd.DataFrame | None = None)
     general = summary.get("conditions_general", [])
     if general:
         terms = esc(fmt.names(sorted({fmt.lower_first(c["label"]) for c in general})))
-        parts.append(f"Of the unnamed would-be contributors in general, the reports record: {terms}.{mark(c['source_id'] for c in general)}")
+        parts.append(f"Unnamed would-be contributors set these terms: {terms}.{mark(c['source_id'] for c in general)}")
     if parts:
         items.append(" ".join(parts))
     # 3. Readiness, leadership and objections to who may serve.
@@ -214,7 +215,8 @@ def key_figures_md(summary: dict[str, Any]) -> str:
     and how many independent origins it rests on."""
     lines = []
     if summary["countries_approached"]:
-        lines.append(f"- **Countries the US has asked to contribute:** {_claims_phrase(summary['countries_approached'])}")
+        lines.append("- **Countries asked to contribute:** " + _joined(
+            _claim(c) + (f"; who asked: {esc(c['actor'])}" if c.get("actor") else "") for c in summary["countries_approached"]))
     if summary["countries_willing"]:
         lines.append("- **Countries said to be willing, as each report counts them:** " + _joined(
             _claim(c) + (f", to give {esc(c['contributions'].replace(' and ', ' or '))}" if c.get("contributions") else "")
@@ -231,7 +233,8 @@ def key_figures_md(summary: dict[str, Any]) -> str:
     for p in summary.get("would_be", []):
         described = _joined(f"{esc(fmt.group_name(d['name']))} ({ref(d['source_id'])})" for d in p["descriptions"])
         lines.append(f"- **{esc(p['label'].replace(' (unnamed)', ''))}, not named:** the reports describe them "
-                     f"{fmt.plural(len(p['descriptions']), 'way')}, counted here once: {described}")
+                     f"{fmt.plural(len(p['descriptions']), 'way')}, which may overlap, so they are counted once, as a group, never as a "
+                     f"number of countries: {described}")
     offer = summary["largest_offer"]
     if offer:
         wording = _joined(f"\u201c{esc(lbl['text'])}\u201d ({ref(lbl['source_id'])}, {esc(lbl['reported_date'])})" for lbl in offer["labels"])
@@ -254,7 +257,7 @@ def key_figures_md(summary: dict[str, Any]) -> str:
     others = summary.get("other_figures", [])
     if others:
         lines.append("- **Other figures the reports give:** " + _joined(
-            (f"{esc(f['metric'])}: {esc(f['value'])} {_sourced(f['source_id'], f['reported_date'], f['confidence'], f['via'])}"
+            (f"{esc(f['metric'])}{' (' + esc(f['actor']) + ')' if f.get('actor') else ''}: {esc(f['value'])} {_sourced(f['source_id'], f['reported_date'], f['confidence'], f['via'])}"
              for f in others), limit=12))
     return "\n".join(lines)
 
@@ -267,14 +270,24 @@ def _standing_cell(r: Any) -> str:
     cond = f"; its conditions: {r.conditions}" if r.conditions else ""
     limits = f"; limits: {r.limits}" if r.limits else ""
     since = f"; since then {r.since}" if r.since else ""
-    earlier = f". Earlier reports, before its own word: {r.history}" if r.history else ""
+    earlier = f". Reports its own word supersedes: {r.history}" if r.history else ""
     return (f"{r.contribution_label}: {fmt.lower_first(r.stage_label)}{fig} ({r.basis_source}, {r.basis_label}; "
             f"{fmt.sourcing(r.basis_confidence, r.basis_via or '', r.basis_voice)}){cond}{limits}{since}{earlier}")
 
 
-def commitments_md(standing: pd.DataFrame) -> str:
+def _serve(locations: Any) -> str:
+    """Where an actor's contributions would serve, the general place dropped when a narrower one says more
+    ("inside Gaza" beside "inside Gaza (Israeli-controlled areas only)")."""
+    places = sorted({p.strip() for cell in locations if cell for p in re.split(r",| and ", cell) if p.strip()})
+    narrower = [p for p in places if not any(o != p and o.startswith(p) for o in places)]
+    return fmt.names(narrower) or "—"
+
+
+def commitments_md(standing: pd.DataFrame, summary: dict[str, Any] | None = None) -> str:
     """Who offers what: one row per named actor that has gone beyond being asked, one row per population of unnamed
-    would-be contributors (its descriptions together, counted once); the asked-only and the named-only in sentences."""
+    would-be contributors (its descriptions together, counted once as a group); the asked-only and the named-only in
+    sentences. An actor's latest own word about its readiness (``summary["not_ready"]``) stands beside its offer."""
+    not_ready = {n["actor"]: n for n in (summary or {}).get("not_ready", [])}
     if standing.empty:
         return "No pledge or request reported yet."
     rank = standing["rank"].fillna(99)  # off the ladder (not expected, withdrawn) is news too: keep it in the table
@@ -288,11 +301,14 @@ def commitments_md(standing: pd.DataFrame) -> str:
         if pooled:
             what = " · ".join(f"described as {fmt.group_name(name)}: " + " · ".join(_standing_cell(r) for r in d.itertuples())
                               for name, d in g.groupby("actor_name", sort=False))
-            actor = f"{key} (counted once)"
+            actor = f"{key}, counted once as a group"
         else:
             what = " · ".join(_standing_cell(r) for r in g.itertuples())
             actor = key
-        rows.append({"actor": actor, "what": what, "where": fmt.names(sorted({x for x in g["locations"] if x})) or "—"})
+            if key in not_ready:  # the offer stands; the actor's own later word on readiness is beside it
+                n = not_ready[key]
+                what += f" · Its latest word: {fmt.lower_first(n['summary'])} ({n['source_id']}, {n['reported_date']})"
+        rows.append({"actor": actor, "what": what, "where": _serve(g["locations"])})
     shown, note = _capped(pd.DataFrame(rows), "actors, those furthest along")
     table = md_table(shown, columns=["actor", "what", "where"],
                      headers={"actor": "Actor", "what": "Where it stands, and on whose word", "where": "Where it would serve"}) + note
@@ -319,8 +335,8 @@ def conditions_md(summary_table: pd.DataFrame, summary: dict[str, Any]) -> str:
         return "No condition on taking part reported yet."
     n_named = int(summary_table["n_named"].iloc[0])
     lines = [f"Counts are of the {fmt.plural(n_named, 'named state')} willing to contribute "
-             f"({_names(summary['contributors_willing'])}); what the reports say of the unnamed would-be contributors is said of them in general, "
-             "not counted.", ""]
+             f"({_names(summary['contributors_willing'])}); a condition set by unnamed would-be contributors is shown with the words the "
+             "report uses for them, not counted.", ""]
     for kind, title in (("condition", "Conditions: can be met, or lapse"), ("limit", "Limits on the mission: where the troops would go and what they would do")):
         rows = summary_table[summary_table["kind"] == kind]
         if rows.empty:
@@ -331,7 +347,7 @@ def conditions_md(summary_table: pd.DataFrame, summary: dict[str, Any]) -> str:
             if r.n_setting:
                 who.append(f"{r.n_setting} of the {n_named} named states ({esc(r.named)})")
             if r.general:
-                who.append(f"said of the would-be contributors in general, as {esc(fmt.names([fmt.group_name(d) for d in r.descriptions]))}")
+                who.append(f"set by unnamed would-be contributors: {esc(fmt.names([fmt.group_name(d) for d in r.descriptions]))}")
             status = f"; {esc(r.status.lower())}" if kind == "condition" and r.status else ""
             lines.append(f"- **{esc(r.condition_label)}:** {'; '.join(who)}{status}{_mark(r.sources)}")
         lines.append("")
@@ -386,7 +402,7 @@ def watch_md(summary: dict[str, Any], conditions: pd.DataFrame) -> str:
                                                       if mandate_open else ""))
     open_conds = conditions[conditions["kind"] == "condition"] if len(conditions) else conditions
     for r in open_conds.itertuples():
-        who = "; ".join(x for x in (r.named, "the would-be contributors in general" if r.general else "") if x)
+        who = "; ".join(x for x in (r.named, fmt.names([fmt.group_name(d) for d in r.descriptions]) + " (unnamed)" if r.general else "") if x)
         items.append(f"- **{esc(r.condition_label)}:** {esc(r.status.lower() or 'not reported met')}; set by {esc(who)}{_mark(r.sources)}")
     return "\n".join(_capped_items(items, "items", limit=12)) if items else "Nothing dated to watch yet."
 
@@ -466,6 +482,27 @@ def edition_note(info: dict[str, Any]) -> str:
     if info and info.get("quotes_checked") is False:
         notes.append("**Quotes not checked:** this build could not read the source reports, so the quotes were not checked against them.")
     return " ".join(notes)
+
+
+def quotes_note(info: dict[str, Any]) -> str:
+    """The methodology's sentence on how this edition's quotes were checked ("" for a notebook run by hand).
+
+    Args:
+        info: ``helpers.editions.read_edition_info`` of the edition: ``quotes.how`` is "reports" (checked
+            against the report texts at build time), "record" (the texts were absent; every quote matched
+            the quote-verification record, verified against the reports on ``quotes.verified_on``) or "none".
+    """
+    if not info:
+        return ""
+    quotes = info.get("quotes") if isinstance(info.get("quotes"), dict) else {}
+    how = quotes.get("how") or ("reports" if info.get("quotes_checked") else "none")
+    if how == "reports":
+        return "Every quote was checked against the text of its report when this edition was built."
+    if how == "record" and quotes.get("verified_on"):
+        return (f"Every quote was verified against the text of its report on {esc(fmt.date_label(quotes['verified_on']))}; "
+                "this edition was built without the report texts, from the record of that check, and no quote has "
+                "been added or changed since.")
+    return "The quotes in this edition were not checked against the reports: the report texts were not available when it was built."
 
 
 def sources_md(sources: pd.DataFrame) -> str:

@@ -1,24 +1,35 @@
-"""The build driver: notebooks -> executed notebooks -> rendered briefing -> a new edition.
+"""The build driver: notebooks -> executed notebooks -> rendered briefing -> a draft edition.
 
-`build(config)` runs, in order:
+Drafts until published. `build(config)` makes or replaces the **draft** of a date,
+`reports/drafts/<as_of>/`, as often as asked; `publish` (helpers.site) freezes drafts into
+`reports/editions/`, and no command here ever writes there. In order:
 
 1. Refuse an `as_of` that is not a date or is after today. Take the build lock (`helpers.lock`): a
    second build at the same time is refused with `BuildLocked`; the CLI exits with `EXIT_LOCKED`.
-2. Read the archive (`helpers.editions.scan_editions`). The previous edition is the current edition
-   (highest revision) of the greatest date before as_of; a broken one there stops the build.
-3. Compute the input key: sha256 over the data, the source texts (`sources_dir`), the notebooks, the
-   package, _quarto.yml, pyproject.toml, the parameters and the previous edition's key. If that date's
-   current edition was built from the same key and is complete: "unchanged: reusing edition …" (this
-   path imports nothing heavy). Published editions are immutable: if it was built from another key the
-   build is refused unless `revise` is set, which writes revision n, `editions/<as_of>-r<n>/`, beside it.
-4. Check the data with `config.validator` (the CLI passes `validate_data`) before any kernel starts.
-5. Write `edition.json` (revision, quotes checked…) and `claims_index.json` (a content hash per claim)
-   into a staging folder under reports/, then execute every notebook with papermill in ONE Python
-   process, into `build/<as_of>/`, with the parameters `as_of`, `data_dir`, `out_dir` (the staging
-   folder) and `previous_edition`. The kernel sees `ISF_SOURCES_DIR` = `config.sources_dir`.
-6. Render the briefing (the last notebook) into the staging folder.
-7. Write `manifest.json`, move the staging folder into editions/ (`helpers.atomic.move_dir`, safe across
-   file systems) and, when it is the latest edition, replace reports/briefing.html and .pdf.
+2. Read the drafts and published editions (`helpers.editions.Editions`). With `if_changed` (what a
+   scheduler runs) stop with "nothing new" when the data is the one the latest published edition was
+   built from, or when today's edition is already published.
+3. Compute the input key: sha256 over the data, the source texts, the notebooks, the package,
+   _quarto.yml, pyproject.toml, the parameters and the previous edition's key. The previous edition is
+   the current folder of the latest date before as_of (the last published edition, or an earlier draft
+   that will be published with it). A draft (or published edition) of that date with the same key is
+   reused: "unchanged: …" (this path imports nothing heavy).
+4. Otherwise check the data with `config.validator` first, so a bad cell is named before anything else
+   is said; then check the quotes: against the report texts when `sources_dir` holds them, else against
+   the quote-verification record (`helpers.quotes`), which fails the build for a quote added or edited
+   since it was written.
+5. A published date is never rebuilt: its claims unchanged, there is nothing to do; a claim corrected,
+   the build stops and names `correct`. A date before the latest published one is refused (it could
+   never be published in order).
+6. Write `edition.json` and `claims_index.json` into a staging folder under reports/, execute every
+   notebook with papermill in ONE Python process, into `build/<as_of>/`, with the parameters `as_of`,
+   `data_dir`, `out_dir` (the staging folder) and `previous_edition`; render the briefing; write
+   `manifest.json`; swap the staging folder in as the draft; refresh reports/briefing.html and .pdf
+   (copies of the newest draft or edition).
+
+`correct(config)` makes one revision draft per published edition that reports a corrected claim
+(`<as_of>-r<n>`): it compares with the same previous edition as the one it revises, and its
+`edition.json` names the revised folder so its corrections are listed against it.
 
 Any failure (an error, a full or read-only disk, Ctrl-C) removes the staging folder, leaves every
 published file byte-identical and ends with one line (`run_build`). The notebooks list, renderer and
@@ -38,14 +49,18 @@ import shutil
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from helpers import paths
-from helpers.atomic import copy_file, move_dir
+from helpers.atomic import copy_file, move_dir, remove_tree
 from helpers.editions import (  # noqa: F401  (re-exported: publishing and tests import them from here)
+    DRAFTS_FOLDER,
     EDITION_INFO_NAME,
+    PUBLISHED_FOLDER,
+    Editions,
+    corrected_claims,
     HTML_NAME,
     PDF_NAME,
     BrokenEdition,
@@ -53,14 +68,17 @@ from helpers.editions import (  # noqa: F401  (re-exported: publishing and tests
     EditionError,
     EditionScan,
     check_as_of,
+    Folder,
     edition_is_complete,
     folder_name,
+    load_edition,
     latest_edition,
     list_editions,
     parse_folder_name,
     previous_edition,
     read_edition,
     read_edition_info,
+    repair_broken,
     scan_editions,
 )
 from helpers.errors import BuildError
@@ -88,8 +106,9 @@ EXIT_USAGE: int = 2
 EXIT_LOCKED: int = 75  # EX_TEMPFAIL: try again later
 EXIT_INTERRUPTED: int = 130  # 128 + SIGINT, what shells report for Ctrl-C
 
-# Bump when the key's recipe changes, so old editions are not reused by mistake (2: source texts).
-KEY_VERSION: int = 2
+# Bump when the key's recipe changes, so old editions are not reused by mistake (2: source texts; 3: the
+# quote-verification record and what a revision revises).
+KEY_VERSION: int = 3
 PARAMETER_NAMES: tuple[str, ...] = ("as_of", "data_dir", "out_dir", "previous_edition")
 UNCHANGED_NOTE: str = "the published briefing and editions are unchanged"
 
@@ -134,13 +153,18 @@ class NotebookError(BuildError):
 
 @dataclass(frozen=True)
 class BuildResult:
+    """What a build did. `edition` is the draft (or the reused draft or published edition); `built` is False
+    when nothing was built (reused, nothing new, or a published date whose claims are unchanged)."""
+
     as_of: str
-    edition: Path
+    edition: Path | None
     reused: bool
     renderer: str
     seconds: float
     is_latest: bool
     revision: int = 0
+    built: bool = True
+    draft: bool = True
 
 
 @dataclass(frozen=True)
@@ -191,9 +215,9 @@ class BuildConfig:
     # None: notebook 01 validates; the CLI passes validate_data so problems stop the build before any kernel.
     validator: Validator | None = None
     force: bool = False
-    # Rebuilding a published date from changed inputs writes a new revision only when asked.
-    revise: bool = False
-    # Why the revision was made, for the page and the editions list ("S004 re-dated to 19 Nov").
+    # What a scheduler runs: build only when the data changed since the latest published edition.
+    if_changed: bool = False
+    # Why a correction is made (`correct`), shown with each revision ("S004 re-dated to 19 Nov").
     revision_note: str = ""
     execution_timeout: int | None = 900  # seconds per cell
     # The news reports quotes are checked against; hashed into the key. Absent: quotes go unchecked.
@@ -203,7 +227,12 @@ class BuildConfig:
 
     @property
     def editions_dir(self) -> Path:
-        return self.reports_dir / "editions"
+        """The published editions' local copies (only `publish` writes here)."""
+        return self.reports_dir / PUBLISHED_FOLDER
+
+    @property
+    def drafts_dir(self) -> Path:
+        return self.reports_dir / DRAFTS_FOLDER
 
     @property
     def lock_path(self) -> Path:
@@ -220,6 +249,9 @@ class BuildConfig:
     @property
     def quotes_checked(self) -> bool:
         return self.sources_dir.is_dir()
+
+    def scan(self) -> Editions:
+        return Editions(scan_editions(self.editions_dir), scan_editions(self.drafts_dir))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -239,11 +271,12 @@ def sources_checksum(sources_dir: Path) -> str | None:
     return tree_digest(sources_dir) if sources_dir.is_dir() else None
 
 
-def input_key(config: BuildConfig, previous: Edition | None, data_sum: str | None = None) -> str:
+def input_key(config: BuildConfig, previous: Edition | None, data_sum: str | None = None, revises: str = "") -> str:
     """The build's content key: equal keys mean the build would produce the same edition."""
     payload = {
         "key_version": KEY_VERSION,
         "parameters": {"as_of": config.as_of},
+        "revises": [revises, config.revision_note] if revises else None,
         "data": data_sum if data_sum is not None else data_checksum(config.data_dir),
         # A changed report text can make a quote false: it must rebuild (and re-validate).
         "sources": sources_checksum(config.sources_dir),
@@ -371,27 +404,27 @@ def execute_notebooks(
 
 
 def clean_leftovers(config: BuildConfig) -> None:
-    """Under the lock: drop staging and half-copied folders of crashed builds; restore an edition a crash left aside."""
-    for folder in (config.reports_dir, config.editions_dir):
+    """Under the lock: drop staging and half-copied folders of crashed builds, publishes and restores;
+    put back a draft a crash left aside."""
+    for folder in (config.reports_dir, config.drafts_dir, config.editions_dir):
         if not folder.is_dir():
             continue
         for path in folder.iterdir():
-            if path.name.startswith((".staging-", ".incoming-")):
-                shutil.rmtree(path, ignore_errors=True)
+            if path.name.startswith((".staging-", ".incoming-", ".restore-")):
+                remove_tree(path)
             elif path.name.startswith((f".{HTML_NAME}.tmp-", f".{PDF_NAME}.tmp-")):
                 path.unlink(missing_ok=True)
             elif path.name.startswith(".old-"):
                 name = path.name[len(".old-"):].rsplit("-", 1)[0]
-                final = config.editions_dir / name
+                final = folder / name
                 if parse_folder_name(name) and not final.exists():
-                    config.editions_dir.mkdir(parents=True, exist_ok=True)
-                    move_dir(path, final)
+                    os.replace(path, final)
                 else:
-                    shutil.rmtree(path, ignore_errors=True)
+                    remove_tree(path)
 
 
-def _publish_edition(staging: Path, final: Path) -> Path:
-    """Move the staging folder to ``final``; an existing folder there (same inputs, --force) is set aside first."""
+def _replace_draft(staging: Path, final: Path) -> Path:
+    """Move the staging folder to the draft folder ``final``; an older draft there is set aside first."""
     final.parent.mkdir(parents=True, exist_ok=True)
     aside: Path | None = None
     if final.exists():
@@ -404,22 +437,23 @@ def _publish_edition(staging: Path, final: Path) -> Path:
             os.replace(aside, final)
         raise
     if aside is not None:
-        shutil.rmtree(aside, ignore_errors=True)
+        remove_tree(aside)
     return final
 
 
-def publish_latest(config: BuildConfig, scan: EditionScan | None = None) -> Edition | None:
-    """Make reports/briefing.html and .pdf copies of the latest edition's; cheap when they already are.
+def publish_latest(config: BuildConfig, editions: Editions | None = None) -> Edition | None:
+    """Make reports/briefing.html and .pdf copies of the newest draft or edition's; cheap when they already are.
 
-    When the latest date's current edition has a broken manifest nothing is published (an older one must
-    never replace what readers see); a line says so.
+    When the newest folder's manifest is broken nothing is copied (an older one must never replace what
+    the reader of reports/ sees); a line says so.
     """
-    scan = scan or scan_editions(config.editions_dir)
-    latest = scan.latest()
+    editions = editions or config.scan()
+    latest = editions.latest()
     if latest is None:
         return None
     if isinstance(latest, BrokenEdition):
-        print(f"not publishing: the latest edition {latest.name} is broken ({latest.reason}); run `editions`", file=sys.stderr, flush=True)
+        print(f"not copying to {config.published_html.name}: the latest edition {latest.name} is broken ({latest.reason}); run `editions`",
+              file=sys.stderr, flush=True)
         return None
     files = latest.manifest.get("files", {})
     for name, target in ((HTML_NAME, config.published_html), (PDF_NAME, config.published_pdf)):
@@ -450,7 +484,7 @@ def _render(config: BuildConfig, executed: Path, staging: Path) -> str:
 
 
 def _check_data(config: BuildConfig) -> None:
-    """Stop before any kernel starts when the validator finds problems (each printed once, on its own line)."""
+    """Stop before anything else when the validator finds problems (each printed once, on its own line)."""
     if config.validator is None:
         return
     try:
@@ -461,6 +495,54 @@ def _check_data(config: BuildConfig) -> None:
         for problem in problems:
             print(str(problem), file=sys.stderr, flush=True)
         raise BuildError(f"the data in {config.data_dir} has {len(problems)} problem(s); see above")
+
+
+@dataclass(frozen=True)
+class QuoteCheck:
+    """How this build's quotes were checked: "reports" (against the texts), "record" (against the
+    quote-verification record, verified against the reports on `verified_on`) or "none"."""
+
+    how: str
+    verified_on: str = ""
+
+    def info(self) -> dict[str, Any]:
+        return {"quotes_checked": self.how != "none", "quotes": {"how": self.how, "verified_on": self.verified_on}}
+
+
+def check_quotes(config: BuildConfig) -> QuoteCheck:
+    """Check the quotes the way this machine can, and say so in one line.
+
+    With the report texts, the validator has checked every quote; a stale record gets a note (builds
+    without the texts would fail). Without them, every quote must match the quote-verification record.
+
+    Raises:
+        BuildError: a quote added or edited since the record was written (one line saying what to run).
+    """
+    from helpers.quotes import check_record, record_path, unverified_line
+    from helpers.validate import CLAIM_TABLES
+
+    try:
+        check = check_record(config.data_dir, CLAIM_TABLES)
+    except ValueError as exc:
+        if config.sources_dir.is_dir():
+            print(f"note: {exc}", flush=True)
+            return QuoteCheck("reports")
+        raise BuildError(str(exc)) from None
+    if config.sources_dir.is_dir():
+        if check is not None and not check.ok:
+            print(f"note: {record_path(config.data_dir)} is out of date ({len(check.unverified)} quote(s) added or edited since "
+                  f"{check.verified_on}); run `python3 dev.py validate` and commit it, or builds without the report texts will stop",
+                  flush=True)
+        return QuoteCheck("reports")
+    if check is None:
+        print(f"quotes not checked: no source texts in {config.sources_dir} and no {record_path(config.data_dir).name} "
+              "(the manifest records quotes_checked: false)", flush=True)
+        return QuoteCheck("none")
+    if check.unverified:
+        raise BuildError(unverified_line(check, config.data_dir))
+    print(f"quotes verified against the reports on {check.verified_on} ({record_path(config.data_dir).name}: "
+          f"{check.checked} quotes unchanged since; the report texts are not in {config.sources_dir})", flush=True)
+    return QuoteCheck("record", check.verified_on)
 
 
 @contextlib.contextmanager
@@ -487,18 +569,20 @@ class _Plan:
     data_sum: str
     sources_sum: str | None
     final: Path
-    revision: int
-    revises: str
+    revision: int = 0
+    revises: Edition | None = None
+    corrected: tuple[str, ...] = ()
 
 
-def _manifest(config: BuildConfig, plan: _Plan, parameters: Mapping[str, str], runs: Sequence[NotebookRun],
-              renderer: str, staging: Path, started: float) -> dict[str, Any]:
+def _manifest(config: BuildConfig, plan: _Plan, quotes: QuoteCheck, parameters: Mapping[str, str],
+              runs: Sequence[NotebookRun], renderer: str, staging: Path, started: float) -> dict[str, Any]:
     return {
         "as_of": config.as_of,
         "revision": plan.revision,
         "revised": plan.revision > 0,
-        "revises": plan.revises,
+        "revises": plan.revises.name if plan.revises else "",
         "revision_note": config.revision_note if plan.revision > 0 else "",
+        "corrected_claims": list(plan.corrected),
         "parameters": dict(parameters),
         "previous_edition": plan.previous.name if plan.previous else "",
         "previous_input_key": plan.previous.input_key if plan.previous else "",
@@ -506,7 +590,7 @@ def _manifest(config: BuildConfig, plan: _Plan, parameters: Mapping[str, str], r
         "data_checksum": plan.data_sum,
         "sources_dir": str(config.sources_dir),
         "sources_checksum": plan.sources_sum or "",
-        "quotes_checked": plan.sources_sum is not None,
+        **quotes.info(),
         "claims_index": CLAIMS_INDEX_NAME,
         "notebooks": [
             {"name": nb.name, "sha256": file_sha256(nb), "seconds": round(run.seconds, 3), "executed": str(run.executed)}
@@ -522,33 +606,36 @@ def _manifest(config: BuildConfig, plan: _Plan, parameters: Mapping[str, str], r
     }
 
 
-def _edition_info(config: BuildConfig, plan: _Plan) -> dict[str, Any]:
+def _edition_info(config: BuildConfig, plan: _Plan, quotes: QuoteCheck) -> dict[str, Any]:
     """edition.json: what the notebooks may tell the reader about this edition (read with read_edition_info)."""
     return {
         "as_of": config.as_of,
         "revision": plan.revision,
-        "revises": plan.revises,
+        "revises": plan.revises.name if plan.revises else "",
+        # the edition it corrects, so notebook 02 lists the corrections against it
+        "revises_path": str(plan.revises.path) if plan.revises else "",
         "revision_note": config.revision_note if plan.revision > 0 else "",
+        "corrected_claims": list(plan.corrected),
         "previous_edition": plan.previous.name if plan.previous else "",
-        "quotes_checked": plan.sources_sum is not None,
+        **quotes.info(),
         "sources_dir": str(config.sources_dir),
         # the data was checked before any kernel started: notebook 01 need not check it again
         "validated": config.validator is not None,
     }
 
 
-def _make_edition(config: BuildConfig, plan: _Plan, started: float) -> str:
-    """Record, run, render and manifest in a staging folder, then move it to plan.final. Returns the renderer."""
+def _make_edition(config: BuildConfig, plan: _Plan, quotes: QuoteCheck, started: float) -> str:
+    """Record, run, render and manifest in a staging folder, then swap it in as the draft. Returns the renderer."""
     from helpers.kernelspec import ensure_kernelspec
     from helpers.validate import CLAIM_TABLES
 
     ensure_kernelspec()  # for notebooks that declare the `isf-briefing` kernel
     staging = config.reports_dir / f".staging-{plan.final.name}-{os.getpid()}"
-    executed_dir = config.build_dir / config.as_of
+    executed_dir = config.build_dir / plan.final.name
     shutil.rmtree(executed_dir, ignore_errors=True)
     staging.mkdir(parents=True)
     try:
-        write_json(staging / EDITION_INFO_NAME, _edition_info(config, plan))
+        write_json(staging / EDITION_INFO_NAME, _edition_info(config, plan, quotes))
         write_claims_index(staging, config.as_of, claim_hashes(config.data_dir / "curated", config.as_of, CLAIM_TABLES))
         parameters = {
             "as_of": config.as_of,
@@ -556,84 +643,202 @@ def _make_edition(config: BuildConfig, plan: _Plan, started: float) -> str:
             "out_dir": str(staging),
             "previous_edition": "" if plan.previous is None else str(plan.previous.path),
         }
-        what = f"revision {plan.revision} of edition" if plan.revision > 0 else "edition"
-        print(f"building {what} {config.as_of} (previous: {plan.previous.name if plan.previous else 'none'})", flush=True)
+        what = f"draft of revision {plan.revision} of edition" if plan.revision > 0 else "draft of edition"
+        print(f"building {what} {config.as_of} (compared with: {plan.previous.name if plan.previous else 'no earlier edition'})",
+              flush=True)
         with _environ(ISF_SOURCES_DIR=str(config.sources_dir)):
             runs = execute_notebooks(config.notebooks, parameters, executed_dir, config.execution_timeout)
         renderer = _render(config, runs[-1].executed, staging)
-        write_manifest(staging, _manifest(config, plan, parameters, runs, renderer, staging, started))
-        _publish_edition(staging, plan.final)
+        write_manifest(staging, _manifest(config, plan, quotes, parameters, runs, renderer, staging, started))
+        _replace_draft(staging, plan.final)
         return renderer
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
 
 
-def _plan(config: BuildConfig, scan: EditionScan) -> _Plan | Edition:
-    """Decide where this build goes; returns the existing Edition when it can be reused as it is.
+def _reusable(existing: Folder | None, key: str, force: bool) -> Edition | None:
+    """The existing folder when it was built from ``key`` and is complete (and --force was not given)."""
+    if isinstance(existing, Edition) and existing.input_key == key and not force and edition_is_complete(existing):
+        return existing
+    return None
+
+
+def _current_claims(config: BuildConfig, as_of: str) -> dict[str, str]:
+    from helpers.validate import CLAIM_TABLES
+
+    return {cid: v["sha256"] for cid, v in claim_hashes(config.data_dir / "curated", as_of, CLAIM_TABLES).items()}
+
+
+def _published_date(config: BuildConfig, published: Folder) -> None:
+    """A published date is never rebuilt: say why there is nothing to do, or stop and name `correct`.
 
     Raises:
-        EditionError: the date is published from other inputs (and `revise` is not set), or the previous
-            or this date's edition is broken.
+        EditionError: the edition is broken, or reports a claim corrected since (one line naming `correct`).
     """
-    previous = scan.previous(config.as_of)
-    data_sum = data_checksum(config.data_dir)
-    key = input_key(config, previous, data_sum)
-    current = scan.current_for(config.as_of)
-    final = config.editions_dir / config.as_of
-    revision, revises = 0, ""
-    if isinstance(current, Edition) and current.input_key == key:
-        if not config.force and edition_is_complete(current):
-            return current
-        final, revision, revises = current.path, current.revision, str(current.manifest.get("revises", ""))
-    elif current is not None:
-        why = f"is broken ({current.reason})" if isinstance(current, BrokenEdition) else "was built from other inputs (data, source texts, code or the previous edition changed)"
-        if not config.revise:
-            raise EditionError(
-                f"edition {current.name} {why}; published editions are not rewritten: "
-                f"add --revise to keep it and build revision {scan.next_revision(config.as_of)} beside it"
-            )
-        revision, revises = scan.next_revision(config.as_of), current.name
-        final = config.editions_dir / folder_name(config.as_of, revision)
-    return _Plan(previous, key, data_sum, sources_checksum(config.sources_dir), final, revision, revises)
+    if isinstance(published, BrokenEdition):
+        raise EditionError(f"edition {published.name} is published but broken ({published.reason}); {repair_broken(published)}")
+    corrected = corrected_claims(published, _current_claims(config, published.as_of))
+    if corrected:
+        shown = ", ".join(corrected[:5]) + (", …" if len(corrected) > 5 else "")
+        raise EditionError(
+            f"edition {published.name} is published and never rewritten; {len(corrected)} of its claims were corrected "
+            f"since ({shown}): publish a correction with `python3 dev.py correct --note \"why\"`"
+        )
+    print(f"edition {published.name} is published and its claims are unchanged: nothing to build "
+          "(published editions are never rebuilt; changes of code or late additions go in the next edition)", flush=True)
 
 
-def build(config: BuildConfig) -> BuildResult:
-    """Build (or reuse) the edition for config.as_of and publish it if it is the latest. See module doc."""
-    started = time.perf_counter()
-    check_as_of(config.as_of, config.today or dt.date.today())
+def _nothing_new(config: BuildConfig, editions: Editions, data_sum: str) -> str:
+    """Why a scheduled build has nothing to do ("" when it has): the data is the latest published edition's
+    and holds no claim reported after it, or today's edition is already published."""
+    latest = editions.latest_published()
+    if not isinstance(latest, Edition):
+        return ""
+    if latest.manifest.get("data_checksum") == data_sum and set(_current_claims(config, config.as_of)) <= set(read_claim_hashes(latest.path)):
+        return f"nothing new: the data is the one the published edition {latest.name} was built from; no draft built"
+    if latest.as_of >= config.as_of:
+        return (f"nothing new today: edition {latest.name} is already published; the data changed since, so those changes "
+                "go in the next edition (to correct a published edition: python3 dev.py correct --note \"why\")")
+    return ""
+
+
+def _plan(config: BuildConfig, editions: Editions, data_sum: str) -> _Plan:
+    """Where this date's draft goes and what it compares with (raises EditionError for a date that cannot be drafted)."""
+    latest = editions.latest_published()
+    if isinstance(latest, BrokenEdition):
+        raise EditionError(f"the latest published edition {latest.name} is broken ({latest.reason}); {repair_broken(latest)}")
+    if latest is not None and config.as_of < latest.as_of:
+        raise EditionError(
+            f"edition {latest.name} is already published, so a draft dated {config.as_of} could never be published after it "
+            "(editions follow each other in date order); build a later date, or correct published editions with "
+            "`python3 dev.py correct --note \"why\"`"
+        )
+    previous = editions.previous(config.as_of)
+    return _Plan(previous, input_key(config, previous, data_sum), data_sum, sources_checksum(config.sources_dir),
+                 config.drafts_dir / config.as_of)
+
+
+def _finish(config: BuildConfig, plan: _Plan, renderer: str, started: float) -> BuildResult:
+    latest = publish_latest(config)
+    is_latest = latest is not None and latest.path == plan.final
+    seconds = time.perf_counter() - started
+    where = (f"{config.published_html} and {config.published_pdf.name} show it" if is_latest
+             else f"not the newest edition ({latest.name if latest else '?'}), so {config.published_html.name} is unchanged")
+    print(f"built draft {plan.final} in {seconds:.1f} s; {where}; publish it with: python3 dev.py publish --site DIR", flush=True)
+    return BuildResult(as_of=config.as_of, edition=plan.final, reused=False, renderer=renderer, seconds=seconds,
+                       is_latest=is_latest, revision=plan.revision)
+
+
+def _skip(config: BuildConfig, started: float, edition: Edition | None = None, reused: bool = True) -> BuildResult:
+    """A BuildResult for a build that built nothing."""
+    latest = publish_latest(config)
+    return BuildResult(
+        as_of=config.as_of, edition=edition.path if edition else None, reused=reused,
+        renderer=str(edition.manifest.get("renderer", "")) if edition else "", seconds=time.perf_counter() - started,
+        is_latest=edition is not None and latest is not None and latest.path == edition.path,
+        revision=edition.revision if edition else 0, built=False,
+        draft=edition is not None and edition.path.parent == config.drafts_dir,
+    )
+
+
+def _check_notebooks(config: BuildConfig) -> None:
     if not config.notebooks:
         raise BuildError("no notebooks to run")
     missing = [nb for nb in config.notebooks if not nb.is_file()]
     if missing:
         raise BuildError("notebook not found: " + ", ".join(str(p) for p in missing))
 
+
+def build(config: BuildConfig) -> BuildResult:
+    """Build (or reuse) the draft for config.as_of; refresh reports/briefing.*. See the module doc."""
+    started = time.perf_counter()
+    check_as_of(config.as_of, config.today or dt.date.today())
+    _check_notebooks(config)
+
     with build_lock(config.lock_path):
         clean_leftovers(config)
-        plan = _plan(config, scan_editions(config.editions_dir))
-        if isinstance(plan, Edition):
-            latest = publish_latest(config)
-            print(f"unchanged: reusing edition {plan.path} (key {plan.input_key[:12]})", flush=True)
-            return BuildResult(
-                as_of=config.as_of, edition=plan.path, reused=True, renderer=str(plan.manifest.get("renderer", "")),
-                seconds=time.perf_counter() - started, is_latest=latest is not None and latest.path == plan.path,
-                revision=plan.revision,
-            )
-        if plan.sources_sum is None:
-            print(f"quotes not checked: no source texts in {config.sources_dir} (the manifest records quotes_checked: false)", flush=True)
+        editions = config.scan()
+        data_sum = data_checksum(config.data_dir)
+        if config.if_changed:
+            why = _nothing_new(config, editions, data_sum)
+            if why:
+                print(why, flush=True)
+                return _skip(config, started)
+        published = editions.published_for(config.as_of)
+        if published is not None:
+            if isinstance(published, Edition) and published.manifest.get("data_checksum") == data_sum and not config.force:
+                print(f"unchanged: edition {published.name} is published and was built from this data", flush=True)
+                return _skip(config, started, published)
+            _check_data(config)
+            _published_date(config, published)
+            return _skip(config, started, published if isinstance(published, Edition) else None)
+        plan = _plan(config, editions, data_sum)
+        reuse = _reusable(editions.draft_for(config.as_of), plan.key, config.force)
+        if reuse is not None:
+            print(f"unchanged: reusing draft {reuse.path} (key {reuse.input_key[:12]})", flush=True)
+            return _skip(config, started, reuse)
         _check_data(config)
-        renderer = _make_edition(config, plan, started)
-        latest = publish_latest(config)
+        quotes = check_quotes(config)
+        renderer = _make_edition(config, plan, quotes, started)
+        return _finish(config, plan, renderer, started)
 
-    is_latest = latest is not None and latest.path == plan.final
-    seconds = time.perf_counter() - started
-    if is_latest:
-        where = f"published {config.published_html} and {config.published_pdf.name}"
-    else:
-        where = f"not the latest edition ({latest.name if latest else '?'}), so the published briefing is unchanged"
-    print(f"built edition {plan.final} in {seconds:.1f} s; {where}", flush=True)
-    return BuildResult(as_of=config.as_of, edition=plan.final, reused=False, renderer=renderer, seconds=seconds,
-                       is_latest=is_latest, revision=plan.revision)
+
+def correct(config: BuildConfig) -> list[BuildResult]:
+    """One revision draft per published edition that reports a corrected claim, each with config.revision_note.
+
+    A revision of date D is `drafts/D-r<n>` (n one above D's highest published revision); it compares
+    with the edition D's current published folder compared with, and its edition.json names that folder
+    (`revises_path`) so its corrections are listed against it. Editions without a corrected claim are
+    left alone. Rebuilding replaces an earlier draft of the same revision.
+
+    Raises:
+        BuildError: no note, bad data or quotes (checked first), or a broken published edition.
+    """
+    started = time.perf_counter()
+    if not config.revision_note.strip():
+        raise BuildError("a correction needs a note saying what was corrected and why: --note \"...\"")
+    _check_notebooks(config)
+    results: list[BuildResult] = []
+    with build_lock(config.lock_path):
+        clean_leftovers(config)
+        editions = config.scan()
+        broken = [b for b in editions.published.broken if editions.published_for(b.as_of) is b]
+        if broken:
+            raise EditionError(f"edition {broken[0].name} is published but broken ({broken[0].reason}); {repair_broken(broken[0])}")
+        _check_data(config)
+        quotes = check_quotes(config)
+        data_sum = data_checksum(config.data_dir)
+        targets = []
+        for current in editions.published.current():
+            assert isinstance(current, Edition)
+            corrected = corrected_claims(current, _current_claims(config, current.as_of))
+            if corrected:
+                targets.append((current, corrected))
+        if not targets:
+            print("nothing to correct: every published edition's claims are as the data holds them now", flush=True)
+            return []
+        for current, corrected in targets:
+            dated = replace(config, as_of=current.as_of)
+            previous = editions.find_published(str(current.manifest.get("previous_edition") or ""))
+            revision = editions.next_revision(current.as_of)
+            final = config.drafts_dir / folder_name(current.as_of, revision)
+            plan = _Plan(previous, input_key(dated, previous, data_sum, revises=current.name), data_sum,
+                         sources_checksum(config.sources_dir), final, revision, current, tuple(corrected))
+            shown = ", ".join(corrected[:5]) + (", …" if len(corrected) > 5 else "")
+            print(f"correcting edition {current.name}: {len(corrected)} claim(s) corrected since it was published ({shown})", flush=True)
+            for stale in editions.drafts.folders():  # an earlier correction draft of this date gives way
+                if stale.as_of == current.as_of and stale.path != final:
+                    remove_tree(stale.path)
+            reuse = _reusable(load_edition(final), plan.key, config.force)
+            if reuse is not None:
+                print(f"unchanged: reusing draft {reuse.path}", flush=True)
+                results.append(_skip(dated, started, reuse))
+                continue
+            renderer = _make_edition(dated, plan, quotes, time.perf_counter())
+            results.append(_finish(dated, plan, renderer, started))
+    print(f"{len(results)} revision draft(s) ready; publish them with: python3 dev.py publish --site DIR", flush=True)
+    return results
 
 
 def _fail_note(code: int) -> int:
@@ -646,10 +851,10 @@ def _fail(message: str, code: int) -> int:
     return code if code == EXIT_LOCKED else _fail_note(code)
 
 
-def run_build(config: BuildConfig) -> int:
-    """build() for the CLI: every failure ends with one line (and the unchanged note) and an exit code."""
+def run_build(config: BuildConfig, action: Callable[[BuildConfig], Any] = build) -> int:
+    """build() (or correct()) for the CLI: every failure ends with one line (and the unchanged note) and an exit code."""
     try:
-        build(config)
+        action(config)
     except BuildLocked as exc:
         return _fail(f"build refused: {exc}", EXIT_LOCKED)
     except NotebookError as exc:
@@ -667,4 +872,3 @@ def run_build(config: BuildConfig) -> int:
     except KeyboardInterrupt:
         return _fail("build interrupted (Ctrl-C); the staging folder was removed", EXIT_INTERRUPTED)
     return EXIT_OK
-

@@ -131,7 +131,10 @@ def funnel(summary: dict[str, Any], steps: pd.DataFrame) -> Caption:
     if (asked := latest("countries_approached")) is not None:
         parts.append(f"{asked} countries asked")
     if (willing := latest("countries_willing")) is not None:
-        parts.append(f"{willing} said to be willing")
+        # what the count covers ("troops, equipment or logistics"): a count of troops it is not
+        what = (summary["countries_willing"][0].get("contributions") or "").replace(" and ", ", ")
+        gives = fmt.names([w.strip() for w in what.split(",") if w.strip()], conjunction="or")
+        parts.append(f"{willing} said to be willing" + (f" to give {gives}" if gives else ""))
     n_willing, n_troops = len(summary["contributors_willing"]), len(summary["troop_offers"])
     tail = f"the reports name {n_willing or 'none'} as willing and {n_troops or 'none'} as offering troops"
     title = fmt.capitalise(f"{' and '.join(parts)}, but {tail}" if parts else tail)
@@ -158,5 +161,6 @@ def map_(summary: dict[str, Any], states: pd.DataFrame) -> Caption:
                 "the organiser and outside supporters apart.",
                 (f"Too small to show at this scale: {fmt.names(missing)}." if missing else "")]
     groups = [f"{group}: {fmt.names(g['name'].tolist(), 8)}." for group, g in states.groupby("group", sort=False)] if len(states) else []
-    description = f"World map of the {fmt.plural(len(states), 'state')} the reports name. " + " ".join(groups)
+    description = (f"World map of the {fmt.plural(len(states), 'state')} the reports name as contributors, candidates, asked or "
+                   "supporters. " + " ".join(groups))
     return {"title": title, "subtitle": [s for s in subtitle if s], "description": description}

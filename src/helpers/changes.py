@@ -70,7 +70,7 @@ KINDS: dict[str, Kind] = {
     "holding_back": Kind(2, "positions"),      # a state's own word that holds its part back ("not yet ready")
     "condition_met": Kind(3, "conditions"),
     "condition_lapsed": Kind(3, "conditions"),
-    "question_answered": Kind(3, "questions"),
+    "question_answered": Kind(5, "questions"),  # an open question a later claim answers: like a stance settled
     "count": Kind(4, "figures"),               # a new or revised count of contributors or of countries asked
     "stance_change": Kind(5, "positions"),     # a named actor's stance on a topic differs from its last one
     "ladder": Kind(6, "offers"),               # other moves: named, asked, willing, not expected
@@ -148,7 +148,7 @@ CONDITION_WORDS: dict[str, str] = {
     "un_mandate": "with a UN Security Council mandate",
     "non_combat": "in a non-combat role",
     "israeli_controlled_areas_only": "inside Israeli-controlled areas",
-    "after_fighting_stops": "after fighting stops",
+    "after_fighting_stops": "once fighting completely stops",
     "parliamentary_approval": "with parliamentary approval",
     "coordination_palestinian_authorities": "in coordination with Palestinian authorities",
     "no_troops_inside_gaza": "with its personnel outside Gaza",
@@ -599,7 +599,7 @@ def pledge_news(new: pd.DataFrame, previous: Tables, ctx: Context) -> list[NewsI
 
 
 def _condition_clause(rows: list[dict[str, Any]], ctx: Context, subject: str) -> str:
-    """ "Azerbaijan will deploy troops only after fighting stops and with parliamentary approval"."""
+    """ "Azerbaijan will deploy troops only once fighting completely stops and with parliamentary approval"."""
     by_scope: dict[str, list[str]] = {}
     for r in rows:
         scope = _text(r.get("applies_to"))
@@ -814,7 +814,8 @@ def question_news(new: pd.DataFrame, ctx: Context) -> list[NewsItem]:
     return items
 
 
-def status_news(table: str, current: pd.DataFrame, previous: pd.DataFrame, ctx: Context, events: pd.DataFrame | None = None) -> list[NewsItem]:
+def status_news(table: str, current: pd.DataFrame, previous: pd.DataFrame, ctx: Context, events: pd.DataFrame | None = None,
+                claims: pd.DataFrame | None = None) -> list[NewsItem]:
     """Claims kept from the previous edition whose ``status`` moved to met, lapsed or answered.
 
     The conditions one event meets (a resolution adopted meets every "UN mandate" condition) are one item.
@@ -825,6 +826,8 @@ def status_news(table: str, current: pd.DataFrame, previous: pd.DataFrame, ctx: 
         previous: the previous edition's table.
         ctx: the comparison's context.
         events: this edition's events: a status backed by ``status_event_id`` is dated and cited by that event.
+        claims: this edition's claims: an answered question is told with its answer (``answered_by``), dated and
+            cited by the answer's report.
 
     Returns:
         Items dated and cited by the event that reports the new status when there is one, else by
@@ -847,6 +850,14 @@ def status_news(table: str, current: pd.DataFrame, previous: pd.DataFrame, ctx: 
         item["date"], item["date_label"] = _iso(r.get("status_date")), _when(r.get("status_date"))
         item["sort_date"] = item["date"] or ""
         item["late"] = False
+        answer = _text(r.get("answered_by"))
+        if claims is not None and answer and answer in set(claims.get("claim_id", [])):
+            a = claims[claims["claim_id"] == answer].iloc[0]
+            # the answer is the news: its words, its report and its date, not the question's
+            who = ctx.name(_text(a.get("actor_id"))) if _text(a.get("actor_id")) else ""
+            item.update(text=f"Answered: {_text(r.get('question'))} {who + ': ' if who else ''}{_text(a['summary'])}",
+                        source_id=_text(a["source_id"]), date=_iso(a["reported_date"]), sort_date=_iso(a["reported_date"]) or "",
+                        date_label=_when(a["reported_date"], ctx.precision.get(_text(a["source_id"]), "day")))
         event = _text(r.get("status_event_id"))
         if events is not None and event and event in set(events.get("event_id", [])):
             e = events[events["event_id"] == event].iloc[0]
@@ -987,7 +998,7 @@ def news_items(current: Tables, previous: Tables, ctx: Context | None = None) ->
         *event_news(new["events"], ctx),
         *question_news(new["open_questions"], ctx),
         *status_news("conditions", _table(current, "conditions"), _table(previous, "conditions"), ctx, _table(current, "events")),
-        *status_news("open_questions", _table(current, "open_questions"), _table(previous, "open_questions"), ctx),
+        *status_news("open_questions", _table(current, "open_questions"), _table(previous, "open_questions"), ctx, claims=_table(current, "claims")),
         *source_news(_table(current, "sources"), _table(previous, "sources"), ctx),
         *actor_news(current, previous, ctx, late_ids),
     ]
@@ -1193,6 +1204,40 @@ def headline(lead: list[dict[str, Any]], counts: dict[str, int], previous_as_of:
     return [f"Nothing new{since}."]
 
 
+def correction_text(c: Correction) -> str:
+    """A correction as one plain line (feeds, the editions page): "PL-035 (pledges): stage offered → declined"."""
+    head = f"{c['claim_id']} ({c['table'].replace('_', ' ')})"
+    if c["kind"] == "removed":
+        return f"{head} removed" + (f": {c['summary']}" if c["summary"] else "")
+    return f"{head}: " + "; ".join(f"{f['field'].replace('_', ' ')} {_short(f['old_label']) or '(blank)'} → {_short(f['new_label']) or '(blank)'}"
+                                  for f in c["changes"])
+
+
+def for_revision(changes: dict[str, Any], current: Tables, revised: Tables | None, revises: str, revises_as_of: str) -> dict[str, Any]:
+    """A revision's "what changed": the news still against the previous edition, the corrections against the
+    edition it revises (and leading the headline).
+
+    Args:
+        changes: :func:`changes_since` of this edition against its previous edition.
+        current: this edition's processed tables.
+        revised: the processed tables of the edition it revises (None: not readable, no corrections listed).
+        revises: that edition's folder name.
+        revises_as_of: its date.
+
+    Returns:
+        ``changes`` with ``revises``/``revises_as_of``, the corrections against the revised edition, their
+        count, and headline items (kind "correction") of the corrections first, then the news that led.
+    """
+    fixes = corrections(current, revised) if revised is not None else []
+    counts = {**changes["counts"], "corrections": len(fixes)}
+    lead = [{"text": f"Corrected: {correction_text(c)}", "source_id": c["source_id"] if c["source_id"] != c["claim_id"] else "",
+             "date_label": c["date_label"], "late": False, "kind": "correction"} for c in fixes]
+    lead = (lead + list(changes.get("headline_items") or []))[:HEADLINE_MAX]
+    return {**changes, "revises": revises, "revises_as_of": revises_as_of, "corrections": fixes, "counts": counts,
+            "quiet": not changes["news"] and not changes.get("not_news") and not fixes,
+            "headline_items": lead, "headline": headline(lead, counts, changes.get("previous_as_of"))}
+
+
 # --- the reader's section -----------------------------------------------------------------------
 
 
@@ -1272,8 +1317,13 @@ def changes_md(changes: dict[str, Any]) -> str:
         PDF); corrections under a level-3 heading. One line for the first edition, and one line for a
         quiet week.
     """
+    fixes_heading = (f"### Corrections to the edition of {esc(_when(changes['revises_as_of']))} that this revision replaces"
+                     if changes.get("revises") else "### Corrections since the previous edition")
     if not changes.get("has_previous"):
-        return "There is no previous edition to compare with: this is the first edition."
+        first = "There is no previous edition to compare with: this is the first edition."
+        if not changes.get("revises") or not changes.get("corrections"):
+            return first
+        return "\n".join([first, "", fixes_heading, "", *_capped([_correction_line(c) for c in changes["corrections"]], "corrections")])
     since = _when(changes["previous_as_of"]) if changes.get("previous_as_of") else ""
     since_text = f" of {esc(since)}" if since else ""
     if changes["quiet"]:
@@ -1289,7 +1339,7 @@ def changes_md(changes: dict[str, Any]) -> str:
     verb = "is" if restated + background == 1 else "are"
     if news:
         lines[0] += " The news first, the most important at the top" + (f"; {' and '.join(apart)} {verb} listed apart." if apart else ".")
-        lead = changes.get("headline_items") or []
+        lead = [i for i in changes.get("headline_items") or [] if i.get("kind") != "correction"]  # a revision's lead its corrections
         lines += ["", *[_news_line(i) for i in news[: len(lead)]]]
         more = news[len(lead):]
         if more:
@@ -1309,6 +1359,6 @@ def changes_md(changes: dict[str, Any]) -> str:
         show = "Show the claim" if len(not_news) == 1 else f"Show the {len(not_news)} claims"
         lines += _collapsible(show, _capped([_old_line(i) for i in not_news], "claims"))
     if changes["corrections"]:
-        lines += ["", "### Corrections since the previous edition", ""]
+        lines += ["", fixes_heading, ""]
         lines += _capped([_correction_line(c) for c in changes["corrections"]], "corrections")
     return "\n".join(lines)

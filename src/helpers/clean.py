@@ -237,8 +237,10 @@ def amount_label(low: float | None, high: float | None, precision: str, unit: st
     if words and not any(ch.isdigit() for ch in words):
         if precision == "vague":
             return f"{words} (number not stated)"
-        if precision == "approximate":
+        if precision == "approximate":  # "about two dozen": the report's words
             return f"{words} {unit}".strip()
+        if precision in ("at_least", "up_to") and unit == "percent":  # "over half": a share the report gives in words
+            return words
     text = {
         "exact": lambda: fmt(lo),
         "approximate": lambda: f"about {fmt(lo)}",
@@ -432,7 +434,9 @@ def stack_claims(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
                               + d["contribution_label"].map(fmt.lower_first).where(d["contribution_type"].ne("unspecified"), "").map(lambda c: f", {c}" if c else "")
                               + d["amount_label"].where(stated(d), "").map(lambda a: f", {a}" if a else "")),
         "conditions": lambda d: d["condition_kind"].fillna("condition") + ": " + d["condition_label"].map(fmt.lower_first),
-        "positions": lambda d: d["direction_label"].map(fmt.lower_first) + ": " + d["summary"],
+        # "opposes Turkish troops close to its borders"; the direction is named when the summary does not start with it
+        "positions": lambda d: pd.Series([fmt.lower_first(s) if s.lower().startswith(str(dl).lower().split(" ")[0]) else f"{fmt.lower_first(str(dl))}: {s}"
+                                          for s, dl in zip(d["summary"], d["direction_label"])], index=d.index, dtype=object),
         "events": lambda d: d["title"],
         "figures": lambda d: d["metric_label"] + ": " + d["value_label"],
         "open_questions": lambda d: "Open question: " + d["question"],

@@ -37,20 +37,34 @@ def cmd_build(args: argparse.Namespace, extra: list[str]) -> int:
         print(exc, file=sys.stderr)
         return EXIT_USAGE
     sources_dir = default_sources_dir()
-
-    def validator(data_dir: Path) -> list[object]:
-        # Before any kernel starts, so the curator sees each problem line once (issue 11).
-        from helpers.validate import validate_data
-
-        # Without the reports folder the build goes on and says the quotes were not checked (issue 10);
-        # `validate` on its own still calls the missing folder a problem.
-        return list(validate_data(data_dir, sources_dir if sources_dir.is_dir() else None))
-
     config = BuildConfig(
-        as_of=as_of, data_dir=Path(args.data_dir).resolve(), force=args.force, revise=args.revise or bool(args.note),
-        revision_note=args.note, validator=validator, sources_dir=sources_dir,
+        as_of=as_of, data_dir=Path(args.data_dir).resolve(), force=args.force, if_changed=args.if_changed,
+        validator=_validator(sources_dir), sources_dir=sources_dir,
     )
     return run_build(config)
+
+
+def _validator(sources_dir: Path) -> Callable[[Path], list[object]]:
+    """The build's data check: validate_data, with the report texts when this machine has them."""
+
+    def validator(data_dir: Path) -> list[object]:
+        # Before anything else, so the curator sees each problem line once (issue 11). Without the reports
+        # folder the quotes are checked against the quote-verification record instead (helpers.build).
+        from helpers.validate import validate_data
+
+        return list(validate_data(data_dir, sources_dir if sources_dir.is_dir() else None))
+
+    return validator
+
+
+def cmd_correct(args: argparse.Namespace, extra: list[str]) -> int:
+    """One revision draft per published edition that reports a corrected claim."""
+    from helpers.build import BuildConfig, correct, default_sources_dir, run_build
+
+    sources_dir = default_sources_dir()
+    config = BuildConfig(as_of=_today(), data_dir=Path(args.data_dir).resolve(), force=args.force,
+                         revision_note=args.note, validator=_validator(sources_dir), sources_dir=sources_dir)
+    return run_build(config, correct)
 
 
 def cmd_regenerate(args: argparse.Namespace, extra: list[str]) -> int:
@@ -58,11 +72,9 @@ def cmd_regenerate(args: argparse.Namespace, extra: list[str]) -> int:
     today = _today()
     paths.LOGS_DIR.mkdir(parents=True, exist_ok=True)
     log_path = paths.LOGS_DIR / f"{today}.log"
-    command = [sys.executable, "-m", "helpers.cli", "build", "--as-of", today, "--data-dir", args.data_dir]
+    command = [sys.executable, "-m", "helpers.cli", "build", "--as-of", today, "--if-changed", "--data-dir", args.data_dir]
     if args.force:
         command.append("--force")
-    if args.revise:
-        command.append("--revise")
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
 
     def stamp() -> str:
@@ -212,41 +224,41 @@ def cmd_review(args: argparse.Namespace, extra: list[str]) -> int:
 
 
 def cmd_editions(args: argparse.Namespace, extra: list[str]) -> int:
-    """List every edition and revision, mark the one readers see, then each problem with its repair (exit 1)."""
+    """List every draft and published edition, mark the one reports/briefing.html shows, then each problem with its repair (exit 1)."""
     from helpers.build import BrokenEdition, file_sha256
-    from helpers.editions import published_edition, scan_editions
+    from helpers.editions import Editions
 
-    editions_dir = paths.EDITIONS_DIR
-    scan = scan_editions(editions_dir)
-    folders = scan.folders()
+    editions = Editions.scan(paths.REPORTS_DIR)
+    folders = sorted([*editions.published.folders(), *editions.drafts.folders()], key=lambda e: (e.as_of, e.revision))
     if not folders:
-        print(f"no editions yet in {editions_dir} (run: python3 dev.py build)")
+        print(f"no editions yet in {paths.REPORTS_DIR} (run: python3 dev.py build)")
         return 0
-    published_html = paths.REPORTS_DIR / "briefing.html"
-    published = published_edition(scan, file_sha256(published_html) if published_html.is_file() else None)
-    current = {e.name for e in scan.current()}
-    print(f"{'edition':<15} {'rev':>3} {'built (UTC)':<26} {'renderer':<26} {'key':<12}  previous")
+    shown_html = paths.REPORTS_DIR / "briefing.html"
+    shown = file_sha256(shown_html) if shown_html.is_file() else None
+    current = {e.path for e in editions.timeline()}
+    print(f"{'edition':<15} {'rev':>3} {'state':<10} {'built (UTC)':<26} {'renderer':<26} {'key':<12}  compared with")
     for edition in folders:
+        state = "draft" if editions.is_draft(edition) else "published"
         if isinstance(edition, BrokenEdition):
-            print(f"{edition.name:<15} {edition.revision:>3} BROKEN: {edition.reason}")
+            print(f"{edition.name:<15} {edition.revision:>3} {state:<10} BROKEN: {edition.reason}")
             continue
         m = edition.manifest
-        mark = "  <- published" if edition is published else ("" if edition.name in current else "  (superseded)")
+        is_shown = shown is not None and m.get("files", {}).get("briefing.html", {}).get("sha256") == shown
+        mark = "  <- reports/briefing.html" if is_shown and edition.path in current else ("" if edition.path in current else "  (superseded)")
         print(
-            f"{edition.name:<15} {edition.revision:>3} {str(m.get('built_at', '?')):<26} {str(m.get('renderer', '?')):<26} "
+            f"{edition.name:<15} {edition.revision:>3} {state:<10} {str(m.get('built_at', '?')):<26} {str(m.get('renderer', '?')):<26} "
             f"{edition.input_key[:12]:<12}  {m.get('previous_edition') or '-'}{mark}"
         )
-    if published is None:
-        print(f"the published briefing ({published_html}) is none of these editions' briefing")
-    problems = scan.problems()
+    problems = editions.problems()
     for problem in problems:
         print(f"problem: {problem}")
     return 1 if problems else 0
 
 
 def cmd_publish(args: argparse.Namespace, extra: list[str]) -> int:
-    """Restore the archive into reports/editions (--restore), or build and swap in the site."""
-    from helpers.site import PublishError, publish_site, restore_editions
+    """Restore the archive into reports/editions (--restore), or publish the drafts and swap in the site."""
+    from helpers.build import EXIT_LOCKED
+    from helpers.site import PublishBusy, PublishError, publish_site, reports_lock, restore_editions, site_settings
 
     archive = Path(args.archive).resolve() if args.archive else None
     try:
@@ -254,19 +266,37 @@ def cmd_publish(args: argparse.Namespace, extra: list[str]) -> int:
             if archive is None:
                 print("publish --restore needs --archive DIR (the restored previous site)", file=sys.stderr)
                 return 2
-            copied = restore_editions(archive, paths.EDITIONS_DIR, args.first_run)
-            print(f"restored {len(copied)} edition(s) from {archive} into {paths.EDITIONS_DIR}")
+            with reports_lock(paths.REPORTS_DIR):
+                copied = restore_editions(archive, paths.EDITIONS_DIR, args.first_run)
+            print(f"restored {len(copied)} published edition(s) from {archive} into {paths.EDITIONS_DIR}"
+                  + (f": {', '.join(copied)}" if copied else ""))
             return 0
         if not args.site:
             print("publish needs --site DIR (or --restore --archive DIR)", file=sys.stderr)
             return 2
-        result = publish_site(paths.REPORTS_DIR, Path(args.site).resolve(), archive, args.first_run, args.base_url)
-    except (PublishError, OSError) as exc:
+        # --base-url, else the project's setting (site.toml), else the address the host reports (the workflow sets
+        # ISF_BASE_URL from GitHub Pages' configure-pages): one setting, every recipe
+        base_url = (args.base_url or str(site_settings(paths.SITE_SETTINGS).get("base_url") or "")
+                    or os.environ.get("ISF_BASE_URL", "").strip())
+        site = Path(args.site).resolve()
+        result = publish_site(paths.REPORTS_DIR, site, archive, args.first_run, base_url, data_dir=paths.DATA_DIR)
+    except PublishBusy as exc:
+        print(f"publish refused: {exc}", file=sys.stderr)
+        return EXIT_LOCKED
+    except PublishError as exc:
         print(f"publish failed: {exc}", file=sys.stderr)
         return 1
+    except OSError as exc:
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"publish failed: {exc.strerror or exc}{where}; the site is as it was", file=sys.stderr)
+        return 1
+    if not result.published:
+        print(f"nothing new to publish: no draft, and {result.site if archive is None else archive} already holds every "
+              f"published edition ({len(result.editions)}); nothing was written")
+        return 0
     print(
-        f"published {len(result.editions)} edition(s) to {result.site} "
-        f"(latest {result.editions[0].folder}; {len(result.restored)} from the archive only)"
+        f"published {', '.join(result.published)} to {result.site} ({len(result.editions)} edition(s) on the site, "
+        f"latest {result.editions[0].folder}; {len(result.restored)} from the archive only)"
     )
     return 0
 
@@ -279,27 +309,43 @@ def cmd_bench(args: argparse.Namespace, extra: list[str]) -> int:
 
 
 def cmd_clean(args: argparse.Namespace, extra: list[str]) -> int:
-    from helpers.build import BuildConfig, BuildLocked, EXIT_LOCKED, build_lock, clean_leftovers
+    """Remove build/ and what crashed builds and publishes left; never a published edition."""
+    from helpers.atomic import remove_tree
+    from helpers.build import EXIT_LOCKED, BuildConfig, BuildLocked, build_lock, clean_leftovers, publish_latest
+    from helpers.site import PublishBusy, PublishError, clean_site_leftovers, publish_lock, site_mode
 
     config = BuildConfig(as_of=_today())
     try:
         with build_lock(config.lock_path):
             clean_leftovers(config)
             targets: list[Path] = [paths.BUILD_DIR]
-            if args.editions:
-                targets += [config.editions_dir, config.published_html, config.published_pdf]
+            if args.drafts:
+                targets.append(config.drafts_dir)
             if args.logs:
                 targets.append(paths.LOGS_DIR)
             for target in targets:
-                if target.is_dir():
-                    shutil.rmtree(target)
-                    print(f"removed {target}/")
-                elif target.exists():
-                    target.unlink()
+                if target.exists():
+                    remove_tree(target)
                     print(f"removed {target}")
-    except BuildLocked as exc:
+            if args.drafts:
+                for path in (config.published_html, config.published_pdf):
+                    path.unlink(missing_ok=True)
+                latest = publish_latest(config)
+                if latest is not None:
+                    print(f"{config.published_html.name} shows {latest.name} again")
+            if config.editions_dir.is_dir():
+                print(f"kept the published editions in {config.editions_dir}: no command removes them")
+        if args.site:
+            site = Path(args.site).resolve()
+            with publish_lock(site, site_mode(site)):
+                for line in clean_site_leftovers(site):
+                    print(line)
+    except (BuildLocked, PublishBusy) as exc:
         print(f"clean refused: {exc}", file=sys.stderr)
         return EXIT_LOCKED
+    except PublishError as exc:
+        print(f"clean failed: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -318,16 +364,18 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
         p.set_defaults(func=func)
         return p
 
-    p = add("build", cmd_build, "build the briefing for a date: reports/briefing.html and .pdf (skips if unchanged)")
+    p = add("build", cmd_build, "build the draft of a date (reports/drafts/<date>); reports/briefing.html shows it")
     p.add_argument("--as-of", metavar="YYYY-MM-DD", help="the edition's date (default: today)")
-    p.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
-    p.add_argument("--revise", action="store_true",
-                   help="if the date is published from other inputs, keep it and add a revision <date>-r<n> beside it")
-    p.add_argument("--note", default="", metavar="TEXT", help="why this revision was made (shown with it); implies --revise")
+    p.add_argument("--force", action="store_true", help="rebuild the draft even when nothing changed")
+    p.add_argument("--if-changed", action="store_true",
+                   help="build only if the data changed since the latest published edition (what regenerate does)")
     p.add_argument("--data-dir", default=str(paths.DATA_DIR), help="data folder (default: data/)")
-    p = add("regenerate", cmd_regenerate, "build today's edition, logging to logs/<date>.log (what a scheduler runs)")
-    p.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
-    p.add_argument("--revise", action="store_true", help="as for build: add a revision if today's edition changed")
+    p = add("correct", cmd_correct, "draft a revision of each published edition whose claims were corrected")
+    p.add_argument("--note", required=True, metavar="TEXT", help="what was corrected and why (shown with each revision)")
+    p.add_argument("--force", action="store_true", help="rebuild the revision drafts even when nothing changed")
+    p.add_argument("--data-dir", default=str(paths.DATA_DIR), help="data folder (default: data/)")
+    p = add("regenerate", cmd_regenerate, "draft today's edition if the data changed; logs to logs/<date>.log (for schedulers)")
+    p.add_argument("--force", action="store_true", help="rebuild the draft even when nothing changed")
     p.add_argument("--data-dir", default=str(paths.DATA_DIR), help="data folder (default: data/)")
     add("validate", cmd_validate, "check the data against its schema; one line per problem")
     add("test", cmd_test, "run the whole test suite with pytest (exit code is pytest's)")
@@ -348,17 +396,19 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--data-dir", default=str(paths.DATA_DIR), help="data folder (default: data/)")
     add("lab", cmd_lab, "start JupyterLab at the repo root with the project kernel")
     add("strip", cmd_strip, "remove outputs and volatile metadata from notebooks (--check: only list them)")
-    add("editions", cmd_editions, "list editions and revisions; report broken or stale ones and how to repair them")
-    p = add("publish", cmd_publish, "build the site (every edition, editions page, Atom feed) from reports/ and the archive")
+    add("editions", cmd_editions, "list drafts, editions and revisions; report problems and their repairs")
+    p = add("publish", cmd_publish, "publish the drafts: freeze them and build the site (editions, page, feed)")
     p.add_argument("--site", metavar="DIR", help="the site folder to write (replaced only on success)")
     p.add_argument("--archive", metavar="DIR", help="the restored previous site (default: --site itself)")
-    p.add_argument("--restore", action="store_true", help="only copy the archive's editions into reports/editions")
+    p.add_argument("--restore", action="store_true", help="only copy the archive's published editions into reports/editions")
     p.add_argument("--first-run", action="store_true", help="no edition was ever published: start an empty archive")
-    p.add_argument("--base-url", default="", metavar="URL", help="the site's public address, for the feed's links")
+    p.add_argument("--base-url", default="", metavar="URL",
+                   help="the site's public address, for the feed's links (default: base_url in site.toml)")
     add("bench", cmd_bench, "time the build (benchmarks/bench_build.py)")
-    p = add("clean", cmd_clean, "remove build/ and leftovers of crashed builds")
-    p.add_argument("--editions", action="store_true", help="also remove every edition and the published briefing")
+    p = add("clean", cmd_clean, "remove build/ and what crashed runs left (never a published edition)")
+    p.add_argument("--drafts", action="store_true", help="also remove the drafts (reports/drafts)")
     p.add_argument("--logs", action="store_true", help="also remove logs/")
+    p.add_argument("--site", metavar="DIR", help="also remove what interrupted publishes left beside or in this site folder")
     return parser
 
 

@@ -1,27 +1,36 @@
-"""The archive of editions: reports/editions/<as_of>/ and its revisions, read without ever crashing.
+"""Drafts and published editions: reports/drafts/ and reports/editions/, read without ever crashing.
 
-Layout: the first build of a date is `editions/<as_of>/` (revision 0); a deliberate rebuild of that date
-from changed inputs (`build --revise`) is revision 1, `editions/<as_of>-r1/`, then `-r2/`, … kept beside it
-(the numbering helpers.site shows: "Revision 1 of the 20 November 2025 edition"). A date's *current*
-edition is its highest revision; the next date's "previous edition" is that current one. Published
-editions are never rewritten.
+A **draft** is what `build` makes: `reports/drafts/<as_of>/`, rebuilt as often as asked. `publish`
+**freezes** drafts: it puts them on the site and moves them to `reports/editions/<folder>/`, the local copy
+of the published editions, whose bytes never change again (the site, or its archive branch, is the
+authoritative copy; `publish --restore` brings it back).
 
-`scan_editions` reads every folder once and keeps the broken ones (manifest missing, truncated or not
-an object) apart, so a broken manifest is reported, never silently dropped, and never lets an older
-edition be published over it.
+Layout of a date's folders: the first edition is `<as_of>` (revision 0); a correction of a published
+edition (`correct --note`) is a draft `<as_of>-r<n>` (revision n) beside it, frozen by the next publish.
+A date's *current* folder is its highest revision, draft or published. A new draft's "previous edition"
+(what its "what changed" compares with) is the current folder of the latest date before it: the last
+published edition, or an earlier draft that will be published with it. A revision compares with the
+same previous edition as the edition it revises, and lists its corrections against that edition.
+
+`scan_editions` reads every folder of one place once and keeps the broken ones (manifest missing,
+truncated or not an object) apart, so a broken manifest is reported, never silently dropped, and never
+lets an older edition be published over it. `Editions` puts the drafts and the published editions together.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from helpers.errors import BuildError
-from helpers.manifest import ManifestError, read_json_object, read_manifest
+from helpers.manifest import ManifestError, read_claim_hashes, read_json_object, read_manifest
 
+DRAFTS_FOLDER: str = "drafts"
+PUBLISHED_FOLDER: str = "editions"
 HTML_NAME: str = "briefing.html"
 PDF_NAME: str = "briefing.pdf"
 EDITION_INFO_NAME: str = "edition.json"
@@ -169,49 +178,31 @@ class EditionScan:
         return current[-1] if current else None
 
     def previous(self, as_of: str) -> Edition | None:
-        """The current edition of the greatest date before ``as_of``.
+        """The current edition of the greatest date before ``as_of`` (EditionError if it is broken)."""
+        return last_before(self.current(), as_of)
 
-        Raises:
-            EditionError: that edition's manifest is broken (it is never skipped silently).
-        """
-        earlier = [e for e in self.current() if e.as_of < as_of]
-        if not earlier:
-            return None
-        if isinstance(earlier[-1], BrokenEdition):
-            broken = earlier[-1]
-            raise EditionError(f"the previous edition {broken.name} is broken ({broken.reason}); {repair_broken(broken)}")
-        return earlier[-1]
 
-    def problems(self) -> list[EditionProblem]:
-        """Broken manifests, incomplete editions and stale "previous" links, each with its repair."""
-        found: list[EditionProblem] = []
-        for broken in self.broken:
-            found.append(EditionProblem(broken.name, broken.reason, repair_broken(broken)))
-        before: Edition | BrokenEdition | None = None
-        for edition in self.current():
-            if isinstance(edition, Edition):
-                missing = missing_files(edition)
-                if missing:
-                    found.append(EditionProblem(
-                        edition.name, "files missing or changed: " + ", ".join(missing[:3]),
-                        f"python3 dev.py build --as-of {edition.as_of} --force (same inputs) or --revise (changed inputs)",
-                    ))
-                recorded = str(edition.manifest.get("previous_edition") or "")
-                expected = before.name if before is not None else ""
-                if recorded != expected:
-                    found.append(EditionProblem(
-                        edition.name,
-                        f"its \"what changed\" compares with {recorded or 'no edition'}, but the edition before it is now {expected or 'none'}",
-                        f"python3 dev.py build --as-of {edition.as_of} --revise (the old one is kept)",
-                    ))
-            before = edition
-        return found
+def last_before(current: list[Edition | BrokenEdition], as_of: str) -> Edition | None:
+    """The last of each date's current folders (oldest first) dated before ``as_of``.
+
+    Raises:
+        EditionError: that folder's manifest is broken (it is never skipped silently).
+    """
+    earlier = [e for e in current if e.as_of < as_of]
+    if not earlier:
+        return None
+    if isinstance(earlier[-1], BrokenEdition):
+        broken = earlier[-1]
+        raise EditionError(f"the previous edition {broken.name} is broken ({broken.reason}); {repair_broken(broken)}")
+    return earlier[-1]
 
 
 def repair_broken(broken: BrokenEdition) -> str:
-    """How to repair an edition whose manifest is broken."""
-    return (f"restore {broken.name}/manifest.json from a copy (e.g. the Pages artifact), or rebuild the date with "
-            f"`python3 dev.py build --as-of {broken.as_of} --revise` (the broken folder is kept beside it)")
+    """How to repair a broken folder: a published edition comes back from the archive; a draft is rebuilt."""
+    if broken.path.parent.name == DRAFTS_FOLDER:
+        return f"rebuild the draft (python3 dev.py build --as-of {broken.as_of}) or remove it (python3 dev.py clean --drafts)"
+    return (f"move {broken.path} aside and restore the published copy: python3 dev.py publish --restore --archive "
+            "<the site or its archive>; published editions are never rebuilt")
 
 
 def scan_editions(editions_dir: Path) -> EditionScan:
@@ -286,3 +277,115 @@ def read_edition_info(out_dir: Path) -> dict[str, Any]:
     """
     path = Path(out_dir) / EDITION_INFO_NAME
     return read_json_object(path) if path.exists() else {}
+
+
+# --------------------------------------------------------------------------------------------------
+# Drafts and published editions together
+# --------------------------------------------------------------------------------------------------
+
+Folder = Edition | BrokenEdition
+
+
+def _order(edition: Folder) -> tuple[str, int]:
+    return (edition.as_of, edition.revision)
+
+
+@dataclass(frozen=True)
+class Editions:
+    """The published editions (reports/editions) and the drafts (reports/drafts) of one reports folder."""
+
+    published: EditionScan
+    drafts: EditionScan
+
+    @classmethod
+    def scan(cls, reports_dir: Path) -> "Editions":
+        return cls(scan_editions(reports_dir / PUBLISHED_FOLDER), scan_editions(reports_dir / DRAFTS_FOLDER))
+
+    def is_draft(self, edition: Folder) -> bool:
+        return any(d.path == edition.path for d in self.drafts.folders())
+
+    def timeline(self) -> list[Folder]:
+        """Each date's current folder (its highest revision, draft or published), oldest date first."""
+        by_date: dict[str, Folder] = {}
+        for edition in sorted([*self.published.folders(), *self.drafts.folders()], key=_order):
+            by_date[edition.as_of] = edition
+        return list(by_date.values())
+
+    def latest(self) -> Folder | None:
+        """The newest folder of all: what reports/briefing.html shows."""
+        timeline = self.timeline()
+        return timeline[-1] if timeline else None
+
+    def latest_published(self) -> Folder | None:
+        """The current published folder of the latest published date."""
+        return self.published.latest()
+
+    def published_for(self, as_of: str) -> Folder | None:
+        """The current published folder of ``as_of`` (None when that date was never published)."""
+        return self.published.current_for(as_of)
+
+    def draft_for(self, as_of: str) -> Folder | None:
+        """The draft of ``as_of`` (its highest revision), if any."""
+        return self.drafts.current_for(as_of)
+
+    def previous(self, as_of: str) -> Edition | None:
+        """What a new draft of ``as_of`` compares with: the current folder, draft or published, of the latest
+        date before it (EditionError if it is broken)."""
+        return last_before(self.timeline(), as_of)
+
+    def find_published(self, name: str) -> Edition | None:
+        """The readable published edition in folder ``name``."""
+        return next((e for e in self.published.editions if e.name == name), None)
+
+    def next_revision(self, as_of: str) -> int:
+        """The revision number a correction of ``as_of`` gets: one above its highest published revision."""
+        return self.published.next_revision(as_of)
+
+    def problems(self) -> list[EditionProblem]:
+        """Broken folders, published editions with missing files, and drafts that compare with the wrong edition."""
+        found = [EditionProblem(b.name, b.reason, repair_broken(b)) for b in (*self.published.broken, *self.drafts.broken)]
+        for edition in self.published.editions:
+            missing = missing_files(edition)
+            if missing:
+                found.append(EditionProblem(
+                    edition.name, "files missing or changed: " + ", ".join(missing[:3]),
+                    "restore the published copy: python3 dev.py publish --restore --archive <the site or its archive> "
+                    f"(after moving {edition.path} aside); published editions are never rebuilt",
+                ))
+        timeline = self.timeline()
+        for draft in self.drafts.editions:
+            expected = self.expected_previous(draft, timeline)
+            recorded = str(draft.manifest.get("previous_edition") or "")
+            key = str(draft.manifest.get("previous_input_key") or "")
+            if recorded != (expected.name if expected else "") or (expected is not None and key != expected.input_key):
+                found.append(EditionProblem(
+                    f"{draft.name} (draft)",
+                    f"its \"what changed\" compares with {recorded or 'no edition'} as it was, but the edition before it is now "
+                    f"{expected.name if expected else 'none'}",
+                    f"python3 dev.py build --as-of {draft.as_of}" if not draft.revision else "python3 dev.py correct --note TEXT",
+                ))
+        return found
+
+    def expected_previous(self, draft: Edition, timeline: list[Folder] | None = None) -> Edition | None:
+        """What ``draft`` should compare with now: for a revision, what the edition it revises compared with;
+        otherwise the current folder of the latest date before it."""
+        if draft.revision:
+            revised = self.find_published(str(draft.manifest.get("revises") or ""))
+            name = str(revised.manifest.get("previous_edition") or "") if revised else ""
+            return self.find_published(name) if name else None
+        earlier = [e for e in (timeline or self.timeline()) if e.as_of < draft.as_of]
+        return earlier[-1] if earlier and isinstance(earlier[-1], Edition) else None
+
+
+def corrected_claims(edition: Edition, current: Mapping[str, str]) -> list[str]:
+    """The claims a published edition reported that the data now holds otherwise (edited) or not at all (removed).
+
+    Args:
+        edition: a published edition (its claims_index.json holds a hash per claim).
+        current: claim_id -> row hash of the data now, cut at the edition's date (manifest.claim_hashes).
+
+    Returns:
+        The corrected claim ids, sorted; [] for an edition without a claims index (built before it existed).
+    """
+    reported = read_claim_hashes(edition.path)
+    return sorted(cid for cid, digest in reported.items() if current.get(cid) != digest)

@@ -140,7 +140,7 @@ def group_name(name: str) -> str:
 
 
 def lower_first(text: str) -> str:
-    """A label as it reads inside a sentence: "Only after fighting stops" -> "only after fighting stops".
+    """A label as it reads inside a sentence: "Only once fighting stops" -> "only once fighting stops".
 
     Acronyms and names keep their capitals: "US-run cell" and "UN Security Council mandate" stay as they
     are, "Inside Gaza" becomes "inside Gaza" (only the first letter changes, and only when the second is

@@ -674,12 +674,26 @@ class EditionJudgements:
     def stale(self) -> str:
         return notice(self.file, self.evidence) if self.file else ""
 
-    def bottom_line_md(self) -> str:
-        """The analyst's bottom line: the not-yet-reviewed line (if any), the numbered judgements, and whose they are."""
+    @property
+    def days_old(self) -> int:
+        """How many days the edition comes after the one the judgements were written for."""
+        if not (self.file and self.file.written_for):
+            return 0
+        return (dt.date.fromisoformat(self.as_of) - dt.date.fromisoformat(self.file.written_for)).days
+
+    def bottom_line_md(self, stale_after_days: int = 30) -> str:
+        """The analyst's bottom line: the not-yet-reviewed line (if any), a line saying the judgements have not been
+        reassessed when the edition is more than ``stale_after_days`` after the one they were written for, the
+        numbered judgements, and whose they are."""
         assert self.file is not None
         lines = []
         if self.stale:
             lines += [f"**Not yet reviewed:** {esc(self.stale)}", ""]
+        if self.days_old > stale_after_days and not self.stale:  # "not yet reviewed" already says when they were written
+            written = fmt.date_label(self.file.written_for)
+            lines += [f"**Not reassessed since {esc(written)}:** these judgements were written for the edition of {esc(written)}, "
+                      f"{esc(fmt.plural(self.days_old, 'day'))} before this one. Their time frames (“in the coming weeks”) run "
+                      "from that date and may have run out.", ""]
         lines += [f"{j.number}. {render_text(j, self.evidence)}" for j in self.file.judgements]
         lines += ["", f"*Key judgements by the analyst, written for the edition of {esc(fmt.date_label(self.file.written_for))} and "
                       "checked against the claims they cite when this edition was built. Likelihood words follow the scale under "

@@ -17,7 +17,11 @@ NOTEBOOKS_DIR: Path = ROOT / "notebooks"
 CODEBOOK: Path = ROOT / "docs" / "CODEBOOK.md"
 BUILD_DIR: Path = Path(os.environ.get("ISF_BUILD_DIR", ROOT / "build"))
 REPORTS_DIR: Path = Path(os.environ.get("ISF_REPORTS_DIR", ROOT / "reports"))
+# Published editions' local copies (written only by `publish`) and drafts (written by `build`).
 EDITIONS_DIR: Path = REPORTS_DIR / "editions"
+DRAFTS_DIR: Path = REPORTS_DIR / "drafts"
+# The published site's settings (base_url), read by every `publish`.
+SITE_SETTINGS: Path = ROOT / "site.toml"
 # The five news reports live beside the repo, never inside it.
 SOURCES_DIR: Path = Path(os.environ.get("ISF_SOURCES_DIR", ROOT.parent / "shared" / "sources"))
 

@@ -5,37 +5,48 @@
     index.html             the latest briefing, with a bar linking to the editions page, feed and PDF
     briefing.pdf           the latest briefing's PDF
     editions.html          every edition, newest first: dates, what changed, links to HTML, PDF and data
-    feed.xml               Atom feed (feedgen), one entry per edition folder, newest first
-    archive.json           the archive's index: every edition folder and the sha256 of each of its files
+    feed.xml               Atom feed (feedgen), one entry per edition folder, newest edition first
+    archive.json           the archive's index: every edition folder, when it was published, and the
+                           sha256 of each of its files
     editions/<folder>/     each edition's files as built, plus data.zip (its CSVs, JSON and manifest)
+
+Publishing freezes drafts. The drafts in reports/drafts/ go on the site beside every edition published
+before, then move to reports/editions/ (the local copy of the published editions); no byte of a
+published edition is ever written again, here or on the site (an archived edition is copied as it is,
+data.zip included). A local copy that differs from the archived one stops the publish in one line.
 
 The site is its own archive. Each run restores the previous site (a git branch in GitHub Actions, the
 site folder itself on a server) and `archive.json` records what it held. If the index is there, every
 edition it lists must come back byte for byte, or the publish stops with one line and exit 1 before
 anything is written. If the index is missing the publish stops too, unless the caller says
-`--first-run`: only a person who knows no edition was ever published starts an empty archive.
-The new site is built in a staging folder and swapped in with a rename, so a failed publish leaves
-the previous site byte-identical.
+`--first-run` and the site holds no edition at all. The new site is built in a staging folder and
+swapped in with one atomic exchange (renameat2), so readers see the old site or the new one, never
+none; a site folder that is a mount point, or whose parent is read-only, has its contents exchanged
+one by one instead. With no draft and nothing the archive lacks, nothing is written: "nothing new".
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import fcntl
 import html
 import json
 import os
 import re
 import shutil
+import stat
 import uuid
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from helpers.manifest import file_sha256
+from helpers.atomic import exchange, move_dir, remove_tree
+from helpers.editions import EditionScan, Edition, Editions, load_edition, missing_files, repair_broken, scan_editions
+from helpers.manifest import file_sha256, tree_digest
 
 ARCHIVE_INDEX: str = "archive.json"
 ARCHIVE_FORMAT: int = 1
@@ -43,9 +54,13 @@ EDITIONS_PAGE: str = "editions.html"
 FEED_NAME: str = "feed.xml"
 FRONT_PAGE: str = "index.html"
 DATA_ZIP: str = "data.zip"
+# Hidden files a build or restore leaves in an edition folder are never published.
+EDITION_LEFTOVERS: str = ".*"
 MANIFEST_NAME: str = "manifest.json"
 HTML_NAME: str = "briefing.html"
 PDF_NAME: str = "briefing.pdf"
+# The project's site settings (base_url), read by every publish: cron, systemd and the workflow alike.
+SETTINGS_NAME: str = "site.toml"
 SITE_TITLE: str = "The proposed International Stabilization Force (ISF) for Gaza: editions"
 # Folders of the data download (and the files beside them that the zip also carries).
 DATA_FOLDERS: tuple[str, ...] = ("processed", "analysis")
@@ -62,6 +77,10 @@ _HEAD_CLOSE = re.compile(r"</head\s*>", re.IGNORECASE)
 
 class PublishError(Exception):
     """A publish that must stop; the message is the one line the user sees."""
+
+
+class PublishBusy(PublishError):
+    """Another publish of the same site, or a build, is running: try again later (exit 75)."""
 
 
 @dataclass(frozen=True)
@@ -81,6 +100,7 @@ class SiteEdition:
             with, None when the edition has no changes.json.
         revision: 0 for an original edition, n for the n-th revision of its date.
         revision_note: why it was revised, when the manifest says.
+        published_at: when it was first published (ISO timestamp; "" for a draft not yet published).
         headline_items: the headline as (text, source id, date label) for citations linked to the
             edition's sources (changes.json "headline_items"); empty for editions that lack them.
     """
@@ -95,6 +115,7 @@ class SiteEdition:
     has_previous: bool | None
     revision: int
     revision_note: str
+    published_at: str = ""
     headline_items: tuple[tuple[str, str, str], ...] = ()
 
 
@@ -105,12 +126,15 @@ class PublishResult:
     Attributes:
         site: the site folder.
         editions: the editions on the site, newest first.
-        restored: folders that came from the archive (not from reports/editions).
+        restored: folders that came from the archive only (not in reports/editions).
+        published: folders published by this run (drafts frozen, or local editions the archive lacked);
+            empty when there was nothing new and nothing was written.
     """
 
     site: Path
     editions: tuple[SiteEdition, ...]
     restored: tuple[str, ...]
+    published: tuple[str, ...] = ()
 
 
 # --------------------------------------------------------------------------------------------------
@@ -319,21 +343,27 @@ def archive_index(site: Path, editions: Sequence[SiteEdition], published_at: str
 
     Args:
         site: the (staged) site folder holding editions/<folder>/.
-        editions: the editions on the site.
+        editions: the editions on the site (each with its published_at).
         published_at: ISO timestamp of this publish.
 
     Returns:
-        {"format", "published_at", "editions": [{"folder", "as_of", "revision", "files"}]}.
+        {"format", "published_at", "editions": [{"folder", "as_of", "revision", "published_at", "files"}]}.
     """
     return {
         "format": ARCHIVE_FORMAT,
         "published_at": published_at,
         "editions": [
-            {"folder": e.folder, "as_of": e.as_of, "revision": e.revision,
+            {"folder": e.folder, "as_of": e.as_of, "revision": e.revision, "published_at": e.published_at or published_at,
              "files": folder_files(site / "editions" / e.folder)}
             for e in editions
         ],
     }
+
+
+def _edition_folders(site: Path) -> list[str]:
+    """The edition folders a site (or archive) holds, with or without its index."""
+    folder = site / "editions"
+    return sorted(p.name for p in folder.iterdir() if not p.name.startswith(".")) if folder.is_dir() else []
 
 
 def check_archive(archive: Path, first_run: bool) -> list[SiteEdition]:
@@ -353,6 +383,13 @@ def check_archive(archive: Path, first_run: bool) -> list[SiteEdition]:
     index_path = archive / ARCHIVE_INDEX
     index = _read_json_object(index_path)
     if index is None:
+        held = _edition_folders(archive)
+        if first_run and held:
+            # An index lost while editions stayed: starting over would drop the ones only the site holds.
+            raise PublishError(
+                f"--first-run refused: {archive}/editions still holds {len(held)} edition folder(s) ({held[0]}, …) although "
+                f"{ARCHIVE_INDEX} is missing; restore {ARCHIVE_INDEX} from the archive's history or a backup"
+            )
         if first_run:
             return []
         raise PublishError(
@@ -387,11 +424,17 @@ def check_archive(archive: Path, first_run: bool) -> list[SiteEdition]:
             f"archive restore incomplete in {archive}: {len(problems)} file(s) of the {len(listed)} edition(s) "
             f"its index lists are missing or changed (first: {problems[0]}); nothing was published"
         )
-    return newest_first(read_site_edition(archive / "editions" / e["folder"]) for e in listed)
+    return newest_first(
+        replace(read_site_edition(archive / "editions" / e["folder"]), published_at=str(e.get("published_at") or ""))
+        for e in listed
+    )
 
 
 def restore_editions(archive: Path, editions_dir: Path, first_run: bool) -> list[str]:
-    """Copy the archive's editions that reports/editions lacks, so a build sees its previous edition.
+    """Copy the archive's editions that reports/editions lacks, so a build sees the published editions.
+
+    A local copy is never overwritten: one that differs from the archived edition stops the restore
+    (before anything is copied) with one line naming it.
 
     Args:
         archive: the restored previous site.
@@ -402,9 +445,11 @@ def restore_editions(archive: Path, editions_dir: Path, first_run: bool) -> list
         The folders copied, oldest first.
 
     Raises:
-        PublishError: the archive fails `check_archive`.
+        PublishError: the archive fails `check_archive`, or a local copy differs from its archived edition.
     """
     archived = check_archive(archive, first_run)
+    local = {e.folder: e for e in local_editions(editions_dir)}
+    check_local_copies(local, archived, archive)
     copied: list[str] = []
     for edition in reversed(archived):
         target = editions_dir / edition.folder
@@ -417,6 +462,32 @@ def restore_editions(archive: Path, editions_dir: Path, first_run: bool) -> list
         os.replace(staging, target)
         copied.append(edition.folder)
     return copied
+
+
+def _differing_file(a: Path, b: Path) -> str:
+    """The first file two edition folders do not share byte for byte (data.zip aside); "" when identical."""
+    fa = {k: v for k, v in folder_files(a).items() if k != DATA_ZIP}
+    fb = {k: v for k, v in folder_files(b).items() if k != DATA_ZIP}
+    return next((name for name in sorted(set(fa) | set(fb)) if fa.get(name) != fb.get(name)), "")
+
+
+def check_local_copies(local: Mapping[str, SiteEdition], archived: Sequence[SiteEdition], archive: Path) -> None:
+    """Every local copy of a published edition must be the archived edition, byte for byte (data.zip aside).
+
+    Raises:
+        PublishError: one line naming the first edition that differs, the file, and how to go on.
+    """
+    for edition in archived:
+        mine = local.get(edition.folder)
+        if mine is None:
+            continue
+        differs = _differing_file(edition.path, mine.path)
+        if differs:
+            raise PublishError(
+                f"{mine.path} differs from the published edition in {archive} ({differs}); published editions are never "
+                f"rewritten: move the local copy aside and run `python3 dev.py publish --restore --archive {archive}`, "
+                f"or publish a correction with `python3 dev.py correct --note \"why\"`"
+            )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -637,7 +708,8 @@ def front_page(briefing_html: str, latest: SiteEdition) -> str:
 
 
 def _timestamp(edition: SiteEdition) -> dt.datetime:
-    """When the edition was built (timezone-aware), falling back to its date at 00:00 UTC.
+    """When the edition was published (timezone-aware): its publication time, else its build time, else
+    its date at 00:00 UTC.
 
     Args:
         edition: an edition.
@@ -645,11 +717,28 @@ def _timestamp(edition: SiteEdition) -> dt.datetime:
     Returns:
         The timestamp.
     """
-    try:
-        stamp = dt.datetime.fromisoformat(edition.built_at)
-    except ValueError:
-        stamp = dt.datetime.fromisoformat(edition.as_of)
-    return stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.timezone.utc)
+    for value in (edition.published_at, edition.built_at, edition.as_of):
+        try:
+            stamp = dt.datetime.fromisoformat(value)
+        except ValueError:
+            continue
+        return stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.timezone.utc)
+    return dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)
+
+
+def sentence(text: str) -> str:
+    """``text`` ending with one full stop: none is added after a closing ., ! or ? (no double periods).
+
+    Args:
+        text: a clause or a sentence.
+
+    Returns:
+        The sentence ("" for blank text).
+    """
+    text = text.strip()
+    if not text:
+        return ""
+    return text if text.rstrip("\"'”’)]").endswith((".", "!", "?", "…")) else text + "."
 
 
 def entry_id(edition: SiteEdition) -> str:
@@ -676,16 +765,17 @@ def edition_summary(edition: SiteEdition, with_changes: bool = True) -> str:
     """
     parts = []
     if edition.revision:
-        parts.append(f"Revision {edition.revision} of the {long_date(edition.as_of)} edition"
-                     + (f": {edition.revision_note}." if edition.revision_note else "."))
+        parts.append(sentence(f"Revision {edition.revision} of the {long_date(edition.as_of)} edition"
+                              + (f": {edition.revision_note}" if edition.revision_note.strip() else "")))
     if edition.information_date:
-        parts.append(f"Information current to {information_text(edition)}.")
+        parts.append(sentence(f"Information current to {information_text(edition)}"))
     if not with_changes:
         pass
     elif edition.headline:
-        parts.append("What changed: " + "; ".join(edition.headline) + ".")
+        items = [item.strip().rstrip(".;").strip() for item in edition.headline]
+        parts.append(sentence("What changed: " + "; ".join(i for i in items if i)))
     else:
-        parts.append(no_changes_text(edition))
+        parts.append(sentence(no_changes_text(edition)))
     return " ".join(parts)
 
 
@@ -714,20 +804,26 @@ def _entry_content(edition: SiteEdition, base: str) -> str:
     return "".join(parts)
 
 
-def atom_feed(editions: Sequence[SiteEdition], base_url: str = "") -> bytes:
-    """The Atom feed, one entry per edition folder, newest first (written with feedgen).
+def atom_feed(editions: Sequence[SiteEdition], base_url: str) -> bytes:
+    """The Atom feed, one entry per edition folder, newest edition first (written with feedgen).
+
+    Every link, rel="self" included, is absolute under ``base_url``; each entry's `updated` (and
+    `published`) is when that edition was published, and the feed's `updated` the latest of those.
 
     Args:
-        editions: newest first.
-        base_url: the site's public address (e.g. from actions/configure-pages); "" writes links
-            relative to the feed, which Atom resolves against the feed's own address.
+        editions: the editions (any order; the feed orders them by edition date, then revision).
+        base_url: the site's public address (site.toml's base_url), http(s) or file URL.
 
     Returns:
         The feed document (UTF-8 XML).
+
+    Raises:
+        PublishError: no absolute base URL.
     """
     from feedgen.feed import FeedGenerator
 
-    root = base_url.rstrip("/") + "/" if base_url else ""
+    root = check_base_url(base_url)
+    ordered = sorted(editions, key=lambda e: (e.as_of, e.revision, e.folder), reverse=True)
     feed = FeedGenerator()
     feed.id(uuid.uuid5(_ID_NAMESPACE, "feed").urn)
     feed.title(SITE_TITLE)
@@ -735,8 +831,8 @@ def atom_feed(editions: Sequence[SiteEdition], base_url: str = "") -> bytes:
     feed.link(href=f"{root}{EDITIONS_PAGE}", rel="alternate", type="text/html")
     feed.link(href=f"{root}{FEED_NAME}", rel="self", type="application/atom+xml")
     feed.language("en-GB")
-    feed.updated(max((_timestamp(e) for e in editions), default=dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)))
-    for edition in editions:
+    feed.updated(max((_timestamp(e) for e in ordered), default=dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)))
+    for edition in ordered:
         entry = feed.add_entry(order="append")
         entry.id(entry_id(edition))
         entry.title(f"Edition of {edition_label(edition)}")
@@ -749,6 +845,38 @@ def atom_feed(editions: Sequence[SiteEdition], base_url: str = "") -> bytes:
         entry.summary(edition_summary(edition))
         entry.content(_entry_content(edition, base), type="html")
     return feed.atom_str(pretty=True)
+
+
+def check_base_url(base_url: str) -> str:
+    """The site's public address, ending in "/".
+
+    Raises:
+        PublishError: blank or not an absolute http(s) or file URL (one line saying where to set it).
+    """
+    url = (base_url or "").strip()
+    if not re.match(r"^(https?://[^/\s]+|file://)/?\S*$", url):
+        raise PublishError(
+            f"the site's public address is {url or 'not set'!r}: set base_url in {SETTINGS_NAME} to an absolute URL "
+            "such as https://owner.github.io/repository/ (or pass --base-url URL), so the feed's links work in any reader"
+        )
+    return url.rstrip("/") + "/"
+
+
+def site_settings(path: Path) -> dict[str, Any]:
+    """The [site] table of the project's site settings file (site.toml); {} when the file is absent.
+
+    Raises:
+        PublishError: the file is not valid TOML (one line naming it).
+    """
+    import tomllib
+
+    if not path.is_file():
+        return {}
+    try:
+        table = tomllib.loads(path.read_text(encoding="utf-8")).get("site", {})
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise PublishError(f"{path}: not valid TOML ({exc})") from None
+    return table if isinstance(table, dict) else {}
 
 
 def write_data_zip(edition_dir: Path, target: Path, as_of: str) -> None:
@@ -777,56 +905,27 @@ def write_data_zip(edition_dir: Path, target: Path, as_of: str) -> None:
 # --------------------------------------------------------------------------------------------------
 
 
-def _same_files(a: Path, b: Path) -> bool:
-    """Whether two edition folders hold the same files with the same bytes (data.zip aside).
-
-    Args:
-        a: one folder.
-        b: the other.
-
-    Returns:
-        True when identical.
-    """
-    strip = lambda files: {k: v for k, v in files.items() if k != DATA_ZIP}  # noqa: E731
-    return strip(folder_files(a)) == strip(folder_files(b))
-
-
-def gather_editions(reports_editions: Path, archived: Sequence[SiteEdition]) -> tuple[list[SiteEdition], list[str]]:
-    """The editions the site will hold: every archived one plus every local one.
-
-    Args:
-        reports_editions: reports/editions.
-        archived: the checked archive's editions.
-
-    Returns:
-        (editions newest first, notes to print). A folder in both places is taken from reports/ (the
-        build there is the current one); a note says so when its files differ from the archived copy.
-    """
-    local = {e.folder: e for e in local_editions(reports_editions)}
-    notes = [
-        f"note: editions/{e.folder} differs from the archived copy; publishing the one in {reports_editions}"
-        for e in archived
-        if e.folder in local and not _same_files(e.path, local[e.folder].path)
-    ]
-    merged = {e.folder: e for e in archived}
-    merged.update(local)
-    return newest_first(merged.values()), notes
-
-
-def build_site(editions: Sequence[SiteEdition], target: Path, base_url: str, published_at: str) -> None:
+def build_site(editions: Sequence[SiteEdition], target: Path, base_url: str, published_at: str,
+               archived: Iterable[str] = ()) -> None:
     """Write the whole site into `target` (an empty or new folder).
 
     Args:
         editions: newest first; at least one.
         target: the folder to fill.
-        base_url: public address for the feed's links ("" for relative links).
+        base_url: public address for the feed's links.
         published_at: ISO timestamp of this publish.
+        archived: folders that come from the archive: copied as they are, data.zip included, so not one
+            published byte changes; the others get a new data.zip.
     """
+    keep = set(archived)
     target.mkdir(parents=True, exist_ok=True)
     for edition in editions:
         folder = target / "editions" / edition.folder
-        shutil.copytree(edition.path, folder, ignore=shutil.ignore_patterns(DATA_ZIP))
-        write_data_zip(folder, folder / DATA_ZIP, edition.as_of)
+        if edition.folder in keep:
+            shutil.copytree(edition.path, folder)
+        else:
+            shutil.copytree(edition.path, folder, ignore=shutil.ignore_patterns(DATA_ZIP, EDITION_LEFTOVERS))
+            write_data_zip(folder, folder / DATA_ZIP, edition.as_of)
     latest = editions[0]
     front = front_page((latest.path / HTML_NAME).read_text(encoding="utf-8"), latest)
     (target / FRONT_PAGE).write_text(front, encoding="utf-8")
@@ -838,15 +937,149 @@ def build_site(editions: Sequence[SiteEdition], target: Path, base_url: str, pub
     (target / ARCHIVE_INDEX).write_text(json.dumps(index, indent=1) + "\n", encoding="utf-8")
 
 
-def _swap_in(staging: Path, site: Path) -> None:
-    """Replace `site` with `staging` by renames (the old site stays whole until the last moment).
+# --------------------------------------------------------------------------------------------------
+# The site folder: locks, leftovers, and swapping the new site in
+# --------------------------------------------------------------------------------------------------
+
+# Top-level entries of a site, in the order they are exchanged when the site folder's contents are
+# replaced one by one: the editions first, the index last.
+_SITE_ORDER: tuple[str, ...] = ("editions", PDF_NAME, FRONT_PAGE, EDITIONS_PAGE, FEED_NAME, ARCHIVE_INDEX)
+
+
+def _writable(folder: Path) -> bool:
+    """Whether this user may create and rename entries in ``folder`` (mode bits too: root ignores them)."""
+    try:
+        mode = folder.stat().st_mode
+    except OSError:
+        return False
+    return os.access(folder, os.W_OK | os.X_OK) and bool(mode & stat.S_IWUSR)
+
+
+def site_mode(site: Path) -> str:
+    """How the new site goes in: "beside" (staged next to it, one atomic exchange) or "inside" (staged in
+    it, its entries exchanged one by one: a mount point, or a folder whose parent is read-only).
+
+    Raises:
+        PublishError: the site is a file, a read-only folder, or cannot be created (one line saying what it needs).
+    """
+    if site.exists() and not site.is_dir():
+        raise PublishError(f"the site {site} is a file, not a folder; choose a folder for --site")
+    if site.is_dir() and not _writable(site):
+        raise PublishError(f"the site folder {site} is read-only: make it writable by this user (chmod u+w {site}) "
+                           "or publish to another --site")
+    if not site.exists() and not site.parent.exists():
+        # A new site in a new folder: the nearest folder that exists decides, and the rest is created.
+        ancestor = next(p for p in site.parents if p.exists())
+        if _writable(ancestor):
+            site.parent.mkdir(parents=True, exist_ok=True)
+    parent_ok = site.parent.is_dir() and _writable(site.parent)
+    if site.is_dir() and (os.path.ismount(site) or not parent_ok):
+        return "inside"
+    if not parent_ok:
+        raise PublishError(f"cannot create the site folder {site}: {site.parent} is missing or not writable by this user; "
+                           "create the site folder (writable by this user) or choose another --site")
+    return "beside"
+
+
+def _lock_file(site: Path, mode: str) -> Path:
+    return site / ".publish.lock" if mode == "inside" else site.parent / f".{site.name}.publish.lock"
+
+
+@contextlib.contextmanager
+def publish_lock(site: Path, mode: str = "beside") -> Iterator[None]:
+    """Hold an fcntl lock for the whole publish; a second publish of the same site is refused.
 
     Args:
-        staging: the finished new site, a sibling of `site`.
-        site: the published site folder (may not exist yet).
+        site: the site folder (the lock file is its hidden sibling, or inside it in "inside" mode).
+        mode: `site_mode(site)`.
+
+    Raises:
+        PublishBusy: another publish of the same site is running.
+    """
+    path = _lock_file(site, mode)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise PublishBusy(f"another publish of {site} is running; try again later") from None
+        yield
+
+
+@contextlib.contextmanager
+def reports_lock(reports_dir: Path) -> Iterator[None]:
+    """The build lock of reports/: no build may replace a draft while it is being published or restored.
+
+    Raises:
+        PublishBusy: a build (or another publish from the same reports folder) is running.
+    """
+    from helpers.lock import BuildLocked, build_lock
+
+    try:
+        with build_lock(reports_dir / ".build.lock"):
+            yield
+    except BuildLocked as exc:
+        raise PublishBusy(f"{exc} in {reports_dir}; try again later") from None
+
+
+def clean_site_leftovers(site: Path) -> list[str]:
+    """Remove what killed publishes left beside or inside the site; put back a site a crash left aside.
+
+    Call it holding the publish lock (no other publish is running, so every leftover is dead).
+
+    Args:
+        site: the site folder.
+
+    Returns:
+        One line for each thing done.
+    """
+    done: list[str] = []
+    parent = site.parent
+    beside = sorted(p for p in parent.iterdir() if p.name.startswith((f".{site.name}.staging-", f".{site.name}.old-"))) \
+        if parent.is_dir() else []
+    aside = [p for p in beside if p.name.startswith(f".{site.name}.old-") and (p / ARCHIVE_INDEX).is_file()]
+    if not site.exists() and aside:
+        newest = max(aside, key=lambda p: p.stat().st_mtime)
+        os.replace(newest, site)
+        beside.remove(newest)
+        done.append(f"put back the site {site} that an interrupted publish had left aside ({newest.name})")
+    inside = [p for p in site.iterdir() if p.name.startswith((".staging-", ".old-"))] if site.is_dir() else []
+    for path in [*beside, *inside]:
+        remove_tree(path)
+        done.append(f"removed {path}, left by an interrupted publish")
+    return done
+
+
+def _exchange_contents(staging: Path, site: Path) -> None:
+    """Put staging's entries in place of the site's, one atomic exchange (or rename) each; drop the rest."""
+    present = {p.name for p in staging.iterdir() if not p.name.startswith(".")}
+    # editions/ first, archive.json last (a site without it was never completed), anything else between
+    names = sorted(present, key=lambda n: (_SITE_ORDER.index(n) if n in _SITE_ORDER else 0.5, n))
+    for name in names:
+        new, old = staging / name, site / name
+        if old.exists() or old.is_symlink():
+            if not exchange(new, old):
+                os.replace(old, staging / f".old-{name}")
+                os.replace(new, old)
+        else:
+            os.replace(new, old)
+    for path in site.iterdir():
+        if path.name not in names and not path.name.startswith("."):
+            remove_tree(path)
+    remove_tree(staging)
+
+
+def _swap_in(staging: Path, site: Path) -> None:
+    """Replace `site` with `staging` (its sibling): one atomic exchange, so readers never see no site.
+
+    Where the system cannot exchange, two renames; a crash between them leaves the old site aside,
+    and the next publish puts it back (`clean_site_leftovers`).
     """
     if not site.exists():
         os.replace(staging, site)
+        return
+    if exchange(staging, site):
+        remove_tree(staging)  # it holds the old site now
         return
     aside = site.with_name(f".{site.name}.old-{os.getpid()}")
     os.replace(site, aside)
@@ -855,26 +1088,111 @@ def _swap_in(staging: Path, site: Path) -> None:
     except BaseException:
         os.replace(aside, site)
         raise
-    shutil.rmtree(aside, ignore_errors=True)
+    remove_tree(aside)
 
 
-@contextlib.contextmanager
-def publish_lock(site: Path) -> Iterator[None]:
-    """Hold an fcntl lock beside the site for the whole publish; a second publish is refused.
+def _install(editions: Sequence[SiteEdition], site: Path, mode: str, base_url: str, published_at: str,
+             archived: Iterable[str]) -> None:
+    """Build the new site in a staging folder (beside or inside the site) and swap it in."""
+    if mode == "inside":
+        staging = site / f".staging-{os.getpid()}"
+    else:
+        staging = site.with_name(f".{site.name}.staging-{os.getpid()}")
+    remove_tree(staging)
+    try:
+        build_site(editions, staging, base_url, published_at, archived)
+        if mode == "inside":
+            _exchange_contents(staging, site)
+            return
+        try:
+            _swap_in(staging, site)
+        except OSError as exc:
+            if exc.errno not in (errno.EBUSY, errno.EXDEV) or not site.is_dir():
+                raise
+            # A mount point ismount() did not see (a bind mount): replace its contents instead.
+            inner = site / f".staging-{os.getpid()}"
+            shutil.copytree(staging, inner)
+            _exchange_contents(inner, site)
+    finally:
+        remove_tree(staging)
 
-    Args:
-        site: the site folder (the lock file is its hidden sibling).
+
+# --------------------------------------------------------------------------------------------------
+# Publishing: freeze the drafts, build the site, swap it in
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Drafts:
+    """The drafts a publish freezes, in order, and those already on the site (an interrupted publish)."""
+
+    ready: tuple[Edition, ...]
+    already: tuple[Edition, ...]
+
+
+def ready_drafts(drafts_dir: Path, published: Sequence[SiteEdition], data_dir: Path | None) -> _Drafts:
+    """Check every draft before anything is published, in (date, revision) order.
+
+    A draft must be complete and built from the data as it is now (when `data_dir` is given); a new
+    date must come after every published one and compare with the edition that will be just before
+    it; a revision must revise the date's current published edition and compare with what that one
+    compared with.
 
     Raises:
-        PublishError: another publish of the same site is running.
+        PublishError: the first draft that fails, with what to run (one line).
     """
-    site.parent.mkdir(parents=True, exist_ok=True)
-    with (site.parent / f".{site.name}.publish.lock").open("w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise PublishError(f"another publish of {site} is running; try again later") from None
-        yield
+    scan = scan_editions(drafts_dir)
+    if scan.broken:
+        b = scan.broken[0]
+        raise PublishError(f"draft {b.name} is broken ({b.reason}); {repair_broken(b)}")
+    loaded: dict[str, Edition] = {}
+    for edition in published:
+        found = load_edition(edition.path)
+        if isinstance(found, Edition):
+            loaded.setdefault(edition.folder, found)
+    editions = Editions(EditionScan(tuple(sorted(loaded.values(), key=lambda e: (e.as_of, e.revision))), ()), scan)
+    last_date = max((e.as_of for e in loaded.values()), default="")
+    data_sum = tree_digest(data_dir) if data_dir is not None and data_dir.is_dir() else None
+    ready: list[Edition] = []
+    already: list[Edition] = []
+    for draft in scan.editions:
+        rebuild = (f"python3 dev.py correct --note \"why\"" if draft.revision else f"python3 dev.py build --as-of {draft.as_of}")
+        if draft.name in loaded:
+            if _differing_file(draft.path, loaded[draft.name].path):
+                raise PublishError(f"draft {draft.name} has the name of a published edition but other contents; published "
+                                   "editions are never rewritten: remove the draft (python3 dev.py clean --drafts)")
+            already.append(draft)
+            continue
+        missing = missing_files(draft)
+        if missing:
+            raise PublishError(f"draft {draft.name} is incomplete ({', '.join(missing[:3])} missing or changed): rebuild it: {rebuild}")
+        if data_sum is not None and draft.manifest.get("data_checksum") != data_sum:
+            raise PublishError(f"draft {draft.name} was built from data that has changed since: rebuild it first: {rebuild}")
+        if draft.revision:
+            current = editions.published_for(draft.as_of)
+            if current is None or current.name != draft.manifest.get("revises"):
+                raise PublishError(f"draft {draft.name} revises {draft.manifest.get('revises') or 'nothing'}, but the date's published "
+                                   f"edition is {current.name if current else 'none'}: rebuild it: {rebuild}")
+        elif draft.as_of <= last_date:
+            raise PublishError(f"draft {draft.name} is dated on or before the latest published edition ({last_date}), so it cannot "
+                               "be published in date order: remove it (python3 dev.py clean --drafts)")
+        expected = editions.expected_previous(draft)
+        recorded, key = str(draft.manifest.get("previous_edition") or ""), str(draft.manifest.get("previous_input_key") or "")
+        if recorded != (expected.name if expected else "") or (expected is not None and key != expected.input_key):
+            raise PublishError(f"draft {draft.name} compares with {recorded or 'no edition'} as it was, but the edition before it "
+                               f"is now {expected.name if expected else 'none'}: rebuild it first: {rebuild}")
+        ready.append(draft)
+    return _Drafts(tuple(ready), tuple(already))
+
+
+def _freeze(draft: Edition, editions_dir: Path) -> None:
+    """Move a published draft to reports/editions (or drop it when the local copy is already there)."""
+    target = editions_dir / draft.name
+    if target.exists():
+        remove_tree(draft.path)
+        return
+    editions_dir.mkdir(parents=True, exist_ok=True)
+    move_dir(draft.path, target)
 
 
 def publish_site(
@@ -884,40 +1202,52 @@ def publish_site(
     first_run: bool = False,
     base_url: str = "",
     now: dt.datetime | None = None,
+    data_dir: Path | None = None,
 ) -> PublishResult:
-    """Check the archive, then build the site from it and reports/editions and swap it in.
+    """Check the archive and the drafts, build the site from them, swap it in, then freeze the drafts.
 
     Args:
-        reports_dir: the reports folder (its editions/ holds the local builds).
+        reports_dir: the reports folder (drafts/ and editions/).
         site: where the site is published; replaced only when everything succeeded.
         archive: the restored previous site; None means `site` itself (a server keeps it on disk).
-        first_run: the caller declares that no edition was ever published (no archive index needed).
-        base_url: the site's public address for the feed ("" for relative links).
+        first_run: the caller declares that no edition was ever published (refused if the site holds one).
+        base_url: the site's public address for the feed (absolute).
         now: the publish time (tests pass one; default: now, UTC).
+        data_dir: when given, a draft built from other data is refused (rebuild it first).
 
     Returns:
-        What was published.
+        What was published; `published` is empty when there was nothing new (then nothing was written).
 
     Raises:
-        PublishError: a failed archive check, no edition to publish, or an unreadable edition.
+        PublishBusy: another publish of the site, or a build, is running.
+        PublishError: a failed check (archive, local copies, drafts, site folder), no edition at all.
     """
+    root = check_base_url(base_url)
     archive = site if archive is None else archive
-    with publish_lock(site):
+    mode = site_mode(site)
+    with publish_lock(site, mode), reports_lock(reports_dir):
+        for line in clean_site_leftovers(site):
+            print(line, flush=True)
         archived = check_archive(archive, first_run)
-        editions, notes = gather_editions(reports_dir / "editions", archived)
-        for note in notes:
-            print(note, flush=True)
-        if not editions:
-            raise PublishError(f"no edition to publish in {reports_dir / 'editions'} (run: python3 dev.py build)")
-        published_at = (now or dt.datetime.now(dt.timezone.utc)).isoformat(timespec="seconds")
-        staging = site.with_name(f".{site.name}.staging-{os.getpid()}")
-        shutil.rmtree(staging, ignore_errors=True)
-        try:
-            build_site(editions, staging, base_url, published_at)
-            _swap_in(staging, site)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
-    local = {e.folder for e in local_editions(reports_dir / "editions")}
-    restored = tuple(e.folder for e in editions if e.folder not in local)
-    return PublishResult(site=site, editions=tuple(editions), restored=restored)
+        if first_run and site != archive and _edition_folders(site):
+            raise PublishError(f"--first-run refused: the site {site} already holds editions")
+        local = {e.folder: e for e in local_editions(reports_dir / "editions")}
+        check_local_copies(local, archived, archive)
+        names = {e.folder for e in archived}
+        unpublished = [e for e in local.values() if e.folder not in names]
+        drafts = ready_drafts(reports_dir / "drafts", [*archived, *local.values()], data_dir)
+        for draft in drafts.already:
+            _freeze(draft, reports_dir / "editions")
+        restored = tuple(e.folder for e in archived if e.folder not in local)
+        if not drafts.ready and not unpublished:
+            if not archived and not local:
+                raise PublishError(f"no edition to publish in {reports_dir} (run: python3 dev.py build)")
+            return PublishResult(site=site, editions=tuple(archived), restored=restored)
+        stamp = (now or dt.datetime.now(dt.timezone.utc)).isoformat(timespec="seconds")
+        new = [replace(e, published_at=stamp) for e in unpublished]
+        new += [replace(read_site_edition(d.path), published_at=stamp) for d in drafts.ready]
+        editions = newest_first([*archived, *new])
+        _install(editions, site, mode, root, stamp, names)
+        for draft in drafts.ready:
+            _freeze(draft, reports_dir / "editions")
+    return PublishResult(site=site, editions=tuple(editions), restored=restored, published=tuple(e.folder for e in new))

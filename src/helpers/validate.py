@@ -758,6 +758,13 @@ def main(argv: list[str] | None = None) -> int:
         reports = len(read_rows(args.data_dir / "curated" / "sources.csv"))
         quotes = f"{count} quotes checked against {reports} reports in {sources_dir}"
     print(f"validate: OK ({args.data_dir}); {quotes}")
+    if sources_dir is not None:
+        # Where the texts are, keep the record builds without them check quotes against (helpers.quotes).
+        from helpers.quotes import write_record
+
+        update = write_record(args.data_dir, sources_dir, CLAIM_TABLES)
+        state = "updated: commit it with the data" if update.changed else "unchanged"
+        print(f"validate: quote record {update.path} {state} ({update.quotes} quotes verified against the reports on {update.verified_on})")
     return 0
 
 
