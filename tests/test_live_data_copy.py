@@ -3,9 +3,9 @@
 The sixth report is a fixture (tests/fixtures/sixth-report-unsc-2803.txt: the Security Council adopts
 Resolution 2803 on 17 Nov 2025, reported 18 Nov 2025), added to a copy of the repo and of the reports
 folder in tmp, coded by the codebook's rules as a curator would: add-report, the rest of its sources row,
-an event and a position, the UN-mandate conditions it meets, fill-mentions, the codebook's tables, validate (which records the checked quotes). Then
-every test marked ``live_data`` runs in a child pytest with ISF_ROOT and ISF_SOURCES_DIR pointing at the
-copy. The real data and reports are never touched.
+an event and a position, the UN-mandate conditions it meets, fill-mentions, the codebook's tables, and
+validate (which records the checked quotes). Then every test marked ``live_data`` runs in a child pytest
+with ISF_ROOT and ISF_SOURCES_DIR pointing at the copy. The real data and reports are never touched.
 """
 
 from __future__ import annotations
