@@ -177,6 +177,7 @@ def test_the_page_is_under_its_weight(printed) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.live_data
 def test_the_briefing_page_is_under_its_weight_and_its_pdf_tables_join_no_words(published: Path) -> None:
     assert (published / "briefing.html").stat().st_size < PAGE_BUDGET
     text = pdf_text(published / "briefing.pdf")
