@@ -15,9 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pytest
+from needs import AXE_JS, CHROMIUM, need
 
-CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -28,8 +27,6 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:")
-# axe-core as npm installs it from tests/axe/package.json (pinned there and in its lock file).
-AXE_JS = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 # Rendered size of every visible chart text: its font size times the scale from SVG units to CSS
 # pixels (getScreenCTM holds the viewBox scaling of a drawing shrunk to its column).
 CHART_TEXT_JS = """() => [...document.querySelectorAll('figure.isf-chart svg text')]
@@ -134,21 +131,18 @@ class AuditReport:
 
 
 def require_axe() -> Path:
-    """Skip the calling test when axe-core is not installed; return its script otherwise.
+    """Skip the calling test when axe-core is not installed (fail under CI=true); return its script otherwise.
 
     Returns:
         The path of ``axe.min.js``.
     """
-    if not AXE_JS.is_file():
-        pytest.skip(f"axe-core not installed at {AXE_JS}: run `npm ci --prefix tests/axe` (.ci/run does)")
+    need("axe-core")
     return AXE_JS
 
 
 def require_chromium() -> None:
-    """Skip the calling test when Debian's chromium or Python playwright is missing."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"chromium not installed at {CHROMIUM}: apt-get install -y chromium")
-    pytest.importorskip("playwright.sync_api", reason="playwright (Python) not installed")
+    """Skip the calling test when Debian's chromium or Python playwright is missing (fail under CI=true)."""
+    need("chromium", "playwright")
 
 
 def load_offline(

@@ -17,7 +17,8 @@ from helpers.datapackage import field_names, load_descriptor, resource
 
 REPORTS = {
     "000_aaaaaaaaaaaaaaaa.txt": (
-        "Fixture Daily, 10 October 2025\n\nIndonesia has offered up to 20,000 troops for the force, officials said.\n"
+        "Fixture Daily, 10 October 2025\n\nA diplomat called the council's draft “a work in progress” –\nnot yet final.\n"
+        "Indonesia has offered up to 20,000 troops for the force, officials said.\n"
         "The United States said no American troops will enter Gaza.\n"
         "It remains unclear who will command the force.\n"
     ),

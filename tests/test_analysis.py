@@ -9,6 +9,7 @@ origin per relayed story; the information date is the newest report's date, not 
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pandas as pd
@@ -16,6 +17,8 @@ import pytest
 
 from helpers import analysis, changes, clean, paths
 from tests.fixture_data import condition, event, figure, make_data, pledge, position
+
+from conftest import AS_OF
 
 
 def tables(tmp_path: Path, as_of: str = "2026-01-31", **rows: list[dict]) -> dict[str, pd.DataFrame]:
@@ -64,6 +67,20 @@ def test_a_conditional_stance_is_not_a_refusal(tmp_path) -> None:
                   conditions=[condition("CO-001", "AZE", "after_fighting_stops", "S012", "PL-002")])
     assert [w["name"] for w in analysis.key_figures(only)["contributors_willing"]] == ["Azerbaijan"]
     assert analysis.key_figures(only)["troop_offers"] == []
+
+
+def test_a_condition_linked_to_an_offer_makes_it_only_if_but_the_organisers_own_limits_do_not(tmp_path) -> None:
+    t = tables(tmp_path, pledges=[
+        pledge("PL-001", "IDN", "offered_public", "S011"),
+        pledge("PL-002", "USA", "offered_public", "S011", "command_coordination", location="nearby_bases"),
+    ], conditions=[
+        condition("CO-001", "IDN", "un_mandate", "S012", "PL-001"),
+        condition("CO-002", "USA", "no_troops_inside_gaza", "S011", "PL-002", applies_to="taking_part"),
+    ])
+    idn, usa = standing_of(t, "IDN"), standing_of(t, "USA", "command_coordination")
+    assert (idn["stage"], bool(idn["conditional"]), idn["conditions"]) == ("offered_public", True, "UN Security Council mandate (not reported met)")
+    assert (bool(usa["conditional"]), usa["conditions"], usa["limits"]) == (False, "", "")
+    assert [(o["name"], o["conditional"]) for o in analysis.key_figures(t)["troop_offers"]] == [("Indonesia", True)]
 
 
 def test_the_actors_own_later_word_supersedes_a_third_partys_earlier_report(tmp_path) -> None:
@@ -161,6 +178,16 @@ def test_overlapping_unnamed_groups_count_once_and_contributors_are_named_states
     assert table.loc["non_combat", ["kind", "n_named", "n_setting", "general"]].tolist() == ["limit", 1, 0, True]
     assert table.loc["non_combat", "descriptions"] == ["Countries willing to deploy troops (unnamed)"]
     assert sorted(c["type"] for c in summary["conditions_general"]) == ["israeli_controlled_areas_only", "non_combat"]
+
+
+def test_conditions_summary_counts_only_the_willing_contributors(tmp_path) -> None:
+    # Indonesia offers troops on a mandate; Egypt is only named as a candidate; France offers nothing: theirs are not counted
+    t = tables(tmp_path, pledges=[pledge("PL-001", "IDN", "offered_public", "S011"), pledge("PL-002", "EGY", "mentioned", "S011")],
+               conditions=[condition("CO-001", "IDN", "un_mandate", "S012", "PL-001"),
+                           condition("CO-002", "EGY", "un_mandate", "S012", "PL-002"),
+                           condition("CO-003", "FRA", "un_mandate", "S012")])
+    table = analysis.conditions_summary(analysis.standings(t["pledges"], t["conditions"]), t["conditions"]).set_index("condition_type")
+    assert table.loc["un_mandate", ["n_named", "n_setting", "named", "general", "sources"]].tolist() == [1, 1, "Indonesia", False, "S012"]
 
 
 def test_a_limit_is_never_met_and_a_condition_has_its_status(tmp_path) -> None:
@@ -271,10 +298,11 @@ def test_analysis_round_trips_through_files(tmp_path) -> None:
 
 @pytest.fixture(scope="module")
 def live() -> tuple[dict[str, pd.DataFrame], dict]:
-    t = clean.build_processed(paths.DATA_DIR, "2026-12-01")
-    return t, analysis.analyse(t, "2026-12-01", None)
+    t = clean.build_processed(paths.DATA_DIR, AS_OF)
+    return t, analysis.analyse(t, AS_OF, None)
 
 
+@pytest.mark.live_data
 def test_live_findings_are_consistent(live) -> None:
     t, (results, summary) = live
     standing = results["commitments"]
@@ -283,10 +311,36 @@ def test_live_findings_are_consistent(live) -> None:
     assert {o["actor_id"] for o in summary["troop_offers"]} <= {c["actor_id"] for c in summary["contributors_willing"]}
     force = standing[standing["part_of_force"].astype(bool)]
     assert {c["actor_id"] for c in summary["contributors_willing"]} <= set(force["actor_id"])
-    assert summary["information_date"]["date"] == f"{t['sources']['published'].max():%Y-%m-%d}"
+    # the information date is a report's own date, and no report in sources.csv is dated after it
+    with (paths.CURATED_DIR / "sources.csv").open(encoding="utf-8", newline="") as fh:
+        published = {r["source_id"]: r["published"] for r in csv.DictReader(fh)}
+    info = summary["information_date"]
+    assert info["date"] == published[info["source_id"]] and all(d <= info["date"] for d in published.values())
     # no stage coded declined where a conditions row makes it "only if"
     conditional = t["conditions"]["pledge_id"].dropna()
     assert t["pledges"][t["pledges"]["pledge_id"].isin(conditional) & (t["pledges"]["stage"] == "declined")].empty
+
+
+@pytest.mark.live_data
+def test_live_claims_cite_reports_and_standings_rest_on_their_claims(live) -> None:
+    t, (results, summary) = live
+    reports = set(t["sources"]["source_id"])
+    assert reports and set(t["claims"]["source_id"]) <= reports  # every claim cites a report of the edition
+    # each standing rests on a claim about that actor and contribution, and cites every report that has one
+    pledges = t["pledges"].set_index("pledge_id")
+    pairs = lambda df: set(zip(df["actor_id"], df["contribution_type"]))  # noqa: E731
+    assert pairs(results["commitments"]) == pairs(t["pledges"])  # every actor and contribution the claims name has a standing
+    for r in results["commitments"].itertuples():
+        basis = pledges.loc[r.basis_id]
+        assert (basis["actor_id"], basis["contribution_type"], basis["source_id"]) == (r.actor_id, r.contribution_type, r.basis_source)
+        own = t["pledges"][(t["pledges"]["actor_id"] == r.actor_id) & (t["pledges"]["contribution_type"] == r.contribution_type)]
+        assert all(sid in r.sources for sid in set(own["source_id"])), (r.actor_id, r.contribution_type)
+    # the findings count what the tables hold
+    counts = summary["counts"]
+    assert counts["sources"] == len(reports)
+    assert {name: counts[name] for name in ("pledges", "conditions", "positions", "events", "figures", "open_questions")} == {
+        name: len(t[name]) for name in ("pledges", "conditions", "positions", "events", "figures", "open_questions")}
+    assert counts["claims"] == len(t["claims"])
 
 
 def test_disagreements_show_conditions_added_and_withdrawals_but_not_weaker_mentions(tmp_path) -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
+import json
 import re
 import shutil
 from html.parser import HTMLParser
@@ -18,6 +20,10 @@ from helpers.build import BuildConfig, build
 from helpers.validate import validate_data
 
 from conftest import AS_OF
+
+# The briefing built from the curated data: these tests state invariants (every figure the findings hold is
+# printed, every citation resolves), never today's figures or names.
+pytestmark = pytest.mark.live_data
 
 SECTIONS = ["Bottom line", "What changed since the previous edition", "What to watch", "Key figures", "Who offers what",
             "Conditions and limits", "The plan as reported", "Positions and frictions", "The security picture", "Chronology",
@@ -58,12 +64,26 @@ class Headings(HTMLParser):
             self._open = None
 
 
+def key_figures(published: Path) -> dict:
+    """The edition's findings (analysis/key_figures.json): what every view must print."""
+    return json.loads((published / "editions" / AS_OF / "analysis" / "key_figures.json").read_text(encoding="utf-8"))
+
+
+def headline_figures(found: dict) -> list[str]:
+    """Each stated count of countries, territory share and largest troop figure, as the findings word them."""
+    counts = [c["value"] for key in ("countries_approached", "countries_willing") for c in found[key]]
+    shares = [f"{t['actor']} {t['share']}" for t in found["territory"]]
+    largest = [label["label"] for label in found["largest_offer"]["labels"]] if found["largest_offer"] else []
+    return [*counts, *shares, *largest]
+
+
 def test_html_draws_every_chart_offline(published: Path) -> None:
     require_chromium()
     report = load_offline(published / "briefing.html")
     assert (report.charts_found, report.charts_drawn) == (CHARTS, CHARTS)
     assert report.console_errors == [] and report.external_requests == [] and report.dialogs == []
-    assert "about 70 countries" in report.text and "19 countries" in report.text
+    shown = headline_figures(key_figures(published))
+    assert shown and [f for f in shown if f not in report.text] == []
 
 
 def test_html_is_self_contained(published: Path) -> None:
@@ -91,9 +111,8 @@ def test_pdf_has_every_section_the_key_figures_and_no_code(published: Path) -> N
     flat = flatten(text)
     for heading in SECTIONS:
         assert heading in flat, heading
-    for figure in ("about 70 countries", "19 countries", "about 20,000 troops", "Israeli military about 53 percent", "Hamas about 47 percent",
-                   "up to 200 troops"):
-        assert figure in flat, figure
+    shown = headline_figures(key_figures(published))
+    assert shown and [f for f in shown if f not in flat] == []
     for leak in ("alt.Chart", "import ", "show_md(", "```", "<div", "#set", "**"):
         assert leak not in text, leak
     assert pdf_page_count(pdf) >= 8
@@ -117,8 +136,7 @@ def chart_titles(html: str) -> list[str]:
 def test_every_count_and_list_agrees_with_the_findings(published: Path) -> None:
     """Issue 9: the bottom line, key figures, chart titles and alt text, and the conditions section name the
     same actors and counts, and those are what the findings object (analysis/key_figures.json) holds."""
-    import json
-    findings = json.loads((published / "editions" / AS_OF / "analysis" / "key_figures.json").read_text(encoding="utf-8"))
+    findings = key_figures(published)
     html = (published / "briefing.html").read_text(encoding="utf-8")
     text = page_text(html)
     parser = Headings()
@@ -180,8 +198,14 @@ def test_edition_is_published(published: Path) -> None:
     assert (edition / "processed" / "pledges.csv").is_file()
 
 
-HOSTILE_NAME = 'Qatar <script>alert("name")</script> *bold* _it_ #h $x$ @ref'
-HOSTILE_QUOTE = 'Azerbaijan said <img src=x onerror=alert("quote")> [link](http://evil) `code` #set page(fill: red) | end'
+HOSTILE_NAME = 'Testland <script>alert("name")</script> *bold* _it_ #h $x$ @ref'
+HOSTILE_QUOTE = 'Testland said <img src=x onerror=alert("quote")> [link](http://evil) `code` #set page(fill: red) | end'
+CLAIM_FILES = ("pledges", "conditions", "positions", "events", "figures", "open_questions")
+
+
+def read_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
 
 
 def replace_cell(path: Path, column: str, old: str, new: str) -> None:
@@ -198,20 +222,35 @@ def replace_cell(path: Path, column: str, old: str, new: str) -> None:
         writer.writerows(rows)
 
 
-@pytest.mark.skipif(not paths.SOURCES_DIR.is_dir(), reason=f"source reports not found at {paths.SOURCES_DIR}")
-def test_text_from_the_data_is_escaped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def shown_on_the_page(published: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """A state the briefing names, and a pledge with no stated amount whose quote (its own alone) it prints.
+
+    Chosen from whatever the data holds, so a curator's correction or a new report never breaks the test.
+    """
+    text = page_text((published / "briefing.html").read_text(encoding="utf-8"))
+    curated = paths.CURATED_DIR
+    state = next(a for a in read_rows(curated / "actors.csv") if a["kind"] == "state" and a["name"] in text)
+    quotes = [r["quote"] for name in CLAIM_FILES for r in read_rows(curated / f"{name}.csv")]
+    pledge = next(r for r in read_rows(curated / "pledges.csv")  # no stated amount: its words need not be in the new quote
+                  if not r["amount_text"] and quotes.count(r["quote"]) == 1 and " ".join(r["quote"].split()) in text)
+    return state, pledge
+
+
+@pytest.mark.needs("reports")
+def test_text_from_the_data_is_escaped(published: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     require_chromium()
+    state, pledge = shown_on_the_page(published)
+    report_file = next(s["file"] for s in read_rows(paths.CURATED_DIR / "sources.csv") if s["source_id"] == pledge["source_id"])
     sources = tmp_path / "sources"
     shutil.copytree(paths.SOURCES_DIR, sources)
-    dawn = sources / "003_a34fc840dbaa6301.txt"
-    dawn.write_text(dawn.read_text(encoding="utf-8") + "\n" + HOSTILE_QUOTE + "\n", encoding="utf-8")
+    report = sources / report_file
+    report.write_text(report.read_text(encoding="utf-8") + "\n" + HOSTILE_QUOTE + "\n", encoding="utf-8")
     data = tmp_path / "data"
     shutil.copytree(paths.DATA_DIR, data)
-    replace_cell(data / "curated" / "sources.csv", "sha256", hashlib.sha256((paths.SOURCES_DIR / dawn.name).read_bytes()).hexdigest(),
-                 hashlib.sha256(dawn.read_bytes()).hexdigest())  # the edited report's checksum, as a curator would record it
-    replace_cell(data / "curated" / "actors.csv", "name", "Qatar", HOSTILE_NAME)
-    replace_cell(data / "curated" / "pledges.csv", "quote",
-                 "Azerbaijan does not plan to send peacekeepers to Gaza unless fighting between Israel and Hamas completely stops.", HOSTILE_QUOTE)
+    replace_cell(data / "curated" / "sources.csv", "sha256", hashlib.sha256((paths.SOURCES_DIR / report_file).read_bytes()).hexdigest(),
+                 hashlib.sha256(report.read_bytes()).hexdigest())  # the edited report's checksum, as a curator would record it
+    replace_cell(data / "curated" / "actors.csv", "name", state["name"], HOSTILE_NAME)
+    replace_cell(data / "curated" / "pledges.csv", "quote", pledge["quote"], HOSTILE_QUOTE)
     assert [str(p) for p in validate_data(data, sources)] == []
 
     monkeypatch.setenv("ISF_SOURCES_DIR", str(sources))  # the kernels read it
@@ -250,18 +289,28 @@ def test_edition_note_says_revised_and_unchecked_quotes() -> None:
     assert "**Quotes not checked:**" in note
 
 
-def test_chronology_lists_every_dated_event_with_date_and_source(published: Path) -> None:
-    import csv as csv_lib
+def shown_date(iso: str, precision: str) -> str:
+    """How the chronology writes a date, spelled out here (not with helpers.fmt):
+    5 Nov 2025 at "day" precision, "Nov 2025" (month), "week of 5 Nov 2025" (week), "c. 5 Nov 2025" (approximate)."""
+    d = dt.date.fromisoformat(iso)
+    day = f"{d.day} {d:%b %Y}"
+    return {"day": day, "month": f"{d:%b %Y}", "week": f"week of {day}", "approximate": f"c. {day}"}[precision]
 
-    from helpers import fmt
+
+def test_shown_date_spells_out_each_precision() -> None:
+    assert [shown_date("2025-11-05", p) for p in ("day", "month", "week", "approximate")] == [
+        "5 Nov 2025", "Nov 2025", "week of 5 Nov 2025", "c. 5 Nov 2025"]
+
+
+def test_chronology_lists_every_dated_event_with_date_and_source(published: Path) -> None:
     html = (published / "briefing.html").read_text(encoding="utf-8")
     section = page_text(html.split('id="chronology"', 1)[1].split('id="where-sources-disagree-or-a-stance-changed"', 1)[0])
-    with (published / "editions" / AS_OF / "processed" / "events.csv").open(encoding="utf-8") as fh:
-        events = list(csv_lib.DictReader(fh))
-    events = [e for e in events if e["plan"] != "True"]  # descriptions of the plan are not events: they have their own section
+    # the curated rows, as written; descriptions of the plan are not events: they have their own section
+    plan = {t["event_type"] for t in read_rows(paths.REFERENCE_DIR / "event_types.csv") if t["plan"] == "true"}
+    events = [e for e in read_rows(paths.CURATED_DIR / "events.csv") if e["reported_date"] <= AS_OF and e["event_type"] not in plan]
     assert events
     for e in events:
-        row = f"{fmt.date_label(e['event_date'], e['event_date_precision'])} {e['title']}"
+        row = f"{shown_date(e['event_date'], e['event_date_precision'])} {e['title']}"
         assert " ".join(row.split()) in section, row
         assert f"{e['source_id']}, reported" in section
 

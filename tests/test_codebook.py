@@ -13,11 +13,13 @@ from helpers.datapackage import load_descriptor
 from helpers.cli import main as cli
 
 
+@pytest.mark.live_data
 def test_generated_blocks_are_up_to_date() -> None:
     current = codebook.CODEBOOK.read_text(encoding="utf-8")
     assert codebook.render_codebook(current, paths.DATA_DIR) == current, "run: python3 dev.py codebook"
 
 
+@pytest.mark.live_data
 def test_every_field_and_reference_code_is_described() -> None:
     text = codebook.CODEBOOK.read_text(encoding="utf-8")
     for resource in load_descriptor(paths.DATA_DIR)["resources"]:

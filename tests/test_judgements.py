@@ -235,6 +235,7 @@ def test_the_scale_is_ICD_203s_seven_words() -> None:
     assert judgements.Judgement(1, [(1, "It is very unlikely.[PL-001]")]).likelihood == ["very unlikely"]
 
 
+@pytest.mark.live_data
 @pytest.mark.parametrize("as_of", ["2025-10-20", "2025-11-10", "2025-12-20"])
 def test_the_live_judgements_pass_their_checks(as_of: str) -> None:
     """Invariants, not contents: each written edition has its own file, it passes, and every judgement

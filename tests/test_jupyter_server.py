@@ -8,7 +8,6 @@ runs `import helpers` in it: the package must come from the editable install, wi
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import json
 import os
 import secrets
@@ -26,10 +25,7 @@ import pytest
 import helpers
 from helpers import paths
 
-pytestmark = pytest.mark.skipif(
-    importlib.util.find_spec("jupyter_server") is None or importlib.util.find_spec("websocket") is None,
-    reason='jupyter server is not installed (pip install -e ".[lab]")',
-)
+pytestmark = pytest.mark.needs("jupyter_server")
 
 
 @dataclass(frozen=True)

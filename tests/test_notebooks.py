@@ -409,7 +409,7 @@ def _git(repo: Path, *args: str) -> subprocess.CompletedProcess:
                           cwd=repo, capture_output=True, text=True)
 
 
-@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+@pytest.mark.needs("git")
 def test_pre_commit_hook_commits_an_executed_notebook_clean(lab_run_all: dict, tmp_path: Path) -> None:
     from helpers import nbclean
 

@@ -11,9 +11,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -23,6 +21,7 @@ from pypdf import PdfReader
 
 import print_fixture as pf
 from browser import audit_page, overlapping_texts, require_axe, require_chromium
+from needs import need
 from helpers import charts, fonts, geo, markdown
 from helpers.html_a11y import contrast_ratio
 from helpers.render import RenderResult, render_briefing
@@ -34,11 +33,8 @@ DESKTOP, PHONE = 1280, 390
 
 
 def require_fonts() -> None:
-    """Skip when the PDF's fonts are not installed, except in CI (which installs them: .ci/run)."""
-    missing = fonts.missing_fonts()
-    if missing and not os.environ.get("CI"):
-        pytest.skip(f"fonts not installed: {missing} (apt-get install fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji)")
-    assert missing == [], "CI installs every font styles.typ lists (.ci/run)"
+    """Skip when the PDF's fonts are not installed; fail under CI=true (.ci/run installs them)."""
+    need("fonts")
 
 
 @pytest.fixture(scope="module")
@@ -146,8 +142,7 @@ def crowded_words(pdf: Path, gap: float = 1.5) -> list[str]:
 
 
 def test_no_word_of_a_cell_joins_or_touches_the_next_cell(printed) -> None:
-    if shutil.which("pdftotext") is None:
-        pytest.skip("poppler-utils not installed: apt-get install poppler-utils")
+    need("pdftotext")
     result, _ = printed
     assert cell_joins(pdf_text(result.pdf), pf.JOINS) == []
     assert crowded_words(result.pdf) == []
@@ -182,12 +177,13 @@ def test_the_page_is_under_its_weight(printed) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.live_data
 def test_the_briefing_page_is_under_its_weight_and_its_pdf_tables_join_no_words(published: Path) -> None:
     assert (published / "briefing.html").stat().st_size < PAGE_BUDGET
     text = pdf_text(published / "briefing.pdf")
     assert re.findall(r"(?:Conditional|Supports|Opposes|Undecided / unclear)[A-Z]\w+", text) == []
-    if shutil.which("pdftotext"):
-        assert crowded_words(published / "briefing.pdf") == []
+    need("pdftotext")  # never a silent pass
+    assert crowded_words(published / "briefing.pdf") == []
 
 
 # --- Charts: marks mean one thing, map colours and shapes, no text collides or is cut ---------------

@@ -47,7 +47,8 @@ def test_the_record_says_where_each_quote_was_found_and_changes_only_with_the_qu
     assert check is not None and check.ok and check.checked == 1
 
 
-@pytest.mark.skipif(not paths.SOURCES_DIR.is_dir(), reason=f"source reports not found at {paths.SOURCES_DIR}")
+@pytest.mark.needs("reports")
+@pytest.mark.live_data
 def test_validate_where_the_texts_are_writes_the_record(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     live = tmp_path / "live"
     shutil.copytree(paths.DATA_DIR, live)
@@ -81,6 +82,7 @@ def test_an_edited_added_or_moved_quote_is_not_vouched_for(tmp_path: Path) -> No
     assert quotes.check_record(data, CLAIM_TABLES) is None
 
 
+@pytest.mark.live_data
 def test_the_committed_record_vouches_for_every_live_quote() -> None:
     """What a scheduled runner (no report texts) relies on: every quote of the live data is in the record."""
     check = quotes.check_record(paths.DATA_DIR, CLAIM_TABLES)
@@ -88,7 +90,8 @@ def test_the_committed_record_vouches_for_every_live_quote() -> None:
     assert [c.claim_id for c in check.unverified] == [], quotes.unverified_line(check, paths.DATA_DIR) if check.unverified else ""
 
 
-@pytest.mark.skipif(not paths.SOURCES_DIR.is_dir(), reason=f"source reports not found at {paths.SOURCES_DIR}")
+@pytest.mark.needs("reports")
+@pytest.mark.live_data
 def test_the_committed_record_is_what_validate_would_write_now() -> None:
     record = quotes.read_record(paths.DATA_DIR)
     assert record is not None

@@ -39,18 +39,18 @@ def with_title_block(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
-def _render_pandoc(notebook: Path, out: Path) -> tuple[RenderResult, str, float]:
-    """Render with the fallback; return the result, stdout and 0 (no timing is asserted)."""
+def _render_pandoc(notebook: Path, out: Path) -> tuple[RenderResult, str]:
+    """Render with the fallback; return the result and what it printed (timings: benchmarks/, not tests)."""
     stdout = io.StringIO()
     with pytest.MonkeyPatch.context() as mp, contextlib.redirect_stdout(stdout):
         mp.setenv("ISF_RENDERER", "pandoc")
         result = render_briefing(notebook, out)
-    return result, stdout.getvalue(), 0.0
+    return result, stdout.getvalue()
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[RenderResult, str, float]:
-    """Render the fixture notebook once with the fallback; return the result, stdout and 0."""
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[RenderResult, str]:
+    """Render the fixture notebook once with the fallback; return the result and what it printed."""
     folder = tmp_path_factory.mktemp("briefing")
     return _render_pandoc(fx.write_notebook(folder), folder / "out")
 
@@ -62,8 +62,8 @@ def dated(tmp_path_factory: pytest.TempPathFactory) -> RenderResult:
     return _render_pandoc(_write(with_title_block(fx.build_notebook()), folder), folder / "out")[0]
 
 
-def test_prints_one_line_naming_the_renderer(rendered: tuple[RenderResult, str, float]) -> None:
-    result, stdout, _ = rendered
+def test_prints_one_line_naming_the_renderer(rendered: tuple[RenderResult, str]) -> None:
+    result, stdout = rendered
     assert stdout.count("\n") == 1
     assert stdout.startswith("render: ")
     assert f"rendered with {result.renderer}" in stdout
@@ -71,7 +71,7 @@ def test_prints_one_line_naming_the_renderer(rendered: tuple[RenderResult, str, 
     assert "conda install -c conda-forge quarto" in stdout
 
 
-def test_writes_html_and_pdf_under_the_stem(rendered: tuple[RenderResult, str, float], tmp_path: Path) -> None:
+def test_writes_html_and_pdf_under_the_stem(rendered: tuple[RenderResult, str], tmp_path: Path) -> None:
     result = rendered[0]
     assert result.html == result.html.parent / "briefing.html" and result.html.stat().st_size > 0
     assert result.pdf == result.html.parent / "briefing.pdf" and result.pdf.read_bytes().startswith(b"%PDF")
@@ -84,13 +84,13 @@ def test_writes_html_and_pdf_under_the_stem(rendered: tuple[RenderResult, str, f
     assert named.html.is_file() and other.pdf.is_file()
 
 
-def test_html_is_self_contained(rendered: tuple[RenderResult, str, float]) -> None:
+def test_html_is_self_contained(rendered: tuple[RenderResult, str]) -> None:
     page = rendered[0].html.read_text(encoding="utf-8")
     assert external_refs(page) == []
     assert page.count("data-isf-vega-bundle") == 1
 
 
-def test_html_has_title_block_toc_tables_and_no_code(rendered: tuple[RenderResult, str, float]) -> None:
+def test_html_has_title_block_toc_tables_and_no_code(rendered: tuple[RenderResult, str]) -> None:
     page = rendered[0].html.read_text(encoding="utf-8")
     assert f'<h1 class="title">{fx.TITLE}</h1>' in page
     assert 'Edition of <time datetime="2025-11-20">20 November 2025</time>' in " ".join(page.split())
@@ -101,14 +101,14 @@ def test_html_has_title_block_toc_tables_and_no_code(rendered: tuple[RenderResul
         assert marker not in page.split("</script>")[-1], marker
 
 
-def test_hostile_text_is_escaped_in_html(rendered: tuple[RenderResult, str, float]) -> None:
+def test_hostile_text_is_escaped_in_html(rendered: tuple[RenderResult, str]) -> None:
     page = rendered[0].html.read_text(encoding="utf-8")
     assert html.escape(fx.HOSTILE, quote=False) in page
     assert "<script>alert(1)" not in page
 
 
 @pytest.mark.browser
-def test_page_draws_both_charts_offline(rendered: tuple[RenderResult, str, float], tmp_path: Path) -> None:
+def test_page_draws_both_charts_offline(rendered: tuple[RenderResult, str], tmp_path: Path) -> None:
     require_chromium()
     report = load_offline(rendered[0].html, screenshot=tmp_path / "page.png")
     assert report.external_requests == []
@@ -120,7 +120,7 @@ def test_page_draws_both_charts_offline(rendered: tuple[RenderResult, str, float
     assert (tmp_path / "page.png").stat().st_size > 10_000
 
 
-def test_pdf_has_heading_table_and_literal_text(rendered: tuple[RenderResult, str, float]) -> None:
+def test_pdf_has_heading_table_and_literal_text(rendered: tuple[RenderResult, str]) -> None:
     text = pdf_text(rendered[0].pdf)
     assert pdf_page_count(rendered[0].pdf) > 0
     for expected in (fx.TITLE, "20 November 2025", fx.HEADING, "Indonesia", "20000", "Considering", "—"):
@@ -128,7 +128,7 @@ def test_pdf_has_heading_table_and_literal_text(rendered: tuple[RenderResult, st
     assert fx.HOSTILE in " ".join(text.split())  # the table cell may wrap; the quote does not
 
 
-def test_pdf_has_no_code_or_markup(rendered: tuple[RenderResult, str, float]) -> None:
+def test_pdf_has_no_code_or_markup(rendered: tuple[RenderResult, str]) -> None:
     # The hostile sample prints literally (tested elsewhere); cut it out wherever a line break fell in it.
     text = without_sample(pdf_text(rendered[0].pdf), fx.HOSTILE)
     assert fx.HOSTILE not in text
@@ -136,7 +136,7 @@ def test_pdf_has_no_code_or_markup(rendered: tuple[RenderResult, str, float]) ->
         assert marker not in text, marker
 
 
-def test_pdf_charts_are_vectors_with_alt_text(rendered: tuple[RenderResult, str, float]) -> None:
+def test_pdf_charts_are_vectors_with_alt_text(rendered: tuple[RenderResult, str]) -> None:
     pdf = rendered[0].pdf
     text = pdf_text(pdf)
     for label in (*fx.CHART_TITLES, *fx.CHART_LABELS, "Troops pledged"):
@@ -147,7 +147,7 @@ def test_pdf_charts_are_vectors_with_alt_text(rendered: tuple[RenderResult, str,
     assert "Line chart: pledging countries rose from one to four." in alts
 
 
-def test_pdf_is_set_in_dejavu_sans(rendered: tuple[RenderResult, str, float]) -> None:
+def test_pdf_is_set_in_dejavu_sans(rendered: tuple[RenderResult, str]) -> None:
     # Charts name DejaVu Sans too; without the font typst falls back to a serif face.
     fonts = pdf_fonts(rendered[0].pdf)
     assert fonts and all(name.startswith("DejaVuSans") for name in fonts), f"{fonts}: apt-get install fonts-dejavu-core"
@@ -201,7 +201,7 @@ def _write(nb: nbformat.NotebookNode, folder: Path) -> Path:
     return path
 
 
-def test_pdf_title_is_shown_and_the_only_level_one_heading(rendered: tuple[RenderResult, str, float]) -> None:
+def test_pdf_title_is_shown_and_the_only_level_one_heading(rendered: tuple[RenderResult, str]) -> None:
     pdf = rendered[0].pdf
     assert pdf_shows_title(pdf) == fx.TITLE  # DisplayDocTitle: viewers show it, not the file name
     headings = pdf_headings(pdf)

@@ -17,6 +17,7 @@ import yaml
 
 import briefing_fixture as fx
 from browser import load_offline, require_chromium
+from needs import need
 from helpers import paths
 from helpers.chart_renderer import CHART_METADATA_KEY
 from helpers.render import STAGED_NOTEBOOK, RenderError, read_briefing, render_briefing, stage_quarto_project
@@ -289,8 +290,7 @@ def test_quarto_failure_is_one_line_and_writes_nothing(
 @pytest.mark.quarto
 @pytest.mark.browser
 def test_quarto_renders_a_self_contained_page_and_pdf(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    if shutil.which("quarto") is None:
-        pytest.skip("quarto not installed: conda install -c conda-forge quarto, or pip install quarto-cli")
+    need("quarto")  # not installable in CI: skips with the reason there too
     monkeypatch.delenv("ISF_RENDERER", raising=False)
     nb = fx.build_notebook()
     cell = nbformat.v4.new_code_cell("show_title_block(...)")

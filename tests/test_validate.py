@@ -3,6 +3,7 @@ blamed, no traceback, raw files untouched."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
 from pathlib import Path
@@ -327,6 +328,58 @@ def test_straight_vs_curly_apostrophe(pkg: tuple[Path, Path]) -> None:
     edit(data / "curated/conditions.csv", "Jordan’s foreign minister said his country’s", "Jordan’s foreign minister said his country's")
     p = only(problems(data, sources))
     assert "differs at character 43: \"'\" U+0027 in the quote vs '’' U+2019 in the file" in p.expected
+
+
+# The report's sentence (tests/data_fixture.py, 000_aaaaaaaaaaaaaaaa.txt, where a line break follows the dash): a
+# straight apostrophe, curly quotation marks and an en dash. docs/CODEBOOK.md ("What verbatim means"): only
+# whitespace is normalised.
+SENTENCE = "A diplomat called the council's draft “a work in progress” – not yet final."
+
+
+def quote_problems(pkg: tuple[Path, Path], quote: str) -> list[Problem]:
+    """Validate the fixture package with OQ-001 citing ``quote`` from S000 (no other row changes)."""
+    data, sources = pkg
+    path = data / "curated" / "open_questions.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        header, rows = reader.fieldnames, list(reader)
+    rows[0]["quote"] = quote
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=header, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return problems(data, sources)
+
+
+@pytest.mark.parametrize("quote", [
+    SENTENCE,  # one space where the report breaks the line
+    SENTENCE.replace("called the ", "called the\n"),  # a line break where the report has a space
+    SENTENCE.replace("called the ", "called  the\t "),  # a run of spaces and a tab
+    SENTENCE.replace("called the ", "called the\u00a0"),  # a no-break space U+00A0 is whitespace too
+    f"  {SENTENCE} ",  # whitespace at either end
+], ids=["as-printed", "line-break", "space-run", "no-break-space", "ends"])
+def test_only_whitespace_is_normalised(pkg: tuple[Path, Path], quote: str) -> None:
+    assert quote_problems(pkg, quote) == []
+
+
+@pytest.mark.parametrize("quote, quote_char, file_char", [
+    (SENTENCE.replace("A diplomat", "a diplomat"), "'a' U+0061", "'A' U+0041"),
+    (SENTENCE.replace("work in", "Work in"), "'W' U+0057", "'w' U+0077"),
+    (SENTENCE.replace("council's", "council’s"), "'’' U+2019", '"\'" U+0027'),
+    (SENTENCE.replace("“a work in progress”", '"a work in progress"'), "'\"' U+0022", "'“' U+201C"),
+    (SENTENCE.replace(" – ", " - "), "'-' U+002D", "'–' U+2013"),
+    (SENTENCE.replace(" – ", " — "), "'—' U+2014", "'–' U+2013"),
+    (SENTENCE.replace("the council's", "thecouncil's"), "'c' U+0063", "' ' U+0020"),
+    (SENTENCE.replace("final.", "final ."), "' ' U+0020", "'.' U+002E"),
+    (SENTENCE.replace("called the", "called\u200bthe"), "'\\u200b' U+200B", "' ' U+0020"),
+], ids=["case-first", "case-inside", "curly-apostrophe", "straight-quotation-marks", "hyphen-for-en-dash", "em-dash-for-en-dash",
+        "missing-space", "space-before-full-stop", "zero-width-space"])
+def test_quotes_are_exact_about_case_quotation_marks_dashes_and_spaces(
+    pkg: tuple[Path, Path], quote: str, quote_char: str, file_char: str
+) -> None:
+    p = only(quote_problems(pkg, quote))
+    assert (p.file, p.row, p.field) == ("data/curated/open_questions.csv", 2, "quote")
+    assert f": {quote_char} in the quote vs {file_char} in the file" in p.expected, p.expected
 
 
 def test_quote_under_the_wrong_source_names_the_report_that_has_it(pkg: tuple[Path, Path]) -> None:
