@@ -72,9 +72,9 @@ def ensure_venv() -> Path:
 
 def set_up_notebooks(python: Path) -> None:
     """Register the project kernel (with Lab's clean-save hook) and the git hook that commits notebooks clean."""
-    _run([str(python), "-m", "helpers.kernelspec"])
+    _run([str(python), "-m", "helpers.publish.kernelspec"])
     sys.path.insert(0, str(ROOT / "src"))
-    from helpers.nbclean import install_git_hook  # stdlib only
+    from helpers.lab.nbclean import install_git_hook  # stdlib only
 
     if note := install_git_hook(ROOT):
         print(note, flush=True)

@@ -114,8 +114,8 @@ def empty_notebooks(folder: Path, count: int) -> list[Path]:
 FLOOR_SCRIPT = """
 import sys, nbformat
 from pathlib import Path
-from helpers.build import execute_notebooks
-from helpers.render import render_briefing
+from helpers.publish.build import execute_notebooks
+from helpers.publish.render import render_briefing
 folder = Path(sys.argv[1])
 runs = execute_notebooks(sorted(folder.glob('*-empty.ipynb')), {'as_of': '', 'data_dir': '', 'out_dir': '', 'previous_edition': ''}, folder / 'executed')
 doc = nbformat.v4.new_notebook(metadata={'title': 'Empty'})

@@ -29,8 +29,12 @@ previous_edition: str = ""  # folder of the previous edition (with processed/), 
 # %%
 from pathlib import Path
 
-from helpers import analysis, changes, clean, editions, overview, working
-from helpers.markdown import show_md
+from helpers.analysis import findings as analysis, changes
+from helpers.data import clean
+from helpers.lab import working
+from helpers.publish import editions
+from helpers.views import overview
+from helpers.views.markdown import show_md
 
 as_of, data_dir, out_dir, previous_edition = working.parameters(as_of, data_dir, out_dir, previous_edition)
 

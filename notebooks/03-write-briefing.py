@@ -27,12 +27,17 @@ previous_edition: str = ""  # folder of the previous edition, "" when there is n
 import datetime as dt
 from pathlib import Path
 
-from helpers import analysis, briefing, captions, changes, charts, chart_renderer, clean, editions, geo, paths, working
-from helpers.markdown import show_md, show_title_block
+from helpers import paths
+from helpers.analysis import findings as analysis, changes
+from helpers.data import clean, geo
+from helpers.lab import working
+from helpers.publish import editions
+from helpers.views import briefing, captions, charts, chart_renderer
+from helpers.views.markdown import show_md, show_title_block
 
 as_of, data_dir, out_dir, previous_edition = working.parameters(as_of, data_dir, out_dir, previous_edition)
 # A Markdown cell shows in every edition, back-dated ones too: prose for one edition goes in a code cell,
-# helpers.markdown.show_note("YYYY-MM-DD", as_of, "..."); key judgements in data/judgements/<date>.md.
+# helpers.views.markdown.show_note("YYYY-MM-DD", as_of, "..."); key judgements in data/judgements/<date>.md.
 chart_renderer.enable()
 # Notebooks 01 and 02 must have run, in that order, for this date.
 tables = clean.read_processed(Path(out_dir) / "processed", as_of=as_of)
@@ -52,7 +57,7 @@ show_md(briefing.edition_note(editions.read_edition_info(Path(out_dir))))
 # The analyst's key judgements for this edition (data/judgements/, the latest file dated on or before it),
 # checked against the edition's claims and findings. Run in JupyterLab, this shows the check results and
 # the claims not yet reviewed; a failed check stops here, and so stops the build.
-from helpers import judgements
+from helpers.analysis import judgements
 
 judged = judgements.for_edition(Path(data_dir), as_of, tables, summary)
 show_md(judged.checks_md())

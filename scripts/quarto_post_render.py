@@ -8,7 +8,7 @@ keep two external requests (and the shim would throw "define is not defined").
 
 Quarto runs this from the project folder with the rendered files' paths, relative to it, one per
 line in QUARTO_PROJECT_OUTPUT_FILES (or in the file QUARTO_USE_FILE_FOR_PROJECT_OUTPUT_FILES
-names, when set). Quarto runs it with QUARTO_PYTHON, which helpers.render sets to the build's own
+names, when set). Quarto runs it with QUARTO_PYTHON, which helpers.publish.render sets to the build's own
 interpreter, so `helpers` imports; run with another Python the script still strips the CDN tags.
 """
 
@@ -62,7 +62,7 @@ def no_headings_before_title(html: str) -> str:
 def accessible_tables(html: str) -> str:
     """Return the page with its tables in labelled, keyboard-focusable scroll regions.
 
-    The accessibility module (``helpers.html_a11y.make_tables_accessible``) does the same for the
+    The accessibility module (``helpers.views.html_a11y.make_tables_accessible``) does the same for the
     pandoc page; when ``helpers`` cannot be imported (another Python), the page is left as it is.
 
     Args:
@@ -72,9 +72,9 @@ def accessible_tables(html: str) -> str:
         The page, its tables wrapped when the helper is available.
     """
     try:
-        from helpers.html_a11y import make_tables_accessible
+        from helpers.views.html_a11y import make_tables_accessible
     except ImportError:
-        print("post-render: helpers.html_a11y not importable; table scroll regions left as Quarto wrote them", file=sys.stderr)
+        print("post-render: helpers.views.html_a11y not importable; table scroll regions left as Quarto wrote them", file=sys.stderr)
         return html
     return make_tables_accessible(html)
 

@@ -12,8 +12,8 @@ import altair as alt
 import nbformat
 import pandas as pd
 
-from helpers import chart_renderer
-from helpers.markdown import escape_md, md_table
+from helpers.views import chart_renderer
+from helpers.views.markdown import escape_md, md_table
 
 TITLE = "The stabilization force at a glance"
 AS_OF = "2025-11-20"

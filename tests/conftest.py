@@ -18,7 +18,7 @@ import pytest
 from needs import need
 
 from helpers import paths
-from helpers.build import BuildConfig, build
+from helpers.publish.build import BuildConfig, build
 
 
 def after_newest_report(data_dir: Path = paths.DATA_DIR) -> str:
@@ -68,7 +68,7 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
         The reports folder: ``briefing.html``, ``briefing.pdf`` and ``editions/<AS_OF>/`` (the draft,
         frozen by publishing it into ``site/`` beside the reports folder).
     """
-    from helpers.site import publish_site
+    from helpers.publish.site import publish_site
 
     root = tmp_path_factory.mktemp("briefing")
     build(BuildConfig(as_of=AS_OF, reports_dir=root / "reports", build_dir=root / "build"))

@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 
 from helpers import paths
-from helpers.datapackage import field_names, load_descriptor, resource
+from helpers.data.datapackage import field_names, load_descriptor, resource
 
 REPORTS = {
     "000_aaaaaaaaaaaaaaaa.txt": (

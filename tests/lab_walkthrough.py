@@ -30,7 +30,7 @@ from tests.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from tests.test_jupyter_server import free_port  # noqa: E402
 
 from helpers import paths  # noqa: E402
-from helpers.kernelspec import ensure_kernelspec  # noqa: E402
+from helpers.publish.kernelspec import ensure_kernelspec  # noqa: E402
 
 VIEWPORT = {"width": 1500, "height": 1000}
 PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"  # the notebook in the current tab

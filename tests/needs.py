@@ -39,7 +39,7 @@ class Tool:
 
 
 def _missing_fonts() -> list[str]:
-    from helpers import fonts
+    from helpers.views import fonts
 
     return fonts.missing_fonts()
 

@@ -1,7 +1,7 @@
 """An executed notebook that stresses printing: names in many scripts, a long table, crowded charts.
 
 Built without a kernel, like ``briefing_fixture``: charts go through the ``isf`` renderer's function,
-tables through ``md_table``, the chart functions of ``helpers.charts`` draw the crowded charts.
+tables through ``md_table``, the chart functions of ``helpers.views.charts`` draw the crowded charts.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import nbformat
 import pandas as pd
 
 from briefing_fixture import _markdown_output
-from helpers import chart_renderer, charts
-from helpers.markdown import escape_md, md_table
+from helpers.views import chart_renderer, charts
+from helpers.views.markdown import escape_md, md_table
 
 TITLE = "Print check"
 AS_OF = "2025-11-20"
@@ -79,7 +79,7 @@ def standings() -> pd.DataFrame:
 
 
 def caption(title: str) -> dict:
-    """A caption as ``helpers.captions`` makes them."""
+    """A caption as ``helpers.views.captions`` makes them."""
     return {"title": title, "subtitle": ["A subtitle long enough to wrap onto a second line of the chart's heading, as the briefing's do."],
             "description": f"{title}: a chart for the print tests."}
 

@@ -9,7 +9,8 @@ from unittest import mock
 import nbformat
 from pypdf import PdfReader
 
-from helpers import fmt, markdown
+from helpers import fmt
+from helpers.views import markdown
 
 # src=/href= values and CSS url(...) that point off the machine.
 EXTERNAL_REF = re.compile(r"""(?:\b(?:src|href)\s*=\s*["']?|url\(\s*["']?)(?:https?:)?//""", re.IGNORECASE)
@@ -37,7 +38,7 @@ def without_sample(text: str, sample: str) -> str:
 
 
 def title_block_output(information_date: str, as_of: str, built_on: str, approximate: bool = False) -> nbformat.NotebookNode:
-    """Return the output ``helpers.markdown.show_title_block`` displays, as a kernel would record it.
+    """Return the output ``helpers.views.markdown.show_title_block`` displays, as a kernel would record it.
 
     Args:
         information_date: the newest report's date.

@@ -2,7 +2,7 @@
 
 The briefing is built once per session (``published`` in conftest.py) from the curated data and
 audited in Debian's chromium at 1280 and 390 px (``browser.audit_page``). Also: unit tests of
-``helpers.html_a11y`` (table regions, contrast), which need no browser.
+``helpers.views.html_a11y`` (table regions, contrast), which need no browser.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from browser import audit_page, overlapping_texts, require_axe, require_chromium
 
-from helpers import chart_renderer
-from helpers.html_a11y import REGION_CLASS, contrast_ratio, make_tables_accessible, text_colour_on
+from helpers.views import chart_renderer
+from helpers.views.html_a11y import REGION_CLASS, contrast_ratio, make_tables_accessible, text_colour_on
 
 from conftest import AS_OF
 

@@ -17,10 +17,10 @@ import nbformat
 import pytest
 
 from helpers import paths
-from helpers.build import BuildConfig, build
+from helpers.publish.build import BuildConfig, build
 from helpers.cli import main as cli
-from helpers.curate import read_csv, write_csv
-from helpers.validate import validate_data
+from helpers.data.curate import read_csv, write_csv
+from helpers.data.validate import validate_data
 from test_briefing import page_text
 
 # A copy of the live data gets one report more: it must work whatever reports the data already holds.

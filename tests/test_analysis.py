@@ -15,7 +15,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import analysis, changes, clean, paths
+from helpers import paths
+from helpers.analysis import findings as analysis, changes
+from helpers.data import clean
 from tests.fixture_data import condition, event, figure, make_data, pledge, position
 
 from conftest import AS_OF
@@ -201,7 +203,7 @@ def test_a_limit_is_never_met_and_a_condition_has_its_status(tmp_path) -> None:
     assert matrix.loc["non_combat", ["kind", "status_label"]].tolist() == ["limit", ""]
     assert matrix.loc["after_fighting_stops", ["kind", "status_label"]].tolist() == ["condition", "Not reported met"]
     # and the validator refuses a limit marked met
-    from helpers import validate
+    from helpers.data import validate
     data = make_data(tmp_path / "bad", pledges=[pledge("PL-001", "AZE", "conditional", "S012")],
                      events=[event("EV-001", "2025-11-08", "ceasefire", "Fighting stops", "ISR", "S012")],
                      conditions=[condition("CO-001", "AZE", "non_combat", "S012", "PL-001", status="met", status_event_id="EV-001")])
@@ -219,7 +221,7 @@ def test_a_passed_target_shows_as_passed(tmp_path) -> None:
 
 
 def test_the_staleness_notice_appears_past_the_threshold_and_not_before(tmp_path) -> None:
-    from helpers import briefing
+    from helpers.views import briefing
     rows = {"pledges": [pledge("PL-001", "IDN", "mentioned", "S013")]}  # the newest report: c. 13 Dec 2025
     fresh = analysis.key_figures(tables(tmp_path, as_of="2026-01-12", **rows), as_of="2026-01-12")  # 30 days: not past it
     assert fresh["staleness"] == {"age_days": 30, "threshold_days": 30, "stale": False, "newest": "c. 13 Dec 2025"}

@@ -16,8 +16,8 @@ from browser import load_offline, require_chromium
 from render_checks import external_refs, pdf_alt_texts, pdf_page_count, pdf_raster_images, pdf_text
 
 from helpers import paths
-from helpers.build import BuildConfig, build
-from helpers.validate import validate_data
+from helpers.publish.build import BuildConfig, build
+from helpers.data.validate import validate_data
 
 from conftest import AS_OF
 
@@ -176,7 +176,7 @@ def test_every_count_and_list_agrees_with_the_findings(published: Path) -> None:
 def test_the_bottom_line_is_the_analysts_judgements_in_short_sourced_sentences(published: Path) -> None:
     """Issue 18: three to six judgements, each with a likelihood word from the scale and source marks that link
     to the Sources entries; no sentence over 40 words once the marks are taken out; no claim ids or references."""
-    from helpers.judgements import LIKELIHOOD, MAX_WORDS, SENTENCE_END
+    from helpers.analysis.judgements import LIKELIHOOD, MAX_WORDS, SENTENCE_END
 
     html = (published / "briefing.html").read_text(encoding="utf-8")
     section = html.split('id="bottom-line"', 1)[1].split('id="what-to-watch"', 1)[0]
@@ -272,7 +272,7 @@ def test_text_from_the_data_is_escaped(published: Path, tmp_path: Path, monkeypa
 def test_a_new_direction_code_reaches_the_positions_text() -> None:
     import pandas as pd
 
-    from helpers import briefing
+    from helpers.views import briefing
     positions = pd.DataFrame([{"position_id": "PO-001", "topic_label": "UN mandate", "actor_name": "Egypt", "direction_label": "Abstains",
                                "summary": "Abstains on the vote", "source_id": "S003", "reported_label": "8 Nov 2025",
                                "reported_date": pd.Timestamp("2025-11-08"), "confidence": "on_record", "via_outlet": ""}])
@@ -280,7 +280,7 @@ def test_a_new_direction_code_reaches_the_positions_text() -> None:
 
 
 def test_edition_note_says_revised_and_unchecked_quotes() -> None:
-    from helpers import briefing
+    from helpers.views import briefing
 
     assert briefing.edition_note({}) == ""
     assert briefing.edition_note({"revision": 0, "quotes_checked": True}) == ""

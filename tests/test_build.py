@@ -26,10 +26,11 @@ import nbformat
 import pytest
 from needs import need
 
-from helpers import build as b
-from helpers.editions import missing_files, read_edition
-from helpers import clean, paths
-from helpers.site import PublishError, publish_site
+from helpers.publish import build as b
+from helpers.publish.editions import missing_files, read_edition
+from helpers import paths
+from helpers.data import clean
+from helpers.publish.site import PublishError, publish_site
 
 AS_OF = "2025-11-20"
 PLEDGES = (
@@ -84,7 +85,7 @@ class FakeRenderer:
         nb = nbformat.read(executed, as_version=4)
         text = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []) if o.output_type == "stream")
         hidden = [c.metadata.get("tags", []) for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
-        # Named after the notebook, as helpers.render does; the driver renames them briefing.*.
+        # Named after the notebook, as helpers.publish.render does; the driver renames them briefing.*.
         html = out_dir / f"{executed.stem}.html"
         html.write_text(f"<html><body><pre>{text}</pre><!-- {hidden} --></body></html>", encoding="utf-8")
         pdf = out_dir / f"{executed.stem}.pdf"
@@ -241,7 +242,7 @@ def test_no_change_path_imports_nothing_heavy(project: Path) -> None:
     code = f"""
 import json, sys
 from pathlib import Path
-from helpers.build import BuildConfig, build
+from helpers.publish.build import BuildConfig, build
 root = Path({str(project)!r})
 config = BuildConfig(as_of={AS_OF!r}, data_dir=root / "data",
     notebooks=(root / "notebooks" / "01-clean.ipynb", root / "notebooks" / "02-briefing.ipynb"),
@@ -465,7 +466,7 @@ def test_second_build_is_refused_while_one_runs(project: Path, capsys: pytest.Ca
     lock = project / "reports" / ".build.lock"
     holder = subprocess.Popen(
         [sys.executable, "-c",
-         "import sys, time\nfrom pathlib import Path\nfrom helpers.build import build_lock\n"
+         "import sys, time\nfrom pathlib import Path\nfrom helpers.publish.build import build_lock\n"
          f"with build_lock(Path({str(lock)!r})):\n    print('locked', flush=True)\n    time.sleep(60)\n"],
         stdout=subprocess.PIPE, text=True,
     )
@@ -555,7 +556,7 @@ def test_bad_as_of_and_missing_notebook_fail_cleanly(project: Path) -> None:
 
 
 def test_real_renderer_end_to_end(tmp_path: Path) -> None:
-    """The same driver with helpers.render (pandoc + typst, or Quarto when installed)."""
+    """The same driver with helpers.publish.render (pandoc + typst, or Quarto when installed)."""
     root = tmp_path / "real"
     root.mkdir()
     make_project(root)
@@ -623,7 +624,7 @@ QUOTED_PLEDGES = (
 
 
 def test_a_build_without_the_texts_checks_quotes_against_the_record(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from helpers.quotes import write_record
+    from helpers.data.quotes import write_record
 
     root = tmp_path / "p"
     root.mkdir()
@@ -788,7 +789,7 @@ def _cross_device(real_replace):  # type: ignore[no-untyped-def]
 
 
 def test_drafts_on_another_file_system(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from helpers import atomic
+    from helpers.publish import atomic
 
     monkeypatch.setattr(atomic.os, "replace", _cross_device(os.replace))
     result = b.build(config_for(project, as_of="2025-11-25"))
@@ -803,7 +804,7 @@ def test_drafts_on_another_file_system(project: Path, monkeypatch: pytest.Monkey
 
 def test_a_failed_copy_across_file_systems_changes_nothing(project: Path, monkeypatch: pytest.MonkeyPatch,
                                                           capsys: pytest.CaptureFixture[str]) -> None:
-    from helpers import atomic
+    from helpers.publish import atomic
 
     before = snapshot(project / "reports")
     monkeypatch.setattr(atomic.os, "replace", _cross_device(os.replace))
@@ -1049,14 +1050,14 @@ def test_real_ctrl_c_during_a_notebook(project: Path) -> None:
 
 
 # --------------------------------------------------------------------------------------------------
-# Cutting the tables at as_of (helpers.clean), on tiny frames
+# Cutting the tables at as_of (helpers.data.clean), on tiny frames
 # --------------------------------------------------------------------------------------------------
 
 
 def test_notes_citing_a_later_source_are_withheld() -> None:
     import pandas as pd
 
-    from helpers.clean import withhold_later_notes
+    from helpers.data.clean import withhold_later_notes
 
     df = pd.DataFrame({"id": ["a", "b", "c", "d"], "notes": ["date per S003", "see S000", "", "no id here"]})
     out = withhold_later_notes(df, ("notes", "absent"), {"S000", "S004"})
@@ -1067,7 +1068,7 @@ def test_notes_citing_a_later_source_are_withheld() -> None:
 def test_edition_actors_keeps_only_what_this_editions_reports_say() -> None:
     import pandas as pd
 
-    from helpers.clean import edition_actors
+    from helpers.data.clean import edition_actors
 
     actors = pd.DataFrame({
         "actor_id": ["A", "B", "C", "D", "E"],

@@ -13,7 +13,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import changes, clean, paths, site
+from helpers import paths
+from helpers.analysis import changes
+from helpers.data import clean
+from helpers.publish import site
 
 FIRST, SECOND, LATER = "2025-01-10", "2025-01-20", "2025-01-27"
 ACTORS = [

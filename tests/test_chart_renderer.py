@@ -14,8 +14,8 @@ import nbformat
 import pandas as pd
 import pytest
 
-from helpers import chart_renderer
-from helpers.html_a11y import contrast_ratio
+from helpers.views import chart_renderer
+from helpers.views.html_a11y import contrast_ratio
 
 HOSTILE = "</script><script>alert(1)</script> & <b>"
 

@@ -1,4 +1,4 @@
-"""The briefing's charts (helpers.charts) on fixture data packages, on empty tables, and on 100x data.
+"""The briefing's charts (helpers.views.charts) on fixture data packages, on empty tables, and on 100x data.
 
 Charts draw what the analysis found: each test builds a small data package (tests/fixture_data.py),
 runs the analysis and the captions, and checks the chart's marks, encodings, embedded rows, and that its
@@ -20,7 +20,10 @@ import pandas as pd
 import pytest
 import vl_convert as vlc
 
-from helpers import analysis, captions, chart_renderer, charts, clean, paths
+from helpers import paths
+from helpers.analysis import findings as analysis
+from helpers.data import clean
+from helpers.views import captions, chart_renderer, charts
 from tests.fixture_data import condition, figure, make_data, pledge, position
 
 from conftest import after_newest_report
@@ -159,11 +162,11 @@ def colours_in(spec: Any) -> set[str]:
 # --- The charts draw what the analysis found --------------------------------------------------------------------
 
 def test_chart_code_imports_no_cleaning_or_analysis_rules() -> None:
-    tree = ast.parse((paths.PACKAGE_DIR / "charts.py").read_text(encoding="utf-8"))
+    tree = ast.parse((paths.PACKAGE_DIR / "views" / "charts.py").read_text(encoding="utf-8"))
     imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)} | {
         a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
-    assert not {"helpers.clean", "helpers.analysis", "helpers.changes"} & imported
-    source = (paths.PACKAGE_DIR / "charts.py").read_text(encoding="utf-8")
+    assert not {"helpers.data.clean", "helpers.analysis", "helpers.analysis.changes"} & imported
+    source = (paths.PACKAGE_DIR / "views" / "charts.py").read_text(encoding="utf-8")
     for rule in ("latest_stance", "filter_as_of", "as_of", "reported_date"):
         assert rule not in source, rule
 
@@ -294,14 +297,14 @@ def test_embedded_rows_stay_bounded_on_100x_data(tmp_path) -> None:
 def test_the_vendored_country_shapes_are_the_documented_file() -> None:
     import hashlib
 
-    from helpers import geo
+    from helpers.data import geo
     assert hashlib.sha256(geo.WORLD_FILE.read_bytes()).hexdigest() == geo.WORLD_SHA256
     assert {"360", "031", "792", "840"} <= geo.shape_ids()  # Indonesia, Azerbaijan, Turkey, United States
     assert geo.iso_numeric("IDN") == "360" and geo.iso_numeric("XXX") == ""
 
 
 def test_map_colours_the_named_states_by_where_they_stand(fixture) -> None:
-    from helpers import geo
+    from helpers.data import geo
     r, s = views(fixture)
     states = analysis.map_states(r["commitments"], fixture["actors"], geo.shape_ids())
     assert states.set_index("name")["group"].to_dict() == {

@@ -8,7 +8,8 @@ import math
 import pandas as pd
 import pytest
 
-from helpers import clean, paths
+from helpers import paths
+from helpers.data import clean
 
 from conftest import AS_OF
 

@@ -206,7 +206,7 @@ def test_clean_removes_build_folder_and_drafts_but_never_a_published_edition(tmp
 
 @pytest.mark.skipif(sys.platform != "linux", reason="kernelspec paths are checked on Linux")
 def test_kernelspec_runs_this_python(tmp_path: Path) -> None:
-    from helpers.kernelspec import KERNEL_NAME, ensure_kernelspec
+    from helpers.publish.kernelspec import KERNEL_NAME, ensure_kernelspec
 
     folder = ensure_kernelspec(prefix=tmp_path, python="/opt/py/bin/python")
     spec = json.loads((folder / "kernel.json").read_text())
@@ -216,7 +216,7 @@ def test_kernelspec_runs_this_python(tmp_path: Path) -> None:
 
 
 def test_kernelspec_setup_adds_the_save_hook_and_keeps_other_server_config(tmp_path: Path) -> None:
-    from helpers.kernelspec import ensure_kernelspec, server_config_path
+    from helpers.publish.kernelspec import ensure_kernelspec, server_config_path
 
     config = server_config_path(tmp_path)
     config.parent.mkdir(parents=True)
@@ -224,7 +224,7 @@ def test_kernelspec_setup_adds_the_save_hook_and_keeps_other_server_config(tmp_p
     ensure_kernelspec(prefix=tmp_path, python="/opt/py/bin/python")
     assert json.loads(config.read_text()) == {
         "ServerApp": {"port": 9999},
-        "ContentsManager": {"allow_hidden": True, "pre_save_hook": "helpers.nbclean.pre_save_hook"},
+        "ContentsManager": {"allow_hidden": True, "pre_save_hook": "helpers.lab.nbclean.pre_save_hook"},
     }
 
 

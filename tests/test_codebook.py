@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from data_fixture import make_package
 
-from helpers import codebook, paths, validate
-from helpers.datapackage import load_descriptor
+from helpers import paths
+from helpers.data import codebook, validate
+from helpers.data.datapackage import load_descriptor
 from helpers.cli import main as cli
 
 

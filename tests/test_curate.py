@@ -9,9 +9,9 @@ import pytest
 from data_fixture import make_package
 
 from helpers.cli import main as cli
-from helpers.curate import CurateError, add_report, fill_mentions, next_ids, read_csv
-from helpers.datapackage import next_id
-from helpers.validate import validate_data
+from helpers.data.curate import CurateError, add_report, fill_mentions, next_ids, read_csv
+from helpers.data.datapackage import next_id
+from helpers.data.validate import validate_data
 
 REPORT = "UN Security Council adopts the US resolution\n\nThe Council voted 13-0 on Monday.\n"
 

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from data_fixture import make_package
 
-from helpers.datapackage import PackageError, field_names, load_descriptor, primary_key, read_tables, resource
+from helpers.data.datapackage import PackageError, field_names, load_descriptor, primary_key, read_tables, resource
 
 
 @pytest.fixture()

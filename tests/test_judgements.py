@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 from fixture_data import condition, figure, make_data, pledge, position
 
-from helpers import analysis, clean, judgements
+from helpers.analysis import findings as analysis, judgements
+from helpers.data import clean
 from helpers.cli import main as cli
 
 EARLY, LATE = "2025-11-10", "2025-12-20"  # before and after S013
@@ -251,8 +252,8 @@ def test_a_failing_check_stops_the_build_and_the_notebook_shows_it(tmp_path: Pat
     """What an analyst sees in JupyterLab is what stops the build: notebook 03 shows the check results, then fails."""
     import nbformat
 
-    from helpers.build import BuildConfig, NotebookError, build
-    from helpers.validate import validate_data
+    from helpers.publish.build import BuildConfig, NotebookError, build
+    from helpers.data.validate import validate_data
 
     data = data_package(tmp_path)
     write(data, EARLY, [GOOD[0], "2. Israel will very likely keep opposing Turkish troops.[PL-999]", GOOD[2]])
@@ -272,7 +273,7 @@ def test_a_failing_check_stops_the_build_and_the_notebook_shows_it(tmp_path: Pat
 def test_without_judgements_the_generated_bottom_line_is_plain_sentences_with_source_marks(tmp_path: Path) -> None:
     """Issue 18: where no analyst wrote judgements, the generated summary stays, in plain sentences whose
     sources are compact marks linking to the Sources entries, not a parenthetical after every clause."""
-    from helpers import briefing
+    from helpers.views import briefing
 
     data = data_package(tmp_path)
     tables = clean.build_processed(data, LATE)

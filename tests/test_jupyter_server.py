@@ -172,7 +172,7 @@ def _execute(server: Server, kernel_id: str, code: str, timeout: float = 60) -> 
 @pytest.mark.parametrize("kernel_name", ["python3", "isf-briefing"])
 def test_kernel_imports_the_installed_package(server: Server, kernel_name: str) -> None:
     if kernel_name == "isf-briefing":
-        from helpers.kernelspec import ensure_kernelspec
+        from helpers.publish.kernelspec import ensure_kernelspec
 
         ensure_kernelspec()  # what `dev.py lab` and the build do
     status, specs = server.request("GET", "/api/kernelspecs")
@@ -197,7 +197,7 @@ def test_lab_writes_a_saved_notebook_without_outputs(tmp_path: Path) -> None:
     """What JupyterLab's Save does (a PUT of the open notebook, outputs and all), through the real server."""
     import nbformat
 
-    from helpers.kernelspec import ensure_kernelspec
+    from helpers.publish.kernelspec import ensure_kernelspec
 
     ensure_kernelspec()  # the save hook's config, as dev.py's set-up writes it
     root = tmp_path / "repo"

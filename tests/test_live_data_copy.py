@@ -19,9 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from helpers import codebook, curate, paths
-from helpers.validate import main as validate_main
-from helpers.validate import validate_data
+from helpers import paths
+from helpers.data import codebook, curate
+from helpers.data.validate import main as validate_main
+from helpers.data.validate import validate_data
 
 REPORT = Path(__file__).parent / "fixtures" / "sixth-report-unsc-2803.txt"
 SENTENCE = ("The UN Security Council on 17 November 2025 adopted Resolution 2803, endorsing President Trump's 20-point plan "

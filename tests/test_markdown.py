@@ -10,8 +10,8 @@ import pytest
 import typst
 from pypdf import PdfReader
 
-from helpers import markdown
-from helpers.markdown import escape_md, md_table
+from helpers.views import markdown
+from helpers.views.markdown import escape_md, md_table
 
 NASTY = [
     "<script>alert(1)</script>",

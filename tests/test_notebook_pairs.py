@@ -18,9 +18,10 @@ import pytest
 from jupytext.compare import compare_notebooks
 from jupytext.config import load_jupytext_config
 
-from helpers import nbclean, paths
-from helpers.build import PARAMETER_NAMES
-from helpers.kernelspec import NOTEBOOK_KERNELSPEC
+from helpers import paths
+from helpers.lab import nbclean
+from helpers.publish.build import PARAMETER_NAMES
+from helpers.publish.kernelspec import NOTEBOOK_KERNELSPEC
 IPYNBS = sorted(paths.NOTEBOOKS_DIR.glob("*.ipynb"))
 SCRIPTS = sorted(p for p in paths.NOTEBOOKS_DIR.glob("*.py"))
 

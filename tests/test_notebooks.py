@@ -14,7 +14,7 @@ import papermill
 import pytest
 
 from helpers import paths
-from helpers.build import execute_notebooks
+from helpers.publish.build import execute_notebooks
 from tests.fixture_data import event, figure, make_data, pledge, position
 
 NOTEBOOKS = [paths.NOTEBOOKS_DIR / name for name in paths.NOTEBOOKS]
@@ -123,7 +123,7 @@ def test_an_edition_before_any_report_builds_a_short_briefing(tmp_path: Path, fi
 
 
 def test_bad_data_stops_the_first_notebook(tmp_path: Path, fixture_data: Path) -> None:
-    from helpers.build import NotebookError
+    from helpers.publish.build import NotebookError
 
     data = tmp_path / "data"
     shutil.copytree(fixture_data, data)
@@ -232,7 +232,7 @@ def lab_shown(nb: nbformat.NotebookNode) -> list[str]:
 
 @pytest.fixture
 def lab(tmp_path: Path, fixture_data: Path, monkeypatch: pytest.MonkeyPatch) -> LabCopy:
-    from helpers.kernelspec import ensure_kernelspec
+    from helpers.publish.kernelspec import ensure_kernelspec
 
     ensure_kernelspec()  # the `isf-briefing` kernel the notebooks declare (dev.py registers it at set-up)
     copy = LabCopy(tmp_path / "repo", fixture_data)
@@ -245,7 +245,7 @@ def lab(tmp_path: Path, fixture_data: Path, monkeypatch: pytest.MonkeyPatch) -> 
 @pytest.fixture(scope="module")
 def lab_run_all(tmp_path_factory: pytest.TempPathFactory, fixture_data: Path) -> dict[str, list[nbformat.NotebookNode]]:
     """An analyst's first session: Run All in 02 and 03 before 01, then each in order. Runs per notebook, in order."""
-    from helpers.kernelspec import ensure_kernelspec
+    from helpers.publish.kernelspec import ensure_kernelspec
 
     ensure_kernelspec()
     copy = LabCopy(tmp_path_factory.mktemp("lab") / "repo", fixture_data)
@@ -282,7 +282,7 @@ def test_lab_runs_read_the_date_from_the_working_settings(lab_run_all: dict) -> 
 
 
 def test_notebooks_declare_and_run_the_project_kernel(lab_run_all: dict) -> None:
-    from helpers.kernelspec import NOTEBOOK_KERNELSPEC
+    from helpers.publish.kernelspec import NOTEBOOK_KERNELSPEC
 
     for name in paths.NOTEBOOKS:
         assert json.loads((paths.NOTEBOOKS_DIR / name).read_text(encoding="utf-8"))["metadata"]["kernelspec"] == NOTEBOOK_KERNELSPEC
@@ -332,7 +332,7 @@ def test_a_new_working_date_gets_its_own_folder(lab: LabCopy) -> None:
 
 
 def test_tables_made_for_another_date_are_refused_naming_both_dates(lab: LabCopy, tmp_path: Path, fixture_data: Path) -> None:
-    from helpers.build import NotebookError
+    from helpers.publish.build import NotebookError
 
     assert error_lines(lab.run("01-clean-and-validate")) is None
     # by hand: the analyst points 02 at the 31 Jan folder with another date
@@ -374,7 +374,7 @@ def test_lab_saves_an_executed_notebook_clean_and_unchanged(lab_run_all: dict, t
     import jupytext
     from traitlets.config import Config
 
-    from helpers.kernelspec import SERVER_CONFIG
+    from helpers.publish.kernelspec import SERVER_CONFIG
 
     name = paths.BRIEFING_NOTEBOOK
     (tmp_path / "notebooks").mkdir()
@@ -391,7 +391,7 @@ def test_lab_saves_an_executed_notebook_clean_and_unchanged(lab_run_all: dict, t
 
 
 def test_strip_command_cleans_what_another_tool_saved(lab_run_all: dict, tmp_path: Path) -> None:
-    from helpers import nbclean
+    from helpers.lab import nbclean
     from tests.test_notebook_pairs import committed_notebook_problems
 
     saved = tmp_path / paths.BRIEFING_NOTEBOOK
@@ -411,12 +411,12 @@ def _git(repo: Path, *args: str) -> subprocess.CompletedProcess:
 
 @pytest.mark.needs("git")
 def test_pre_commit_hook_commits_an_executed_notebook_clean(lab_run_all: dict, tmp_path: Path) -> None:
-    from helpers import nbclean
+    from helpers.lab import nbclean
 
     repo = tmp_path / "clone"
-    (repo / "src" / "helpers").mkdir(parents=True)
+    (repo / "src" / "helpers" / "lab").mkdir(parents=True)
     (repo / "notebooks").mkdir()
-    for module in ("__init__.py", "paths.py", "nbclean.py"):  # what the hook runs, stdlib only
+    for module in ("__init__.py", "paths.py", "lab/__init__.py", "lab/nbclean.py"):  # what the hook runs, stdlib only
         shutil.copy(paths.PACKAGE_DIR / module, repo / "src" / "helpers" / module)
     assert _git(repo, "init", "-q").returncode == 0
     assert "installed" in nbclean.install_git_hook(repo)
@@ -443,7 +443,7 @@ def test_pre_commit_hook_commits_an_executed_notebook_clean(lab_run_all: dict, t
 
 
 def test_a_note_shows_only_in_the_edition_it_was_written_for(monkeypatch: pytest.MonkeyPatch) -> None:
-    from helpers import markdown
+    from helpers.views import markdown
 
     shown: list[dict] = []
     monkeypatch.setattr(markdown, "display", lambda data, **_: shown.append(data))

@@ -22,9 +22,10 @@ from pypdf import PdfReader
 import print_fixture as pf
 from browser import audit_page, overlapping_texts, require_axe, require_chromium
 from needs import need
-from helpers import charts, fonts, geo, markdown
-from helpers.html_a11y import contrast_ratio
-from helpers.render import RenderResult, render_briefing
+from helpers.data import geo
+from helpers.views import charts, fonts, markdown
+from helpers.views.html_a11y import contrast_ratio
+from helpers.publish.render import RenderResult, render_briefing
 from render_checks import pdf_text
 
 # The pandoc page's budget (issue 21); Quarto's may be 20% above it.

@@ -1,4 +1,4 @@
-"""The quote-verification record (helpers.quotes): written by `validate` where the report texts are,
+"""The quote-verification record (helpers.data.quotes): written by `validate` where the report texts are,
 checked by builds where they are not; and what the briefing says about it."""
 
 from __future__ import annotations
@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from helpers import briefing, paths, quotes
-from helpers.validate import CLAIM_TABLES, main as validate_main
+from helpers import paths
+from helpers.data import quotes
+from helpers.views import briefing
+from helpers.data.validate import CLAIM_TABLES, main as validate_main
 
 TEXT = "The minister said:\nIndonesia is  ready to send\n20,000 troops.\n"
 SHA = hashlib.sha256(TEXT.encode()).hexdigest()

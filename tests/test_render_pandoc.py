@@ -12,8 +12,9 @@ import pytest
 
 import briefing_fixture as fx
 from browser import load_offline, require_chromium
-from helpers import markdown, render
-from helpers.render import RenderError, RenderResult, TitleBlock, read_briefing, render_briefing
+from helpers.publish import render
+from helpers.views import markdown
+from helpers.publish.render import RenderError, RenderResult, TitleBlock, read_briefing, render_briefing
 from render_checks import (
     RAW_MARKUP,
     external_refs,

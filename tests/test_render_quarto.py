@@ -19,8 +19,8 @@ import briefing_fixture as fx
 from browser import load_offline, require_chromium
 from needs import need
 from helpers import paths
-from helpers.chart_renderer import CHART_METADATA_KEY
-from helpers.render import STAGED_NOTEBOOK, RenderError, read_briefing, render_briefing, stage_quarto_project
+from helpers.views.chart_renderer import CHART_METADATA_KEY
+from helpers.publish.render import STAGED_NOTEBOOK, RenderError, read_briefing, render_briefing, stage_quarto_project
 from render_checks import (
     RAW_MARKUP,
     external_refs,
@@ -135,13 +135,13 @@ def test_post_render_turns_headings_before_the_title_into_labels(post_render: Mo
 def test_post_render_makes_tables_accessible_when_helpers_import(
     post_render: ModuleType, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    fake = ModuleType("helpers.html_a11y")
+    fake = ModuleType("helpers.views.html_a11y")
     fake.make_tables_accessible = lambda html: html.replace("<table>", '<div role="region" tabindex="0"><table>')
-    monkeypatch.setitem(sys.modules, "helpers.html_a11y", fake)
+    monkeypatch.setitem(sys.modules, "helpers.views.html_a11y", fake)
     assert post_render.accessible_tables("<table>") == '<div role="region" tabindex="0"><table>'
-    monkeypatch.setitem(sys.modules, "helpers.html_a11y", None)  # as if not importable
+    monkeypatch.setitem(sys.modules, "helpers.views.html_a11y", None)  # as if not importable
     assert post_render.accessible_tables("<table>") == "<table>"
-    assert "helpers.html_a11y not importable" in capsys.readouterr().err
+    assert "helpers.views.html_a11y not importable" in capsys.readouterr().err
 
 
 def test_staged_notebook_has_front_matter_and_no_hidden_cells(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""The published site (helpers.site, `dev.py publish`) on small fixture editions in temporary folders.
+"""The published site (helpers.publish.site, `dev.py publish`) on small fixture editions in temporary folders.
 
 The `reports` fixture holds local copies of published editions (reports/editions) that no site holds
 yet, as a server upgraded from before drafts has: the first publish puts them all on the site.
@@ -24,9 +24,9 @@ import pytest
 import yaml
 
 from helpers import paths
-from helpers import site as site_module
-from helpers.manifest import files_listing, tree_digest
-from helpers.site import (
+from helpers.publish import site as site_module
+from helpers.publish.manifest import files_listing, tree_digest
+from helpers.publish.site import (
     ARCHIVE_INDEX,
     PublishBusy,
     PublishError,
@@ -41,7 +41,7 @@ BASE = "https://example.org/isf/"
 
 
 def publish_site(reports: Path, site: Path, **kwargs: object) -> site_module.PublishResult:
-    """helpers.site.publish_site with the site's public address set, as site.toml sets it."""
+    """helpers.publish.site.publish_site with the site's public address set, as site.toml sets it."""
     return site_module.publish_site(reports, site, **{"base_url": BASE, **kwargs})  # type: ignore[arg-type]
 WORKFLOW = paths.ROOT / ".github" / "workflows" / "briefing.yml"
 
@@ -499,7 +499,7 @@ def test_a_second_publish_at_once_exits_75_as_a_busy_build_does(reports: Path, t
 KILLED_PUBLISH = """
 import sys, time
 from pathlib import Path
-from helpers import site as s
+from helpers.publish import site as s
 real = s.build_site
 def slow(editions, target, *args, **kwargs):
     real(editions, target, *args, **kwargs)

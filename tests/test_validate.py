@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from data_fixture import make_package
 
-from helpers.validate import MAX_LINE, Problem, main, validate_data
+from helpers.data.validate import MAX_LINE, Problem, main, validate_data
 
 TODAY = dt.date(2026, 1, 1)
 

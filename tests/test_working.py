@@ -1,4 +1,4 @@
-"""The analyst's working settings and the notebooks' input checks (helpers.working), on temporary folders."""
+"""The analyst's working settings and the notebooks' input checks (helpers.lab.working), on temporary folders."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from helpers import markdown, working
-from helpers.working import InputError
+from helpers.lab import working
+from helpers.views import markdown
+from helpers.lab.working import InputError
 
 TODAY = dt.date(2026, 1, 31)
 
@@ -89,7 +90,7 @@ def test_input_error_shows_as_one_line_in_a_notebook() -> None:
 def test_read_processed_checks_its_folder(tmp_path: Path) -> None:
     import pandas as pd
 
-    from helpers import clean
+    from helpers.data import clean
 
     folder = tmp_path / "processed"
     with pytest.raises(InputError, match="no processed tables in .*: run 01-clean-and-validate first"):

@@ -29,7 +29,7 @@ def _today() -> str:
 
 
 def cmd_build(args: argparse.Namespace, extra: list[str]) -> int:
-    from helpers.build import EXIT_USAGE, BuildConfig, BuildError, check_as_of, default_sources_dir, run_build
+    from helpers.publish.build import EXIT_USAGE, BuildConfig, BuildError, check_as_of, default_sources_dir, run_build
 
     try:
         as_of = check_as_of(args.as_of or _today(), dt.date.today())
@@ -49,8 +49,8 @@ def _validator(sources_dir: Path) -> Callable[[Path], list[object]]:
 
     def validator(data_dir: Path) -> list[object]:
         # Before anything else, so the curator sees each problem line once (issue 11). Without the reports
-        # folder the quotes are checked against the quote-verification record instead (helpers.build).
-        from helpers.validate import validate_data
+        # folder the quotes are checked against the quote-verification record instead (helpers.publish.build).
+        from helpers.data.validate import validate_data
 
         return list(validate_data(data_dir, sources_dir if sources_dir.is_dir() else None))
 
@@ -59,7 +59,7 @@ def _validator(sources_dir: Path) -> Callable[[Path], list[object]]:
 
 def cmd_correct(args: argparse.Namespace, extra: list[str]) -> int:
     """One revision draft per published edition that reports a corrected claim."""
-    from helpers.build import BuildConfig, correct, default_sources_dir, run_build
+    from helpers.publish.build import BuildConfig, correct, default_sources_dir, run_build
 
     sources_dir = default_sources_dir()
     config = BuildConfig(as_of=_today(), data_dir=Path(args.data_dir).resolve(), force=args.force,
@@ -99,7 +99,7 @@ def cmd_regenerate(args: argparse.Namespace, extra: list[str]) -> int:
 
 
 def cmd_validate(args: argparse.Namespace, extra: list[str]) -> int:
-    from helpers.validate import main as validate_main
+    from helpers.data.validate import main as validate_main
 
     return int(validate_main(extra) or 0)
 
@@ -109,8 +109,8 @@ def cmd_test(args: argparse.Namespace, extra: list[str]) -> int:
 
 
 def cmd_lab(args: argparse.Namespace, extra: list[str]) -> int:
-    from helpers import nbclean, working
-    from helpers.kernelspec import DISPLAY_NAME, ensure_kernelspec
+    from helpers.lab import nbclean, working
+    from helpers.publish.kernelspec import DISPLAY_NAME, ensure_kernelspec
 
     if importlib.util.find_spec("jupyterlab") is None:
         print('JupyterLab is not installed: pip install -e ".[lab]"', file=sys.stderr)
@@ -129,13 +129,13 @@ def cmd_lab(args: argparse.Namespace, extra: list[str]) -> int:
 
 
 def cmd_strip(args: argparse.Namespace, extra: list[str]) -> int:
-    from helpers import nbclean
+    from helpers.lab import nbclean
 
     return nbclean.main(extra, root=paths.ROOT)
 
 
 def cmd_codebook(args: argparse.Namespace, extra: list[str]) -> int:
-    from helpers.codebook import main as codebook_main
+    from helpers.data.codebook import main as codebook_main
 
     return codebook_main(extra)
 
@@ -145,14 +145,14 @@ def cmd_codebook(args: argparse.Namespace, extra: list[str]) -> int:
 
 def _refresh_codebook(data_dir: Path) -> None:
     """Keep docs/CODEBOOK.md's generated tables in step after a data change (repo data only)."""
-    from helpers import codebook
+    from helpers.data import codebook
 
     if data_dir.resolve() == paths.DATA_DIR.resolve() and codebook.refresh(data_dir):
         print(f"codebook: updated {codebook.CODEBOOK}")
 
 
 def cmd_add_report(args: argparse.Namespace, extra: list[str]) -> int:
-    from helpers.curate import CurateError, add_report
+    from helpers.data.curate import CurateError, add_report
 
     data_dir, sources_dir = Path(args.data_dir), Path(args.sources_dir)
     try:
@@ -168,7 +168,7 @@ def cmd_add_report(args: argparse.Namespace, extra: list[str]) -> int:
 
 
 def cmd_next_id(args: argparse.Namespace, extra: list[str]) -> int:
-    from helpers.curate import CurateError, next_ids
+    from helpers.data.curate import CurateError, next_ids
 
     try:
         ids = next_ids(Path(args.data_dir))
@@ -181,7 +181,7 @@ def cmd_next_id(args: argparse.Namespace, extra: list[str]) -> int:
 
 
 def cmd_fill_mentions(args: argparse.Namespace, extra: list[str]) -> int:
-    from helpers.curate import CurateError, fill_mentions
+    from helpers.data.curate import CurateError, fill_mentions
 
     data_dir = Path(args.data_dir)
     try:
@@ -198,7 +198,8 @@ def cmd_fill_mentions(args: argparse.Namespace, extra: list[str]) -> int:
 
 def cmd_review(args: argparse.Namespace, extra: list[str]) -> int:
     """Check the key judgements an edition uses and list, per judgement, the claims of unread reports bearing on it."""
-    from helpers import analysis, clean, judgements
+    from helpers.analysis import findings as analysis, judgements
+    from helpers.data import clean
 
     as_of = args.as_of or _today()
     data_dir = Path(args.data_dir)
@@ -225,8 +226,8 @@ def cmd_review(args: argparse.Namespace, extra: list[str]) -> int:
 
 def cmd_editions(args: argparse.Namespace, extra: list[str]) -> int:
     """List every draft and published edition, mark the one reports/briefing.html shows, then each problem with its repair (exit 1)."""
-    from helpers.build import BrokenEdition, file_sha256
-    from helpers.editions import Editions
+    from helpers.publish.build import BrokenEdition, file_sha256
+    from helpers.publish.editions import Editions
 
     editions = Editions.scan(paths.REPORTS_DIR)
     folders = sorted([*editions.published.folders(), *editions.drafts.folders()], key=lambda e: (e.as_of, e.revision))
@@ -257,8 +258,8 @@ def cmd_editions(args: argparse.Namespace, extra: list[str]) -> int:
 
 def cmd_publish(args: argparse.Namespace, extra: list[str]) -> int:
     """Restore the archive into reports/editions (--restore), or publish the drafts and swap in the site."""
-    from helpers.build import EXIT_LOCKED
-    from helpers.site import PublishBusy, PublishError, publish_site, reports_lock, restore_editions, site_settings
+    from helpers.publish.build import EXIT_LOCKED
+    from helpers.publish.site import PublishBusy, PublishError, publish_site, reports_lock, restore_editions, site_settings
 
     archive = Path(args.archive).resolve() if args.archive else None
     try:
@@ -310,9 +311,9 @@ def cmd_bench(args: argparse.Namespace, extra: list[str]) -> int:
 
 def cmd_clean(args: argparse.Namespace, extra: list[str]) -> int:
     """Remove build/ and what crashed builds and publishes left; never a published edition."""
-    from helpers.atomic import remove_tree
-    from helpers.build import EXIT_LOCKED, BuildConfig, BuildLocked, build_lock, clean_leftovers, publish_latest
-    from helpers.site import PublishBusy, PublishError, clean_site_leftovers, publish_lock, site_mode
+    from helpers.publish.atomic import remove_tree
+    from helpers.publish.build import EXIT_LOCKED, BuildConfig, BuildLocked, build_lock, clean_leftovers, publish_latest
+    from helpers.publish.site import PublishBusy, PublishError, clean_site_leftovers, publish_lock, site_mode
 
     config = BuildConfig(as_of=_today())
     try:

@@ -33,9 +33,11 @@ NOTEBOOKS: tuple[str, ...] = (
 )
 BRIEFING_NOTEBOOK: str = NOTEBOOKS[-1]
 
-# --- Build, editions and entry point (src/helpers/build.py, src/helpers/cli.py, dev.py) ---
+# --- Build, editions and entry point (src/helpers/publish/build.py, src/helpers/cli.py, dev.py) ---
 # The package's own source folder: hashed into the build's content key.
 PACKAGE_DIR: Path = Path(__file__).resolve().parent
+# Templates, styles, fonts list and the map's shapes, installed with the package.
+ASSETS_DIR: Path = PACKAGE_DIR / "assets"
 PYPROJECT: Path = ROOT / "pyproject.toml"
 QUARTO_CONFIG: Path = ROOT / "_quarto.yml"
 TESTS_DIR: Path = ROOT / "tests"
@@ -48,7 +50,7 @@ PUBLISHED_PDF: Path = REPORTS_DIR / "briefing.pdf"
 # Held (fcntl.flock) for the whole of a build; a second build is refused.
 BUILD_LOCK: Path = REPORTS_DIR / ".build.lock"
 # The Quarto project: its config and every file the config names, relative to ROOT
-# (helpers.render copies them beside the notebook it stages for Quarto).
+# (helpers.publish.render copies them beside the notebook it stages for Quarto).
 QUARTO_PROJECT_FILES: tuple[str, ...] = (
     "_quarto.yml",
     "scripts/quarto_post_render.py",

@@ -44,9 +44,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from helpers.atomic import exchange, move_dir, remove_tree
-from helpers.editions import EditionScan, Edition, Editions, load_edition, missing_files, repair_broken, scan_editions
-from helpers.manifest import file_sha256, tree_digest
+from helpers.publish.atomic import exchange, move_dir, remove_tree
+from helpers.publish.editions import EditionScan, Edition, Editions, load_edition, missing_files, repair_broken, scan_editions
+from helpers.publish.manifest import file_sha256, tree_digest
 
 ARCHIVE_INDEX: str = "archive.json"
 ARCHIVE_FORMAT: int = 1
@@ -1013,7 +1013,7 @@ def reports_lock(reports_dir: Path) -> Iterator[None]:
     Raises:
         PublishBusy: a build (or another publish from the same reports folder) is running.
     """
-    from helpers.lock import BuildLocked, build_lock
+    from helpers.publish.lock import BuildLocked, build_lock
 
     try:
         with build_lock(reports_dir / ".build.lock"):

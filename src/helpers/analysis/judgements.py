@@ -31,7 +31,7 @@ import pandas as pd
 import yaml
 
 from helpers import fmt
-from helpers.markdown import escape_md as esc
+from helpers.views.markdown import escape_md as esc
 
 FOLDER = "judgements"
 # The US Intelligence Community's likelihood scale (ICD 203, 2015): the only words a judgement may use
@@ -388,7 +388,7 @@ class Evidence:
     @classmethod
     def of(cls, tables: Mapping[str, pd.DataFrame], findings: Mapping[str, Any], data_dir: Path, as_of: str) -> Evidence:
         """The evidence of one edition, from its processed tables and findings and the curated data folder."""
-        from helpers.clean import read_table
+        from helpers.data.clean import read_table
 
         cur = Path(data_dir) / "curated"
         every = pd.concat([read_table(cur / f"{name}.csv").rename(columns={col: "claim_id"})[["claim_id", "source_id"]]
@@ -636,7 +636,7 @@ def _esc_spaced(text: str) -> str:
 def render_text(j: Judgement, evidence: Evidence) -> str:
     """A judgement as Markdown: its first sentence (the conclusion) in bold, text escaped, references
     replaced by their values, citations as compact source marks linking to the Sources entry
-    (``helpers.briefing.mark``), set right after the word before."""
+    (``helpers.views.briefing.mark``), set right after the word before."""
     end = FIRST_SENTENCE.search(j.text)
     head, rest = (j.text[:end.end()], j.text[end.end():]) if end else (j.text, "")
     return f"**{_render(head, evidence)}**" + (" " + _render(rest, evidence) if rest.strip() else "")
@@ -644,7 +644,7 @@ def render_text(j: Judgement, evidence: Evidence) -> str:
 
 def _render(text: str, evidence: Evidence) -> str:
     """Markdown of a piece of judgement text (see :func:`render_text`)."""
-    from helpers.briefing import mark
+    from helpers.views.briefing import mark
 
     source_of = dict(zip(evidence.claims["claim_id"], evidence.claims["source_id"]))
     parts, pos = [], 0
@@ -731,7 +731,7 @@ def for_edition(data_dir: Path, as_of: str, tables: Mapping[str, pd.DataFrame], 
     Args:
         data_dir: the data folder (``judgements/`` and ``curated/``).
         as_of: the edition date.
-        tables: the edition's processed tables (``helpers.clean.read_processed``).
+        tables: the edition's processed tables (``helpers.data.clean.read_processed``).
         findings: the edition's findings (``helpers.analysis.read_analysis``'s summary).
     """
     evidence = Evidence.of(tables, findings, data_dir, as_of)

@@ -110,7 +110,7 @@ def parameters(as_of: str, data_dir: str, out_dir: str, previous_edition: str, *
     A build (papermill) always passes ``out_dir``. Without one, the notebook is being worked on by hand:
     a blank ``as_of`` and ``previous_edition`` come from ``notebooks/working.toml`` and ``out_dir`` is
     that date's working folder. Outputs are then shaped for reading in JupyterLab
-    (:func:`helpers.markdown.use_lab_display`), and one line says which edition and folder are in use.
+    (:func:`helpers.views.markdown.use_lab_display`), and one line says which edition and folder are in use.
 
     Args:
         as_of, data_dir, out_dir, previous_edition: the parameters cell's values.
@@ -123,7 +123,7 @@ def parameters(as_of: str, data_dir: str, out_dir: str, previous_edition: str, *
     Raises:
         InputError: the date is missing, not YYYY-MM-DD or after today, or the previous edition cannot be read.
     """
-    from helpers import markdown
+    from helpers.views import markdown
 
     global _in_lab
     today = today or dt.date.today()
@@ -145,8 +145,8 @@ def parameters(as_of: str, data_dir: str, out_dir: str, previous_edition: str, *
 
 
 def _checked_date(value: str, today: dt.date, name: str) -> str:
-    from helpers.editions import check_as_of
-    from helpers.errors import BuildError
+    from helpers.publish.editions import check_as_of
+    from helpers.publish.errors import BuildError
 
     try:
         return check_as_of(value, today)
@@ -160,7 +160,7 @@ def _previous(setting: str, as_of: str) -> str:
         if setting and not Path(setting).is_dir():
             raise InputError(f"previous_edition {setting!r} in {shown(settings_path())} is not a folder; use \"{AUTO}\" or \"\"")
         return setting
-    from helpers.editions import EditionError, scan_editions
+    from helpers.publish.editions import EditionError, scan_editions
 
     try:
         found = scan_editions(paths.EDITIONS_DIR).previous(as_of)

@@ -22,7 +22,7 @@ chart's encodings give it; a spec can name its columns instead with
 
 Usage, once at the top of a notebook::
 
-    from helpers import chart_renderer
+    from helpers.views import chart_renderer
     chart_renderer.enable()
 """
 
@@ -44,8 +44,8 @@ import altair as alt
 import vl_convert as vlc
 
 from helpers import paths
-from helpers.html_a11y import REGION_CLASS
-from helpers.markdown import lab_display
+from helpers.views.html_a11y import REGION_CLASS
+from helpers.views.markdown import lab_display
 
 RENDERER_NAME = "isf"
 THEME_NAME = "isf"
@@ -90,7 +90,7 @@ VL_VERSION = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
 
 # JupyterLab has none of the page's CSS (assets/briefing.css): without these rules the title and subtitle
 # run together and the narrow-screen note shows under every chart. Added only when a person runs the
-# notebook (helpers.markdown.lab_display), so the page and the PDF are unchanged.
+# notebook (helpers.views.markdown.lab_display), so the page and the PDF are unchanged.
 LAB_STYLE = (
     "<style>figure.isf-chart{margin:1em 0 1.5em}"
     "figure.isf-chart .isf-chart-title{display:block;font-weight:700;font-size:1.05em}"

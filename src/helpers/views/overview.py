@@ -12,10 +12,10 @@ from pathlib import Path
 import pandas as pd
 
 from helpers import fmt
-from helpers.markdown import escape_md as esc
-from helpers.markdown import md_table
-from helpers.validate import CLAIM_TABLES
-from helpers.working import shown
+from helpers.views.markdown import escape_md as esc
+from helpers.views.markdown import md_table
+from helpers.data.validate import CLAIM_TABLES
+from helpers.lab.working import shown
 
 # The curated tables an edition cuts at its date, in the order the codebook lists them.
 EDITION_TABLES: tuple[str, ...] = ("sources", "actors", *CLAIM_TABLES)

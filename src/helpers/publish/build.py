@@ -1,12 +1,12 @@
 """The build driver: notebooks -> executed notebooks -> rendered briefing -> a draft edition.
 
 Drafts until published. `build(config)` makes or replaces the **draft** of a date,
-`reports/drafts/<as_of>/`, as often as asked; `publish` (helpers.site) freezes drafts into
+`reports/drafts/<as_of>/`, as often as asked; `publish` (helpers.publish.site) freezes drafts into
 `reports/editions/`, and no command here ever writes there. In order:
 
-1. Refuse an `as_of` that is not a date or is after today. Take the build lock (`helpers.lock`): a
+1. Refuse an `as_of` that is not a date or is after today. Take the build lock (`helpers.publish.lock`): a
    second build at the same time is refused with `BuildLocked`; the CLI exits with `EXIT_LOCKED`.
-2. Read the drafts and published editions (`helpers.editions.Editions`). With `if_changed` (what a
+2. Read the drafts and published editions (`helpers.publish.editions.Editions`). With `if_changed` (what a
    scheduler runs) stop with "nothing new" when the data is the one the latest published edition was
    built from, or when today's edition is already published.
 3. Compute the input key: sha256 over the data, the source texts, the notebooks, the package,
@@ -16,7 +16,7 @@ Drafts until published. `build(config)` makes or replaces the **draft** of a dat
    reused: "unchanged: …" (this path imports nothing heavy).
 4. Otherwise check the data with `config.validator` first, so a bad cell is named before anything else
    is said; then check the quotes: against the report texts when `sources_dir` holds them, else against
-   the quote-verification record (`helpers.quotes`), which fails the build for a quote added or edited
+   the quote-verification record (`helpers.data.quotes`), which fails the build for a quote added or edited
    since it was written.
 5. A published date is never rebuilt: its claims unchanged, there is nothing to do; a claim corrected,
    the build stops and names `correct`. A date before the latest published one is refused (it could
@@ -54,8 +54,8 @@ from pathlib import Path
 from typing import Any
 
 from helpers import paths
-from helpers.atomic import copy_file, move_dir, remove_tree
-from helpers.editions import (  # noqa: F401  (re-exported: publishing and tests import them from here)
+from helpers.publish.atomic import copy_file, move_dir, remove_tree
+from helpers.publish.editions import (  # noqa: F401  (re-exported: publishing and tests import them from here)
     DRAFTS_FOLDER,
     EDITION_INFO_NAME,
     PUBLISHED_FOLDER,
@@ -81,9 +81,9 @@ from helpers.editions import (  # noqa: F401  (re-exported: publishing and tests
     repair_broken,
     scan_editions,
 )
-from helpers.errors import BuildError
-from helpers.lock import BuildLocked, build_lock  # noqa: F401
-from helpers.manifest import (  # noqa: F401
+from helpers.publish.errors import BuildError
+from helpers.publish.lock import BuildLocked, build_lock  # noqa: F401
+from helpers.publish.manifest import (  # noqa: F401
     CLAIMS_INDEX_NAME,
     MANIFEST_NAME,
     ManifestError,
@@ -179,8 +179,8 @@ def default_notebooks() -> tuple[Path, ...]:
 
 
 def default_renderer(executed_notebook: Path, out_dir: Path) -> Any:
-    """helpers.render.render_briefing, imported only when a build really renders; it writes briefing.html/.pdf."""
-    from helpers.render import render_briefing
+    """helpers.publish.render.render_briefing, imported only when a build really renders; it writes briefing.html/.pdf."""
+    from helpers.publish.render import render_briefing
 
     return render_briefing(executed_notebook, out_dir, stem=Path(HTML_NAME).stem)
 
@@ -464,7 +464,7 @@ def publish_latest(config: BuildConfig, editions: Editions | None = None) -> Edi
 
 
 def _render(config: BuildConfig, executed: Path, staging: Path) -> str:
-    # helpers.render prints the one line saying which renderer ran and how to get Quarto.
+    # helpers.publish.render prints the one line saying which renderer ran and how to get Quarto.
     try:
         result = config.renderer(executed, staging)
     except Exception as exc:
@@ -518,8 +518,8 @@ def check_quotes(config: BuildConfig) -> QuoteCheck:
     Raises:
         BuildError: a quote added or edited since the record was written (one line saying what to run).
     """
-    from helpers.quotes import check_record, record_path, unverified_line
-    from helpers.validate import CLAIM_TABLES
+    from helpers.data.quotes import check_record, record_path, unverified_line
+    from helpers.data.validate import CLAIM_TABLES
 
     try:
         check = check_record(config.data_dir, CLAIM_TABLES)
@@ -626,8 +626,8 @@ def _edition_info(config: BuildConfig, plan: _Plan, quotes: QuoteCheck) -> dict[
 
 def _make_edition(config: BuildConfig, plan: _Plan, quotes: QuoteCheck, started: float) -> str:
     """Record, run, render and manifest in a staging folder, then swap it in as the draft. Returns the renderer."""
-    from helpers.kernelspec import ensure_kernelspec
-    from helpers.validate import CLAIM_TABLES
+    from helpers.publish.kernelspec import ensure_kernelspec
+    from helpers.data.validate import CLAIM_TABLES
 
     ensure_kernelspec()  # for notebooks that declare the `isf-briefing` kernel
     staging = config.reports_dir / f".staging-{plan.final.name}-{os.getpid()}"
@@ -665,7 +665,7 @@ def _reusable(existing: Folder | None, key: str, force: bool) -> Edition | None:
 
 
 def _current_claims(config: BuildConfig, as_of: str) -> dict[str, str]:
-    from helpers.validate import CLAIM_TABLES
+    from helpers.data.validate import CLAIM_TABLES
 
     return {cid: v["sha256"] for cid, v in claim_hashes(config.data_dir / "curated", as_of, CLAIM_TABLES).items()}
 

@@ -3,7 +3,7 @@
 - ``python3 dev.py strip [NOTEBOOK ...]`` cleans notebooks by hand (``--check`` only lists the ones that
   need it), which is what a failing test names.
 - JupyterLab started from this environment cleans every notebook it saves (:func:`pre_save_hook`, set
-  up by ``helpers.kernelspec.ensure_kernelspec``): an analyst's Run All stays on screen, never on disk.
+  up by ``helpers.publish.kernelspec.ensure_kernelspec``): an analyst's Run All stays on screen, never on disk.
 - A git pre-commit hook, installed by the README's set-up (``dev.py`` on its first run), cleans each
   staged ``.ipynb`` (``--staged``) so a notebook saved by any other tool is committed clean too.
 
@@ -23,8 +23,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-if not __package__:  # run as a script by the git hook: the package is beside this file
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+if not __package__:  # run as a script by the git hook: the package is two folders up (src/)
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from helpers.paths import BRIEFING_NOTEBOOK  # noqa: E402  (stdlib only)
 
 # Notebook-level and cell-level metadata that records a run or a view, not the notebook.
@@ -139,12 +139,14 @@ def prose_problems(nb: dict[str, Any], name: str = BRIEFING_NOTEBOOK) -> list[st
 # --- the git pre-commit hook ------------------------------------------------------------------------
 
 HOOK_SCRIPT = f"""#!/bin/sh
-# {HOOK_MARKER} (installed by dev.py; see src/helpers/nbclean.py)
+# {HOOK_MARKER} (installed by dev.py; see src/helpers/lab/nbclean.py)
 # Each staged .ipynb is committed without outputs; the command that does the same by hand: {COMMAND}
+# (src/helpers/nbclean.py is where checkouts made before the stage folders keep it.)
 root=$(git rev-parse --show-toplevel) || exit 1
-cleaner="$root/src/helpers/nbclean.py"
-[ -f "$cleaner" ] || exit 0
-exec python3 "$cleaner" --staged
+for cleaner in "$root/src/helpers/lab/nbclean.py" "$root/src/helpers/nbclean.py"; do
+  [ -f "$cleaner" ] && exec python3 "$cleaner" --staged
+done
+exit 0
 """
 
 
@@ -177,7 +179,7 @@ def install_git_hook(root: Path) -> str:
             return ""
         if HOOK_MARKER not in current:
             return (f"git hook: {hook} is someone else's; add this line to it to commit notebooks clean: "
-                    'python3 "$(git rev-parse --show-toplevel)/src/helpers/nbclean.py" --staged')
+                    'python3 "$(git rev-parse --show-toplevel)/src/helpers/lab/nbclean.py" --staged')
     folder.mkdir(parents=True, exist_ok=True)
     hook.write_text(HOOK_SCRIPT, encoding="utf-8")
     hook.chmod(0o755)
@@ -228,7 +230,7 @@ def main(argv: list[str] | None = None, root: Path | None = None) -> int:
     parser.add_argument("--staged", action="store_true", help="clean the .ipynb files staged in git (the pre-commit hook)")
     parser.add_argument("--install-hook", action="store_true", help="install the git pre-commit hook")
     args = parser.parse_args(argv)
-    root = root or Path(__file__).resolve().parents[2]
+    root = root or Path(__file__).resolve().parents[3]
     if args.install_hook:
         print(install_git_hook(root) or "git hook: already installed")
         return 0

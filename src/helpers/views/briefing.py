@@ -14,8 +14,8 @@ import pandas as pd
 
 from helpers import fmt
 from helpers.fmt import date_label
-from helpers.markdown import escape_md as esc
-from helpers.markdown import md_table
+from helpers.views.markdown import escape_md as esc
+from helpers.views.markdown import md_table
 
 # Longest table or list the briefing prints; the rest is in the edition's processed/ and analysis/ files.
 MAX_ROWS = 40
@@ -140,7 +140,7 @@ def _offer_phrase(o: dict[str, Any]) -> str:
 
 
 def bottom_line(summary: dict[str, Any], conditions: pd.DataFrame | None = None) -> str:
-    """The generated bottom line, for editions no analyst has written judgements for (``helpers.judgements``).
+    """The generated bottom line, for editions no analyst has written judgements for (``helpers.analysis.judgements``).
 
     Up to five numbered points in plain sentences computed from the findings, each sentence followed by a
     compact mark linking to its sources (:func:`mark`), never a parenthetical after every clause. It says
@@ -472,7 +472,7 @@ def edition_note(info: dict[str, Any]) -> str:
     """What readers must know about this edition itself: a revision, or quotes left unchecked ("" when neither).
 
     Args:
-        info: ``helpers.editions.read_edition_info`` of the edition ({} for a notebook run by hand).
+        info: ``helpers.publish.editions.read_edition_info`` of the edition ({} for a notebook run by hand).
     """
     notes = []
     if info.get("revision"):
@@ -488,7 +488,7 @@ def quotes_note(info: dict[str, Any]) -> str:
     """The methodology's sentence on how this edition's quotes were checked ("" for a notebook run by hand).
 
     Args:
-        info: ``helpers.editions.read_edition_info`` of the edition: ``quotes.how`` is "reports" (checked
+        info: ``helpers.publish.editions.read_edition_info`` of the edition: ``quotes.how`` is "reports" (checked
             against the report texts at build time), "record" (the texts were absent; every quote matched
             the quote-verification record, verified against the reports on ``quotes.verified_on``) or "none".
     """

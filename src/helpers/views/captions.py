@@ -11,7 +11,8 @@ from typing import Any, TypedDict
 
 import pandas as pd
 
-from helpers import analysis, fmt
+from helpers import fmt
+from helpers.analysis import findings as analysis
 
 
 class Caption(TypedDict):

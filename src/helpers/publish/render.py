@@ -5,7 +5,7 @@ project's ``_quarto.yml``; it never re-executes it. Without Quarto the same two 
 do the work: the notebook becomes Markdown here, pandoc writes the HTML page and typst source, and
 typst writes the PDF. Either way the function prints one line saying which renderer ran.
 
-What a notebook may show (see ``helpers.markdown`` and ``helpers.chart_renderer``): Markdown cells,
+What a notebook may show (see ``helpers.views.markdown`` and ``helpers.views.chart_renderer``): Markdown cells,
 ``text/markdown`` outputs, and charts from the ``isf`` renderer. Code, printed text and plain-text
 results are left out. Any other rich output (a DataFrame's HTML, an image) is an error, as is an
 error output: the briefing must not go out with a hole in it.
@@ -30,10 +30,11 @@ import pypandoc
 import typst
 import yaml
 
-from helpers import fmt, fonts, paths
-from helpers.chart_renderer import BUNDLE_MARKER, CHART_METADATA_KEY
-from helpers.html_a11y import make_tables_accessible
-from helpers.markdown import KICKER, TITLE_BLOCK_KEY, TITLE_BLOCK_ROLE, escape_md
+from helpers import fmt, paths
+from helpers.views import fonts
+from helpers.views.chart_renderer import BUNDLE_MARKER, CHART_METADATA_KEY
+from helpers.views.html_a11y import make_tables_accessible
+from helpers.views.markdown import KICKER, TITLE_BLOCK_KEY, TITLE_BLOCK_ROLE, escape_md
 
 # Cells never shown: papermill's parameters and anything tagged out (the build tags injected cells).
 HIDDEN_TAGS = frozenset({"remove-cell", "injected-parameters", "parameters"})
@@ -48,7 +49,7 @@ QUARTO_HINT = "install Quarto: conda install -c conda-forge quarto, or pip insta
 PDF_STANDARD = "ua-1"
 # Output types that carry nothing for the reader (printed text, warnings, plain results).
 SKIPPED_MIME = frozenset({"text/plain"})
-_ASSETS = Path(__file__).parent / "assets"
+_ASSETS = paths.ASSETS_DIR
 _H1 = re.compile(r"^#\s+(?P<title>.+?)\s*#*\s*$", re.MULTILINE)
 
 
@@ -82,7 +83,7 @@ class Chart:
 
 @dataclass(frozen=True)
 class TitleBlock:
-    """The dates ``helpers.markdown.show_title_block`` recorded (ISO dates, plus a label for readers).
+    """The dates ``helpers.views.markdown.show_title_block`` recorded (ISO dates, plus a label for readers).
 
     Attributes:
         kicker: the line above the title.
@@ -454,13 +455,13 @@ def _output_blocks(cell: nbformat.NotebookNode, where: str) -> list[str | Chart]
         elif set(data) - SKIPPED_MIME:
             raise RenderError(
                 f"{where}: output types {sorted(data)} cannot go in both the page and the PDF; show text "
-                "with helpers.markdown.show_md (tables: md_table) and charts with chart_renderer.enable()"
+                "with helpers.views.markdown.show_md (tables: md_table) and charts with chart_renderer.enable()"
             )
     return blocks
 
 
 def _is_title_block(output: nbformat.NotebookNode) -> bool:
-    """Return whether an output is the one ``helpers.markdown.show_title_block`` displays.
+    """Return whether an output is the one ``helpers.views.markdown.show_title_block`` displays.
 
     Args:
         output: a code cell's output.
@@ -496,7 +497,7 @@ def _title_block(cell: nbformat.NotebookNode, where: str) -> TitleBlock | None:
                 fields[name] = ""  # an edition before any report: no information date to show
                 continue
             if not isinstance(value, str) or not value.strip():
-                raise RenderError(f"{where}: the title block has no {name}; call helpers.markdown.show_title_block")
+                raise RenderError(f"{where}: the title block has no {name}; call helpers.views.markdown.show_title_block")
             if name in ("information_date", "as_of", "built_on") and not _is_iso_date(value):
                 raise RenderError(f"{where}: the title block's {name} {value!r} is not a date (YYYY-MM-DD)")
             fields[name] = value.strip()

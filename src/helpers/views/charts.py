@@ -3,7 +3,7 @@
 Every chart function:
 
 - takes an analysis table of one edition (``helpers.analysis``: standings, stated figures, position
-  cells, funnel steps) and a caption (``helpers.captions``: title, subtitle, description) and never
+  cells, funnel steps) and a caption (``helpers.views.captions``: title, subtitle, description) and never
   filters by date, picks latest stances or counts: those are findings, computed once in the analysis,
   so the chart and the text beside it cannot disagree;
 - decides only how to draw: order, layout, colours, and how many rows fit (the subtitle says when
@@ -27,10 +27,12 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from helpers import fmt, fonts, geo
-from helpers.captions import Caption
-from helpers.html_a11y import text_colour_on
-from helpers.chart_renderer import CHART_WIDTH, MUTED_COLOR, PALETTE, TEXT_COLOR, inline_datasets
+from helpers import fmt
+from helpers.data import geo
+from helpers.views import fonts
+from helpers.views.captions import Caption
+from helpers.views.html_a11y import text_colour_on
+from helpers.views.chart_renderer import CHART_WIDTH, MUTED_COLOR, PALETTE, TEXT_COLOR, inline_datasets
 
 BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, BLACK, OLIVE = PALETTE[:8]
 # Most actor rows a chart embeds; the rest are left out and the subtitle says so.
@@ -629,7 +631,7 @@ def map_chart(states: pd.DataFrame, world: dict[str, Any], caption: Caption) -> 
 
     Args:
         states: ``analysis.map_states`` (id, name, group, order, detail, sources).
-        world: TopoJSON of the world's countries (``helpers.geo.world_countries``), embedded in the chart.
+        world: TopoJSON of the world's countries (``helpers.data.geo.world_countries``), embedded in the chart.
         caption: title, subtitle lines and description (``captions.map_``).
 
     Returns:

@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from helpers.errors import BuildError
-from helpers.manifest import ManifestError, read_claim_hashes, read_json_object, read_manifest
+from helpers.publish.errors import BuildError
+from helpers.publish.manifest import ManifestError, read_claim_hashes, read_json_object, read_manifest
 
 DRAFTS_FOLDER: str = "drafts"
 PUBLISHED_FOLDER: str = "editions"

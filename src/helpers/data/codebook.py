@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from helpers import paths
-from helpers.datapackage import load_descriptor
+from helpers.data.datapackage import load_descriptor
 
 CODEBOOK: Path = paths.CODEBOOK
 # Reference tables shown in the codebook, with the heading used there.

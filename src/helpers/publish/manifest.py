@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from helpers.errors import BuildError
+from helpers.publish.errors import BuildError
 
 MANIFEST_NAME: str = "manifest.json"
 CLAIMS_INDEX_NAME: str = "claims_index.json"

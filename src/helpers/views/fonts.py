@@ -24,7 +24,9 @@ from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
-STYLES_TYP: Path = Path(__file__).parent / "assets" / "styles.typ"
+from helpers import paths
+
+STYLES_TYP: Path = paths.ASSETS_DIR / "styles.typ"
 # Printed in place of a character no font has (DejaVu Sans has it).
 REPLACEMENT = "\ufffd"
 # The font charts and tables are measured in (the first of the list; installed by fonts-dejavu-core).

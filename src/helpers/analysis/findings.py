@@ -1,7 +1,7 @@
 """Analysis tables for the briefing, computed from the processed tables of one edition.
 
 Every number the briefing prints comes from here. Functions are small and pure: processed frames in
-(see ``helpers.clean.build_processed``), frames or plain dicts out. ``analyse`` runs them all for
+(see ``helpers.data.clean.build_processed``), frames or plain dicts out. ``analyse`` runs them all for
 notebook 02; ``write_analysis``/``read_analysis`` carry the results to notebook 03.
 """
 
@@ -13,7 +13,9 @@ from typing import Any
 
 import pandas as pd
 
-from helpers import changes, clean, fmt
+from helpers import fmt
+from helpers.analysis import changes
+from helpers.data import clean
 
 Tables = dict[str, pd.DataFrame]
 # Ladder rank from which an actor counts as willing (2 = signalled willingness, or willing only if).
@@ -952,7 +954,7 @@ def read_analysis(out_dir: Path) -> tuple[dict[str, pd.DataFrame], dict[str, Any
     summary = json.loads((out_dir / "key_figures.json").read_text(encoding="utf-8"))
     tables = {}
     for path in sorted(out_dir.glob("*.json")):
-        if path.stem in ("key_figures", "changes", "stamp"):  # stamp.json: helpers.working's record of the run
+        if path.stem in ("key_figures", "changes", "stamp"):  # stamp.json: helpers.lab.working's record of the run
             continue
         df = pd.read_json(path, orient="split", dtype=False)
         for col in ("first_reported", "reported_date", "basis_date", "event_date", "last"):
@@ -1029,13 +1031,13 @@ def map_states(standing: pd.DataFrame, actors: pd.DataFrame, shape_ids: set[str]
     Args:
         standing: :func:`standings`.
         actors: the edition's actors (iso3 codes).
-        shape_ids: ISO numeric codes the map's shapes cover (``helpers.geo.shape_ids``).
+        shape_ids: ISO numeric codes the map's shapes cover (``helpers.data.geo.shape_ids``).
 
     Returns:
         One row per state: id (ISO numeric), iso3, name, group (a label of ``MAP_CLASSES``), order (its
         index), detail (each contribution's stage, with "only if" conditions), sources, has_shape.
     """
-    from helpers import geo  # the map's codes only; the rest of the analysis does not need pycountry
+    from helpers.data import geo  # the map's codes only; the rest of the analysis does not need pycountry
 
     cols = ["id", "iso3", "name", "group", "order", "detail", "sources", "has_shape"]
     states = standing[standing["actor_kind"] == "state"]

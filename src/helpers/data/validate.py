@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from helpers import paths
-from helpers.datapackage import PackageError, field_names, fields, load_descriptor
-from helpers.quotes import first_mismatch, holders, normalise_space
+from helpers.data.datapackage import PackageError, field_names, fields, load_descriptor
+from helpers.data.quotes import first_mismatch, holders, normalise_space
 
 __all__ = ["CLAIM_TABLES", "Problem", "DataValidationError", "load_descriptor", "validate_data", "check_data",
            "split_list", "normalise_space", "stated_numbers", "derived_mentions", "main"]
@@ -720,7 +720,7 @@ def codebook_note(data_dir: Path) -> str | None:
     """A line saying docs/CODEBOOK.md's generated tables are stale, or None (only for the repo's data)."""
     if data_dir.resolve() != paths.DATA_DIR.resolve():
         return None
-    from helpers import codebook
+    from helpers.data import codebook
 
     try:
         stale = codebook.is_stale(data_dir)
@@ -759,8 +759,8 @@ def main(argv: list[str] | None = None) -> int:
         quotes = f"{count} quotes checked against {reports} reports in {sources_dir}"
     print(f"validate: OK ({args.data_dir}); {quotes}")
     if sources_dir is not None:
-        # Where the texts are, keep the record builds without them check quotes against (helpers.quotes).
-        from helpers.quotes import write_record
+        # Where the texts are, keep the record builds without them check quotes against (helpers.data.quotes).
+        from helpers.data.quotes import write_record
 
         update = write_record(args.data_dir, sources_dir, CLAIM_TABLES)
         state = "updated: commit it with the data" if update.changed else "unchanged"

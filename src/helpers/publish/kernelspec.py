@@ -6,7 +6,7 @@ notebook declares it (`NOTEBOOK_KERNELSPEC`), so Lab opens them with it and a sa
 kernelspec back: no metadata churn.
 
 The environment's Jupyter server config (`etc/jupyter/jupyter_server_config.json`; the `.d` folder
-beside it holds only extension switches) sets `helpers.nbclean.pre_save_hook`, so JupyterLab writes
+beside it holds only extension switches) sets `helpers.lab.nbclean.pre_save_hook`, so JupyterLab writes
 notebooks without outputs or volatile metadata.
 
 Stdlib only: writing a kernel.json is all `python -m ipykernel install --sys-prefix` does.
@@ -22,7 +22,7 @@ KERNEL_NAME: str = "isf-briefing"
 DISPLAY_NAME: str = "Python 3 (ISF briefing)"
 # What each notebook's metadata declares; JupyterLab writes exactly this back when it saves.
 NOTEBOOK_KERNELSPEC: dict[str, str] = {"display_name": DISPLAY_NAME, "language": "python", "name": KERNEL_NAME}
-SERVER_CONFIG: dict[str, dict[str, str]] = {"ContentsManager": {"pre_save_hook": "helpers.nbclean.pre_save_hook"}}
+SERVER_CONFIG: dict[str, dict[str, str]] = {"ContentsManager": {"pre_save_hook": "helpers.lab.nbclean.pre_save_hook"}}
 
 
 def kernelspec_dir(prefix: str | Path = sys.prefix) -> Path:

@@ -12,8 +12,8 @@ from pathlib import Path
 import pandas as pd
 
 from helpers import fmt, paths
-from helpers.datapackage import load_descriptor
-from helpers.validate import CLAIM_TABLES, split_list
+from helpers.data.datapackage import load_descriptor
+from helpers.data.validate import CLAIM_TABLES, split_list
 
 CURATED_TABLES: tuple[str, ...] = ("sources", "actors", *CLAIM_TABLES, "tensions")
 # The code lists: every resource of data/datapackage.yaml kept under reference/ (read from the descriptor,
@@ -497,15 +497,15 @@ def read_processed(processed_dir: Path, as_of: str | None = None) -> dict[str, p
     Args:
         processed_dir: an edition's processed/ folder.
         as_of: the date the reading notebook works on; when given, the folder's stamp must say the
-            tables were made for it (``helpers.working.check``).
+            tables were made for it (``helpers.lab.working.check``).
 
     Returns:
         Table name -> typed frame.
 
     Raises:
-        helpers.working.InputError: no tables there (run notebook 01 first), or made for another date.
+        helpers.lab.working.InputError: no tables there (run notebook 01 first), or made for another date.
     """
-    from helpers import working
+    from helpers.lab import working
 
     if as_of is not None:
         working.check(processed_dir, as_of)

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from helpers.errors import BuildError
+from helpers.publish.errors import BuildError
 
 
 class BuildLocked(BuildError):

@@ -21,10 +21,11 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 from IPython.display import display
 
-from helpers import fmt, fonts
+from helpers import fmt
+from helpers.views import fonts
 
 MISSING = "—"
-# Output metadata key and role that helpers.render reads for the title block of both renderers.
+# Output metadata key and role that helpers.publish.render reads for the title block of both renderers.
 TITLE_BLOCK_KEY = "isf"
 TITLE_BLOCK_ROLE = "title-block"
 KICKER = "Analytical briefing"
@@ -130,7 +131,7 @@ def column_widths(headers: Sequence[str], rows: Sequence[Sequence[str]], total: 
     scale = total / sum(shares) if sum(shares) else 0
     return [max(1, math.ceil(share * scale)) for share in shares]
 def use_lab_display(on: bool) -> None:
-    """Shape outputs for reading in JupyterLab (``helpers.working.parameters`` turns this on by hand, off in a build).
+    """Shape outputs for reading in JupyterLab (``helpers.lab.working.parameters`` turns this on by hand, off in a build).
 
     Args:
         on: True when a person runs the notebook; False when a build runs it for the renderers.
@@ -213,12 +214,12 @@ def show_title_block(fields: Mapping[str, str]) -> None:
     """Display the title block's dates: a one-line Markdown summary, the fields in output metadata.
 
     Readers must see the date the information is current to (the newest report's) apart from the
-    edition and build dates. helpers.render reads the metadata under ``TITLE_BLOCK_KEY`` for both
+    edition and build dates. helpers.publish.render reads the metadata under ``TITLE_BLOCK_KEY`` for both
     renderers' title blocks and leaves this output out of the body, so the line is not shown twice.
     Call it once, in the briefing's first cell.
 
     Args:
-        fields: ``helpers.briefing.title_block_fields``: kicker, information_date (YYYY-MM-DD, or "" before
+        fields: ``helpers.views.briefing.title_block_fields``: kicker, information_date (YYYY-MM-DD, or "" before
             any report), information_label ("c. 13 Dec 2025"), as_of and built_on (YYYY-MM-DD).
 
     Raises:

@@ -12,7 +12,9 @@ from typing import Any
 
 import pycountry
 
-WORLD_FILE: Path = Path(__file__).parent / "assets" / "geo" / "countries-110m.json"
+from helpers import paths
+
+WORLD_FILE: Path = paths.ASSETS_DIR / "geo" / "countries-110m.json"
 WORLD_SHA256: str = "2516c915867c7baf18ddec727aec46c315541a07cfb3d79a6559b05d5e94eee8"
 FEATURE: str = "countries"
 # Parts of a country's shape that lie overseas and are not what the reports mean by the country: each

@@ -1,6 +1,6 @@
 """What changed since the previous edition, ranked as news: the headline first, what is not new apart.
 
-Input is two editions' processed tables (``helpers.clean.build_processed`` or ``read_processed``);
+Input is two editions' processed tables (``helpers.data.clean.build_processed`` or ``read_processed``);
 output is a JSON-ready dict that notebook 02 writes to ``analysis/changes.json`` and that
 :func:`changes_md` turns into the reader-facing section. The rules and their reasons are in the
 codebook ("What changed: news, ranked"). In short:
@@ -35,10 +35,11 @@ from typing import Any, NamedTuple, TypedDict
 import numpy as np
 import pandas as pd
 
-from helpers import analysis, fmt
-from helpers.briefing import ref
-from helpers.clean import date_label, latest_stance
-from helpers.markdown import escape_md as esc
+from helpers import fmt
+from helpers.analysis import findings as analysis
+from helpers.views.briefing import ref
+from helpers.data.clean import date_label, latest_stance
+from helpers.views.markdown import escape_md as esc
 
 Tables = dict[str, pd.DataFrame]
 

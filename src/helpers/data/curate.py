@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from helpers.datapackage import PackageError, field_names, fields, load_descriptor, next_id, primary_key, resource
-from helpers.validate import CLAIM_TABLES, check_encoding, check_structure, derived_mentions, split_list
+from helpers.data.datapackage import PackageError, field_names, fields, load_descriptor, next_id, primary_key, resource
+from helpers.data.validate import CLAIM_TABLES, check_encoding, check_structure, derived_mentions, split_list
 
 
 class CurateError(ValueError):
