@@ -19,7 +19,7 @@ from pathlib import Path
 import pycountry
 
 from helpers import paths
-from helpers.data.validate import CLAIM_TABLES
+from helpers.data.datapackage import CLAIM_TABLES
 
 ID_COLUMNS = {"pledges": "pledge_id", "conditions": "condition_id", "positions": "position_id",
               "events": "event_id", "figures": "figure_id", "open_questions": "question_id"}

@@ -30,7 +30,7 @@ previous_edition: str = ""  # folder of the previous edition, "" when there is n
 from pathlib import Path
 
 from helpers import paths
-from helpers.data import clean, validate
+from helpers.data import clean, datapackage, processed, stamps, validate
 from helpers.lab import working
 from helpers.publish import editions
 from helpers.views import overview
@@ -67,12 +67,12 @@ assert set(claims["source_id"]) <= set(tables["sources"]["source_id"]), "A claim
 # ## Save outputs
 
 # %%
-written = clean.write_processed(tables, Path(out_dir) / "processed")
-working.stamp(Path(out_dir) / "processed", as_of)  # notebooks 02 and 03 read only tables made for their date
+written = processed.write_processed(tables, Path(out_dir) / "processed")
+stamps.stamp(Path(out_dir) / "processed", as_of)  # notebooks 02 and 03 read only tables made for their date
 
 # %% [markdown]
 # ## Check: what this edition holds
 # Each curated table's rows, those reported by the edition date, and those left out as reported later.
 
 # %%
-show_md(overview.validation_md(clean.load_raw(Path(data_dir)), tables, as_of, checked_by_build, quotes_dir))
+show_md(overview.validation_md(datapackage.read_tables(Path(data_dir)), tables, as_of, checked_by_build, quotes_dir))

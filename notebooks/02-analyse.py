@@ -29,11 +29,12 @@ previous_edition: str = ""  # folder of the previous edition (with processed/), 
 # %%
 from pathlib import Path
 
-from helpers.analysis import findings as analysis, changes
-from helpers.data import clean
+from helpers.analysis import changes, run, standings
+from helpers.analysis import tables as analysis_tables
+from helpers.data import processed, stamps
 from helpers.lab import working
 from helpers.publish import editions
-from helpers.views import overview
+from helpers.views import changes_md, overview
 from helpers.views.markdown import show_md
 
 as_of, data_dir, out_dir, previous_edition = working.parameters(as_of, data_dir, out_dir, previous_edition)
@@ -42,22 +43,22 @@ as_of, data_dir, out_dir, previous_edition = working.parameters(as_of, data_dir,
 # ## Load inputs
 
 # %%
-tables = clean.read_processed(Path(out_dir) / "processed", as_of=as_of)  # made by notebook 01 for this date
-previous = analysis.read_previous(previous_edition)
+tables = processed.read_processed(Path(out_dir) / "processed", as_of=as_of)  # made by notebook 01 for this date
+previous = run.read_previous(previous_edition)
 
 # %% [markdown]
 # ## Process: every table and figure the briefing prints
 
 # %%
-results, summary = analysis.analyse(tables, as_of, previous, analysis.previous_as_of(previous_edition))
-results["funnel_steps"] = analysis.funnel_steps(tables["figures"], summary)
+results, summary = run.analyse(tables, as_of, previous, run.previous_as_of(previous_edition))
+results["funnel_steps"] = analysis_tables.funnel_steps(tables["figures"], summary)
 summary["previous_edition"] = previous_edition if previous is not None else ""
 
 # %%
 # A revision keeps its news against the previous edition and lists its corrections against the edition it replaces.
 info = editions.read_edition_info(Path(out_dir))
 if info.get("revises_path"):
-    summary["changes"] = changes.for_revision(summary["changes"], tables, analysis.read_previous(info["revises_path"]),
+    summary["changes"] = changes.for_revision(summary["changes"], tables, run.read_previous(info["revises_path"]),
                                               info["revises"], info["as_of"])
 
 # %%
@@ -65,7 +66,7 @@ if info.get("revises_path"):
 assert not results["commitments"].duplicated(["actor_id", "contribution_type"]).any(), "Duplicate commitment rows."
 # NOTE: a willing contributor stands at "willing" or beyond on a contribution to the force itself;
 # support from outside it (coordination staff, advisers to the planning cell) never makes one.
-force = results["commitments"][results["commitments"]["part_of_force"].astype(bool) & (results["commitments"]["rank"] >= analysis.WILLING_RANK)]
+force = results["commitments"][results["commitments"]["part_of_force"].astype(bool) & (results["commitments"]["rank"] >= standings.WILLING_RANK)]
 assert {c["actor_id"] for c in summary["contributors_willing"]} <= set(force["actor_id"]), "A contributor rests on outside support only."
 # NOTE: counts of contributors are counts of named states; unnamed descriptions are presented in general.
 assert all(c["kind"] == "state" for c in summary["contributors_willing"] + summary["troop_offers"]), "An unnamed group was counted as a state."
@@ -75,8 +76,8 @@ assert summary["counts"]["claims"] == len(tables["claims"]), "Key figures counte
 # ## Save outputs
 
 # %%
-written = analysis.write_analysis(results, summary, Path(out_dir) / "analysis")
-working.stamp(Path(out_dir) / "analysis", as_of, made_from=Path(out_dir) / "processed")
+written = run.write_analysis(results, summary, Path(out_dir) / "analysis")
+stamps.stamp(Path(out_dir) / "analysis", as_of, made_from=Path(out_dir) / "processed")
 
 # %% [markdown]
 # ## Check: standings, disagreements and this edition's news
@@ -95,4 +96,4 @@ show_md(overview.disagreements_md(results["disagreements"]))
 # What changed since the previous edition, as the briefing will say it:
 
 # %%
-show_md(changes.changes_md(summary["changes"]))
+show_md(changes_md.changes_md(summary["changes"]))

@@ -28,11 +28,12 @@ import datetime as dt
 from pathlib import Path
 
 from helpers import paths
-from helpers.analysis import findings as analysis, changes
-from helpers.data import clean, geo
+from helpers.analysis import run
+from helpers.analysis import tables as analysis_tables
+from helpers.data import geo, processed, stamps
 from helpers.lab import working
 from helpers.publish import editions
-from helpers.views import briefing, captions, charts, chart_renderer
+from helpers.views import briefing, captions, changes_md, charts, chart_renderer, judgements_md
 from helpers.views.markdown import show_md, show_title_block
 
 as_of, data_dir, out_dir, previous_edition = working.parameters(as_of, data_dir, out_dir, previous_edition)
@@ -40,9 +41,9 @@ as_of, data_dir, out_dir, previous_edition = working.parameters(as_of, data_dir,
 # helpers.views.markdown.show_note("YYYY-MM-DD", as_of, "..."); key judgements in data/judgements/<date>.md.
 chart_renderer.enable()
 # Notebooks 01 and 02 must have run, in that order, for this date.
-tables = clean.read_processed(Path(out_dir) / "processed", as_of=as_of)
-working.check(Path(out_dir) / "analysis", as_of, made_from=Path(out_dir) / "processed")
-results, summary = analysis.read_analysis(Path(out_dir) / "analysis")
+tables = processed.read_processed(Path(out_dir) / "processed", as_of=as_of)
+stamps.check(Path(out_dir) / "analysis", as_of, made_from=Path(out_dir) / "processed")
+results, summary = run.read_analysis(Path(out_dir) / "analysis")
 standing = results["commitments"]
 
 # %%
@@ -60,18 +61,18 @@ show_md(briefing.edition_note(editions.read_edition_info(Path(out_dir))))
 from helpers.analysis import judgements
 
 judged = judgements.for_edition(Path(data_dir), as_of, tables, summary)
-show_md(judged.checks_md())
+show_md(judgements_md.checks_md(judged))
 judged.raise_for_problems()
 
 # %%
 show_md(briefing.staleness_md(summary))
-show_md(judged.bottom_line_md(summary["staleness"]["threshold_days"]) if judged.file else briefing.bottom_line(summary, results["conditions_summary"]))
+show_md(judgements_md.bottom_line_md(judged, summary["staleness"]["threshold_days"]) if judged.file else briefing.bottom_line(summary, results["conditions_summary"]))
 
 # %% [markdown]
 # ## What changed since the previous edition
 
 # %%
-show_md(changes.changes_md(summary["changes"]))
+show_md(changes_md.changes_md(summary["changes"]))
 
 # %% [markdown]
 # ## What to watch
@@ -103,7 +104,7 @@ charts.funnel_chart(results["funnel_steps"], captions.funnel(summary, results["f
 show_md(briefing.commitments_md(standing, summary))
 
 # %%
-states = analysis.map_states(standing, tables["actors"], geo.shape_ids())
+states = analysis_tables.map_states(standing, tables["actors"], geo.shape_ids())
 charts.map_chart(states, geo.world_countries(), captions.map_(summary, states))
 
 # %%
@@ -248,7 +249,7 @@ show_md(briefing.reference_list_md(tables["voices"]))
 # (ICD 203). Each word stands for a range of chance:
 
 # %%
-show_md(judgements.scale_md())
+show_md(judgements_md.scale_md())
 
 # %% [markdown]
 # ### What the data cannot tell

@@ -16,9 +16,10 @@ import pandas as pd
 import pytest
 
 from helpers import paths
-from helpers.analysis import findings as analysis, changes
+from helpers.analysis import changes, disagreements, findings, run, standings
+from helpers.analysis import tables as analysis_tables
 from helpers.data import clean
-from tests.fixture_data import condition, event, figure, make_data, pledge, position
+from fixture_data import condition, event, figure, make_data, pledge, position
 
 from conftest import AS_OF
 
@@ -28,7 +29,7 @@ def tables(tmp_path: Path, as_of: str = "2026-01-31", **rows: list[dict]) -> dic
 
 
 def standing_of(t: dict[str, pd.DataFrame], actor: str, contribution: str = "troops") -> pd.Series:
-    s = analysis.standings(t["pledges"], t["conditions"])
+    s = standings.standings(t["pledges"], t["conditions"])
     return s[(s["actor_id"] == actor) & (s["contribution_type"] == contribution)].iloc[0]
 
 
@@ -41,14 +42,14 @@ def test_a_later_mention_does_not_demote_an_offer(tmp_path) -> None:
     again = tables(tmp_path / "again", pledges=[pledge("PL-001", "TUR", "offered_private", "S011", confidence="anonymous_officials"),
                                                 pledge("PL-002", "TUR", "offered_private", "S013", confidence="relayed")])
     assert standing_of(again, "TUR")["since"] == "reported again (S013, c. 13 Dec 2025)"
-    summary = analysis.key_figures(t)
+    summary = findings.key_figures(t)
     assert [o["name"] for o in summary["troop_offers"]] == ["Turkey"]
 
 
 def test_only_a_withdrawal_takes_an_offer_back_and_a_later_offer_stands_again(tmp_path) -> None:
     t = tables(tmp_path, pledges=[pledge("PL-001", "TUR", "offered_private", "S011"), pledge("PL-002", "TUR", "withdrawn", "S012")])
     assert standing_of(t, "TUR")["stage"] == "withdrawn"
-    assert analysis.key_figures(t)["troop_offers"] == []
+    assert findings.key_figures(t)["troop_offers"] == []
     again = tables(tmp_path / "b", pledges=[pledge("PL-001", "TUR", "offered_private", "S011"), pledge("PL-002", "TUR", "withdrawn", "S012"),
                                              pledge("PL-003", "TUR", "signalled_willingness", "S013")])
     assert standing_of(again, "TUR")["stage"] == "signalled_willingness"
@@ -62,13 +63,13 @@ def test_a_conditional_stance_is_not_a_refusal(tmp_path) -> None:
     aze = standing_of(t, "AZE")
     assert aze["stage"] == "offered_private" and bool(aze["conditional"])
     assert aze["conditions"] == "only once fighting completely stops (not reported met); parliamentary approval (not reported met)"
-    summary = analysis.key_figures(t)
+    summary = findings.key_figures(t)
     assert [(o["name"], o["conditional"]) for o in summary["troop_offers"]] == [("Azerbaijan", True)]
     # alone, "will only if" still makes a willing contributor, never a refusal
     only = tables(tmp_path / "b", pledges=[pledge("PL-002", "AZE", "conditional", "S012")],
                   conditions=[condition("CO-001", "AZE", "after_fighting_stops", "S012", "PL-002")])
-    assert [w["name"] for w in analysis.key_figures(only)["contributors_willing"]] == ["Azerbaijan"]
-    assert analysis.key_figures(only)["troop_offers"] == []
+    assert [w["name"] for w in findings.key_figures(only)["contributors_willing"]] == ["Azerbaijan"]
+    assert findings.key_figures(only)["troop_offers"] == []
 
 
 def test_a_condition_linked_to_an_offer_makes_it_only_if_but_the_organisers_own_limits_do_not(tmp_path) -> None:
@@ -82,7 +83,7 @@ def test_a_condition_linked_to_an_offer_makes_it_only_if_but_the_organisers_own_
     idn, usa = standing_of(t, "IDN"), standing_of(t, "USA", "command_coordination")
     assert (idn["stage"], bool(idn["conditional"]), idn["conditions"]) == ("offered_public", True, "UN Security Council mandate (not reported met)")
     assert (bool(usa["conditional"]), usa["conditions"], usa["limits"]) == (False, "", "")
-    assert [(o["name"], o["conditional"]) for o in analysis.key_figures(t)["troop_offers"]] == [("Indonesia", True)]
+    assert [(o["name"], o["conditional"]) for o in findings.key_figures(t)["troop_offers"]] == [("Indonesia", True)]
 
 
 def test_the_actors_own_later_word_supersedes_a_third_partys_earlier_report(tmp_path) -> None:
@@ -94,7 +95,7 @@ def test_the_actors_own_later_word_supersedes_a_third_partys_earlier_report(tmp_
     aze = standing_of(t, "AZE")
     assert (aze["stage"], aze["basis_id"], aze["basis_voice"], bool(aze["own_word"])) == ("conditional", "PL-002", "own", True)
     assert aze["history"] == "offered privately (not announced) (S011, 18 Oct 2025; anonymous officials, via Times of Israel)"
-    summary = analysis.key_figures(t)
+    summary = findings.key_figures(t)
     assert summary["troop_offers"] == []  # no longer headlined as offering troops
     assert [w["name"] for w in summary["contributors_willing"]] == ["Azerbaijan"]
     # the same day: a third party's report in the same report does not outrank the actor's own word
@@ -123,7 +124,7 @@ def test_support_from_outside_is_not_a_contribution(tmp_path) -> None:
                amount_precision="up_to", location="nearby_bases"),
         pledge("PL-003", "IDN", "offered_public", "S011", amount_low=20000, amount_high=20000, amount_unit="troops", amount_text="20,000"),
     ])
-    summary = analysis.key_figures(t)
+    summary = findings.key_figures(t)
     assert [w["name"] for w in summary["contributors_willing"]] == ["Indonesia"]
     assert [o["name"] for o in summary["outside_support"]] == ["United Kingdom", "United States"]
     # the organiser's "up to 200" is never the largest troop offer
@@ -152,12 +153,12 @@ def test_differing_figures_are_kept_apart_not_merged(tmp_path) -> None:
 
 def test_information_date_is_the_newest_report_not_the_build_date(tmp_path) -> None:
     t = tables(tmp_path, as_of="2026-06-30", pledges=[pledge("PL-001", "IDN", "mentioned", "S013")])
-    info = analysis.key_figures(t)["information_date"]
+    info = findings.key_figures(t)["information_date"]
     assert info == {"date": "2025-12-13", "label": "c. 13 Dec 2025", "source_id": "S013"}
     early = tables(tmp_path / "b", as_of="2025-11-01", pledges=[pledge("PL-001", "IDN", "mentioned", "S011")])
-    assert analysis.key_figures(early)["information_date"]["date"] == "2025-10-18"
+    assert findings.key_figures(early)["information_date"]["date"] == "2025-10-18"
     before = tables(tmp_path / "c", as_of="2025-10-01")
-    assert analysis.key_figures(before)["information_date"] == {"date": "", "label": "", "source_id": ""}
+    assert findings.key_figures(before)["information_date"] == {"date": "", "label": "", "source_id": ""}
 
 
 def test_overlapping_unnamed_groups_count_once_and_contributors_are_named_states(tmp_path) -> None:
@@ -170,12 +171,12 @@ def test_overlapping_unnamed_groups_count_once_and_contributors_are_named_states
                         pledge("PL-003", "GRP-B", "signalled_willingness", "S013"), pledge("PL-004", "IDN", "offered_public", "S011")],
                conditions=[condition("CO-001", "GRP-A", "israeli_controlled_areas_only", "S013", "PL-002"),
                            condition("CO-002", "GRP-B", "non_combat", "S013", "PL-003")])
-    summary = analysis.key_figures(t)
+    summary = findings.key_figures(t)
     # two descriptions of one population are one entry; GRP-19 has no population, so it is its own
     assert [(p["label"], len(p["descriptions"])) for p in summary["would_be"]] == [
         ("Would-be contributors (unnamed)", 2), ("The 19 willing countries (unnamed)", 1)]
     assert [w["name"] for w in summary["contributors_willing"]] == ["Indonesia"]
-    table = analysis.conditions_summary(analysis.standings(t["pledges"], t["conditions"]), t["conditions"]).set_index("condition_type")
+    table = analysis_tables.conditions_summary(standings.standings(t["pledges"], t["conditions"]), t["conditions"]).set_index("condition_type")
     # said of the would-be contributors in general, not "1 of 3"
     assert table.loc["non_combat", ["kind", "n_named", "n_setting", "general"]].tolist() == ["limit", 1, 0, True]
     assert table.loc["non_combat", "descriptions"] == ["Countries willing to deploy troops (unnamed)"]
@@ -188,7 +189,7 @@ def test_conditions_summary_counts_only_the_willing_contributors(tmp_path) -> No
                conditions=[condition("CO-001", "IDN", "un_mandate", "S012", "PL-001"),
                            condition("CO-002", "EGY", "un_mandate", "S012", "PL-002"),
                            condition("CO-003", "FRA", "un_mandate", "S012")])
-    table = analysis.conditions_summary(analysis.standings(t["pledges"], t["conditions"]), t["conditions"]).set_index("condition_type")
+    table = analysis_tables.conditions_summary(standings.standings(t["pledges"], t["conditions"]), t["conditions"]).set_index("condition_type")
     assert table.loc["un_mandate", ["n_named", "n_setting", "named", "general", "sources"]].tolist() == [1, 1, "Indonesia", False, "S012"]
 
 
@@ -199,7 +200,7 @@ def test_a_limit_is_never_met_and_a_condition_has_its_status(tmp_path) -> None:
                            condition("CO-002", "AZE", "non_combat", "S012", "PL-001")])
     aze = standing_of(t, "AZE")
     assert (aze["conditions"], aze["limits"]) == ("only once fighting completely stops (not reported met)", "non-combat role")
-    matrix = analysis.conditions_matrix(t["conditions"]).set_index("condition_type")
+    matrix = analysis_tables.conditions_matrix(t["conditions"]).set_index("condition_type")
     assert matrix.loc["non_combat", ["kind", "status_label"]].tolist() == ["limit", ""]
     assert matrix.loc["after_fighting_stops", ["kind", "status_label"]].tolist() == ["condition", "Not reported met"]
     # and the validator refuses a limit marked met
@@ -214,19 +215,19 @@ def test_a_limit_is_never_met_and_a_condition_has_its_status(tmp_path) -> None:
 def test_a_passed_target_shows_as_passed(tmp_path) -> None:
     rows = [event("EV-001", "2025-11-01", "target_date", "Hopes to deploy in early 2026", "USA", "S013", precision="month", target_by="2026-04-30"),
             event("EV-002", "2025-11-06", "target_date", "Expects the force 'very soon'", "USA", "S012")]
-    before = {t["event_id"]: t["status"] for t in analysis.key_figures(tables(tmp_path, as_of="2026-04-30", events=rows), as_of="2026-04-30")["targets"]}
+    before = {t["event_id"]: t["status"] for t in findings.key_figures(tables(tmp_path, as_of="2026-04-30", events=rows), as_of="2026-04-30")["targets"]}
     assert before == {"EV-001": "ahead", "EV-002": "undated"}
-    after = analysis.key_figures(tables(tmp_path / "b", as_of="2026-05-01", events=rows), as_of="2026-05-01")["targets"]
+    after = findings.key_figures(tables(tmp_path / "b", as_of="2026-05-01", events=rows), as_of="2026-05-01")["targets"]
     assert [(t["event_id"], t["status"], t["days_since_said"]) for t in after] == [("EV-001", "passed", 181), ("EV-002", "undated", 176)]
 
 
 def test_the_staleness_notice_appears_past_the_threshold_and_not_before(tmp_path) -> None:
     from helpers.views import briefing
     rows = {"pledges": [pledge("PL-001", "IDN", "mentioned", "S013")]}  # the newest report: c. 13 Dec 2025
-    fresh = analysis.key_figures(tables(tmp_path, as_of="2026-01-12", **rows), as_of="2026-01-12")  # 30 days: not past it
+    fresh = findings.key_figures(tables(tmp_path, as_of="2026-01-12", **rows), as_of="2026-01-12")  # 30 days: not past it
     assert fresh["staleness"] == {"age_days": 30, "threshold_days": 30, "stale": False, "newest": "c. 13 Dec 2025"}
     assert briefing.staleness_md(fresh) == "" and briefing.stale_note(fresh) == ""
-    old = analysis.key_figures(tables(tmp_path / "b", as_of="2026-01-13", **rows), as_of="2026-01-13")
+    old = findings.key_figures(tables(tmp_path / "b", as_of="2026-01-13", **rows), as_of="2026-01-13")
     assert old["staleness"]["stale"] and old["staleness"]["age_days"] == 31
     assert briefing.stale_note(old) == "31 days before this edition; later events are not covered"
     assert "31 days before the edition's date" in briefing.staleness_md(old)
@@ -239,19 +240,19 @@ def test_relays_of_one_story_count_as_one_origin(tmp_path) -> None:
         figure("FI-001", "countries_willing", 19, 19, "exact", "19", "S011", via_outlet="The Wall Street Journal"),
         figure("FI-002", "countries_willing", 19, 19, "exact", "19", "S012", via_outlet="The Wall Street Journal"),
         figure("FI-003", "countries_approached", 70, 70, "approximate", "some 70", "S013")])
-    summary = analysis.key_figures(t)
+    summary = findings.key_figures(t)
     willing = t["figures"][t["figures"]["metric"] == "countries_willing"]
-    assert analysis.origins(willing) == ["The Wall Street Journal"]
+    assert standings.origins(willing) == ["The Wall Street Journal"]
     assert [c["origins"] for c in summary["countries_willing"]] == [["The Wall Street Journal"], ["The Wall Street Journal"]]
     assert summary["countries_approached"][0]["origins"] == ["Outlet S013"]
     from helpers import fmt
-    assert fmt.origins_note(analysis.origins(t["figures"])) == "2 origins: Outlet S013 and The Wall Street Journal"
+    assert fmt.origins_note(standings.origins(t["figures"])) == "2 origins: Outlet S013 and The Wall Street Journal"
 
 
 def test_chronology_orders_by_when_it_happened_with_its_precision(tmp_path) -> None:
     t = tables(tmp_path, events=[event("EV-001", "2025-11-05", "resolution", "Draft circulated", "USA", "S012"),
                                  event("EV-002", "2025-09-01", "diplomatic_contact", "Erdogan tells Trump", "TUR", "S011", precision="month")])
-    chron = analysis.chronology(t["events"])
+    chron = analysis_tables.chronology(t["events"])
     assert chron[["event_id", "date", "who", "source_id"]].values.tolist() == [
         ["EV-002", "Sep 2025", "Turkey", "S011"], ["EV-001", "5 Nov 2025", "United States", "S012"]]
     assert chron["milestone"].tolist() == [False, True]
@@ -261,8 +262,8 @@ def test_funnel_steps_read_the_findings(tmp_path) -> None:
     t = tables(tmp_path, pledges=[pledge("PL-001", "IDN", "offered_public", "S011"), pledge("PL-002", "EGY", "signalled_willingness", "S011")],
                figures=[figure("FI-001", "countries_approached", 70, 70, "approximate", "some 70", "S013"),
                         figure("FI-002", "countries_willing", 3, "", "vague", "several", "S012")])
-    summary = analysis.key_figures(t)
-    steps = analysis.funnel_steps(t["figures"], summary)
+    summary = findings.key_figures(t)
+    steps = analysis_tables.funnel_steps(t["figures"], summary)
     assert steps[["row", "value", "open"]].values.tolist() == [
         # "several" has no number to draw: it is left out of the bars (the caption names it)
         ["Asked to contribute · S013, c. 13 Dec 2025", 70.0, False],
@@ -273,14 +274,14 @@ def test_funnel_steps_read_the_findings(tmp_path) -> None:
 def test_positions_latest_stance_per_topic(tmp_path) -> None:
     t = tables(tmp_path, positions=[position("PO-001", "ISR", "turkish_troops", "undecided", "S011", target_actor_id="TUR"),
                                     position("PO-002", "ISR", "turkish_troops", "opposes", "S013", target_actor_id="TUR")])
-    cells = analysis.position_cells(t["positions"])
+    cells = analysis_tables.position_cells(t["positions"])
     assert cells.set_index("direction")["current"].to_dict() == {"opposes": True, "undecided": False}
-    assert [o["target"] for o in analysis.key_figures(t)["opposed"]] == ["Turkey"]
+    assert [o["target"] for o in findings.key_figures(t)["opposed"]] == ["Turkey"]
 
 
 def test_an_edition_before_any_report_has_empty_findings(tmp_path) -> None:
     t = tables(tmp_path, as_of="2025-10-01", pledges=[pledge("PL-001", "IDN", "offered_public", "S011")])
-    results, summary = analysis.analyse(t, "2025-10-01", None)
+    results, summary = run.analyse(t, "2025-10-01", None)
     assert summary["counts"]["claims"] == 0 and summary["troop_offers"] == [] and summary["largest_offer"] is None
     assert results["commitments"].empty and results["chronology"].empty
 
@@ -288,9 +289,9 @@ def test_an_edition_before_any_report_has_empty_findings(tmp_path) -> None:
 def test_analysis_round_trips_through_files(tmp_path) -> None:
     t = tables(tmp_path, pledges=[pledge("PL-001", "IDN", "offered_public", "S011")],
                figures=[figure("FI-001", "countries_willing", 19, 19, "exact", "19", "S013")])
-    results, summary = analysis.analyse(t, "2026-01-31", None)
-    analysis.write_analysis(results, summary, tmp_path / "out")
-    back, back_summary = analysis.read_analysis(tmp_path / "out")
+    results, summary = run.analyse(t, "2026-01-31", None)
+    run.write_analysis(results, summary, tmp_path / "out")
+    back, back_summary = run.read_analysis(tmp_path / "out")
     assert back_summary["countries_willing"][0]["value"] == "19 countries"
     assert back_summary["troop_offers"][0]["name"] == "Indonesia"
     assert len(back["commitments"]) == len(results["commitments"])
@@ -301,7 +302,7 @@ def test_analysis_round_trips_through_files(tmp_path) -> None:
 @pytest.fixture(scope="module")
 def live() -> tuple[dict[str, pd.DataFrame], dict]:
     t = clean.build_processed(paths.DATA_DIR, AS_OF)
-    return t, analysis.analyse(t, AS_OF, None)
+    return t, run.analyse(t, AS_OF, None)
 
 
 @pytest.mark.live_data
@@ -351,7 +352,7 @@ def test_disagreements_show_conditions_added_and_withdrawals_but_not_weaker_ment
         pledge("PL-003", "TUR", "offered_private", "S011"), pledge("PL-004", "TUR", "mentioned", "S012"),
         pledge("PL-005", "EGY", "signalled_willingness", "S011"), pledge("PL-006", "EGY", "declined", "S013"),
     ])
-    found = analysis.disagreements(t).set_index("actor_name")
+    found = disagreements.disagreements(t).set_index("actor_name")
     assert found.loc["Azerbaijan", "kind"] == "Conditions added"
     assert found.loc["Azerbaijan", "claims"] == ["18 Oct 2025: offered privately (not announced) (S011)", "8 Nov 2025: willing only if conditions are met (S012)"]
     assert found.loc["Egypt", "kind"] == "Stance changed"
@@ -382,7 +383,7 @@ def test_an_open_question_is_answered_only_in_editions_that_hold_the_answer(tmp_
     rows = {"open_questions": [{"question_id": "OQ-001", "topic": "un_mandate", "question": "Will the Council vote?", "status": "answered",
                                 "answered_by": "EV-001", "source_id": "S011", "reported_date": "2025-10-18", "quote": "The report's words on OQ-001."}],
             "events": [event("EV-001", "2025-12-12", "resolution", "Council adopts the resolution", "USA", "S013")]}
-    before = analysis.open_questions(tables(tmp_path, as_of="2025-11-30", **rows))
+    before = analysis_tables.open_questions(tables(tmp_path, as_of="2025-11-30", **rows))
     assert before[["question", "status", "answered_by"]].values.tolist() == [["Will the Council vote?", "open", ""]]
-    after = analysis.open_questions(tables(tmp_path / "b", as_of="2025-12-20", **rows))
+    after = analysis_tables.open_questions(tables(tmp_path / "b", as_of="2025-12-20", **rows))
     assert after[["status", "answered_by"]].values.tolist() == [["answered", "Council adopts the resolution (S013)"]]

@@ -30,6 +30,7 @@ from helpers.publish import build as b
 from helpers.publish.editions import missing_files, read_edition
 from helpers import paths
 from helpers.data import clean
+from helpers.data.datapackage import reference_tables
 from helpers.publish.site import PublishError, publish_site
 
 AS_OF = "2025-11-20"
@@ -878,7 +879,7 @@ def later_material(curated: Path, as_of: str) -> tuple[re.Pattern[str], list[str
 def leaks(folder: Path, ids: re.Pattern[str], texts: list[str]) -> list[str]:
     """Every later id or text found in any file under folder (PDFs through pdftotext, images skipped)."""
     found = []
-    reference = set(clean.REFERENCE_TABLES)  # the codebook's vocabulary: the same in every edition
+    reference = set(reference_tables())  # the codebook's vocabulary: the same in every edition
     for path in sorted(p for p in folder.rglob("*") if p.is_file() and not (p.parent.name == "processed" and p.stem in reference)):
         if path.suffix == ".pdf":
             need("pdftotext")  # a PDF left unscanned would hide a leak

@@ -13,10 +13,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import fixture_data
+from fixture_data import claim, read_csv_text, source, split_rows
 from helpers import paths
-from helpers.analysis import changes
-from helpers.data import clean
+from helpers.data.datapackage import claim_id_columns
+from helpers.analysis import changes, news
+from helpers.data import clean, processed
 from helpers.publish import site
+from helpers.views import changes_md
 
 FIRST, SECOND, LATER = "2025-01-10", "2025-01-20", "2025-01-27"
 ACTORS = [
@@ -26,22 +30,7 @@ ACTORS = [
                     ("UNSC", "UN Security Council", "international_organisation"), ("EGY", "Egypt", "state"),
                     ("GBR", "United Kingdom", "state"), ("GRP-X", "Some countries (unnamed)", "unnamed_group"))
 ]
-BASE = {"confidence": "unattributed"}
 NO_AMOUNT = {"amount_precision": "unspecified", "location": "unspecified"}
-
-
-def claim(table: str, claim_id: str, source_id: str, reported: str, **fields: str) -> tuple[str, dict[str, str]]:
-    """One curated row for ``table``."""
-    return table, {clean_id(table): claim_id, "source_id": source_id, "reported_date": reported, **BASE, **fields}
-
-
-def clean_id(table: str) -> str:
-    return changes.CLAIM_IDS[table]
-
-
-def source(source_id: str, published: str, precision: str = "day") -> tuple[str, dict[str, str]]:
-    return "sources", {"source_id": source_id, "outlet": f"Outlet {source_id}", "title": f"Title {source_id}", "published": published,
-                       "date_precision": precision}
 
 
 S1 = source("S1", "2025-01-05")
@@ -72,30 +61,13 @@ WEEK_TWO = [
 ]
 
 
-def make_data(folder: Path, rows: list[tuple[str, dict[str, str]]], extra_columns: dict[str, list[str]] | None = None) -> Path:
-    """A data folder: the repo's reference tables, and curated tables holding only ``rows``.
-
-    Args:
-        folder: where to create data/.
-        rows: (table, row) pairs; missing fields are blank.
-        extra_columns: table -> columns to add beyond the repo's header (e.g. a ``status``).
-
-    Returns:
-        The data folder.
-    """
-    data = folder / "data"
-    shutil.copytree(paths.REFERENCE_DIR, data / "reference")
-    (data / "curated").mkdir(parents=True)
-    for name in clean.CURATED_TABLES:
-        header = list(pd.read_csv(paths.CURATED_DIR / f"{name}.csv", nrows=0).columns)
-        header += [c for c in (extra_columns or {}).get(name, []) if c not in header]
-        table = [r for t, r in ([("actors", a) for a in ACTORS] + rows) if t == name]
-        pd.DataFrame(table, columns=header, dtype=object).fillna("").to_csv(data / "curated" / f"{name}.csv", index=False)
-    return data
+def make_data(folder: Path, rows: list[tuple[str, dict[str, str]]]) -> Path:
+    """A data folder (tests/fixture_data.py) holding only ``rows``, with this module's actors, each field as written."""
+    return fixture_data.make_data(folder, actors=ACTORS, fill={}, **split_rows(rows))
 
 
-def build(folder: Path, rows: list, as_of: str, **kw) -> dict[str, pd.DataFrame]:
-    return clean.build_processed(make_data(folder, rows, **kw), as_of)
+def build(folder: Path, rows: list, as_of: str) -> dict[str, pd.DataFrame]:
+    return clean.build_processed(make_data(folder, rows), as_of)
 
 
 def compare(tmp_path: Path, before: list, after: list, as_of: str = SECOND, previous_as_of: str = FIRST) -> dict:
@@ -125,7 +97,7 @@ def test_first_edition_says_there_is_nothing_to_compare_with(two_weeks) -> None:
     first, _ = two_weeks
     result = changes.changes_since(first, None, FIRST, None)
     assert (result["has_previous"], result["news"], result["not_news"], result["corrections"], result["headline"]) == (False, [], [], [], [])
-    text = changes.changes_md(result)
+    text = changes_md.changes_md(result)
     assert "no previous edition" in text and "\n" not in text
 
 
@@ -191,7 +163,7 @@ def test_a_stage_an_earlier_report_gave_is_reported_again_not_news(tmp_path) -> 
         ("weaker", "PL-5", {"source_id": "S1", "date_label": "5 Jan 2025", "label": "offered privately (not announced), troops"}),
         ("weaker", "PL-6", {"source_id": "S1", "date_label": "5 Jan 2025", "label": "offered publicly, troops (20,000 troops)"})]
     assert result["counts"]["restated_claims"] == 4 and result["counts"]["news"] == 1
-    text = changes.changes_md(result)
+    text = changes_md.changes_md(result)
     assert "4 claims that add nothing to earlier reports are listed apart" in text.splitlines()[0]
     assert ("- Turkey reportedly offered troops \\(not announced\\) ([S2](#src-S2), c\\. 15 Jan 2025): reported again, as in "
             "[S1](#src-S1), 5 Jan 2025") in text
@@ -260,7 +232,7 @@ def test_background_is_what_happened_before_the_previous_editions_newest_report(
     assert [(i["kind"], i["claim_id"], i["basis"]) for i in result["not_news"]] == [
         ("background", "EV-1", {"source_id": "S1", "date_label": "5 Jan 2025", "label": "5 Jan 2025"})]
     assert result["previous_information"] == {"date": "2025-01-05", "label": "5 Jan 2025", "source_id": "S1"}
-    assert "1 event from before the previous edition is listed apart" in changes.changes_md(result).splitlines()[0]
+    assert "1 event from before the previous edition is listed apart" in changes_md.changes_md(result).splitlines()[0]
 
 
 def test_a_new_report_dated_before_the_previous_edition_is_never_added_late(tmp_path) -> None:
@@ -274,7 +246,7 @@ def test_a_new_report_dated_before_the_previous_edition_is_never_added_late(tmp_
     assert result["counts"]["late_claims"] == 0
     assert result["news"][2]["text"] == ("New report: Outlet S0, “Title S0” (published before the previous edition's newest report of "
                                          "5 Jan 2025; newly added)")
-    assert "added late" not in changes.changes_md(result) and not any("added late" in line for line in result["headline"])
+    assert "added late" not in changes_md.changes_md(result) and not any("added late" in line for line in result["headline"])
 
 
 def test_a_claim_added_to_a_report_already_covered_is_news_marked_late(tmp_path) -> None:
@@ -282,7 +254,7 @@ def test_a_claim_added_to_a_report_already_covered_is_news_marked_late(tmp_path)
     result = compare(tmp_path, WEEK_ONE, [*WEEK_ONE, late])
     assert [(i["kind"], i["claim_id"], i["late"]) for i in result["news"]] == [("event", "EV-9", True), ("actor", "EV-9", True)]
     assert result["corrections"] == [] and result["counts"]["late_claims"] == 1 and result["counts"]["new_sources"] == 0
-    text = changes.changes_md(result)
+    text = changes_md.changes_md(result)
     assert text.splitlines()[0].startswith("Since the previous edition of 10 Jan 2025: no new report and 1 new claim (1 added late")
     assert "- A call \\(6 Jan 2025\\) ([S1](#src-S1), 5 Jan 2025; added late)" in text
     assert result["headline"][0] == "A call (6 Jan 2025) (S1, 5 Jan 2025; added late)"
@@ -293,7 +265,7 @@ def test_a_quiet_week_says_so_in_one_line(tmp_path) -> None:
     result = changes.changes_since(clean.build_processed(data, LATER), clean.build_processed(data, SECOND), LATER, SECOND)
     assert result["quiet"] is True and result["news"] == [] and result["not_news"] == [] and result["corrections"] == []
     assert result["headline"] == ["Nothing new since the previous edition of 20 Jan 2025."]
-    text = changes.changes_md(result)
+    text = changes_md.changes_md(result)
     assert "\n" not in text and "20 Jan 2025" in text
 
 
@@ -308,7 +280,7 @@ def test_an_edited_old_claim_and_a_removed_one_are_corrections_not_news(tmp_path
     assert (fixes["PL-1"]["kind"], fixes["PL-1"]["notes"]) == ("edited", "Recoded: the report says approached.")
     assert [(f["field"], f["old"], f["new"]) for f in fixes["PL-1"]["changes"]] == [("stage", "mentioned", "approached")]
     assert (fixes["OQ-1"]["kind"], fixes["OQ-1"]["summary"]) == ("removed", "Open question: Who commands?")
-    text = changes.changes_md(result)
+    text = changes_md.changes_md(result)
     news, _, fixed = text.partition("### Corrections since the previous edition")
     assert "PL\\-1" in fixed and "OQ\\-1" in fixed and "PL\\-1" not in news
     assert "Recoded" in fixed and "**" not in text and "[S1](#src-S1)" in fixed
@@ -317,14 +289,13 @@ def test_an_edited_old_claim_and_a_removed_one_are_corrections_not_news(tmp_path
 def test_a_relabelled_code_is_not_a_correction(tmp_path) -> None:
     before = build(tmp_path / "a", WEEK_ONE, FIRST)
     data = make_data(tmp_path / "b", WEEK_ONE)
-    stages = clean.read_table(data / "reference" / "stages.csv")
+    stages = read_csv_text(data / "reference" / "stages.csv")
     stages.loc[stages["stage"] == "mentioned", "label"] = "Named as a possible contributor"
     stages.to_csv(data / "reference" / "stages.csv", index=False)
     assert changes.changes_since(clean.build_processed(data, FIRST), before, FIRST, FIRST)["corrections"] == []
 
 
 def test_conditions_one_event_meets_are_one_item_and_a_status_edit_back_is_a_correction(tmp_path) -> None:
-    status = {"conditions": ["status"]}
     second_condition = claim("conditions", "CO-8", "S1", "2025-01-05", actor_id="GRP-X", condition_type="un_mandate", applies_to="deploying_troops")
     rows = [*WEEK_ONE, second_condition]
     # met only with the dated event that reports it (clean.build_processed keeps it open otherwise)
@@ -332,8 +303,8 @@ def test_conditions_one_event_meets_are_one_item_and_a_status_edit_back_is_a_cor
                     title="Mandate adopted", actor_id="UNSC")
     open_ = [(t, r | {"status": "open"}) if t == "conditions" else (t, r) for t, r in rows]
     met = [(t, r | {"status": "met", "status_event_id": "EV-9"}) if t == "conditions" else (t, r) for t, r in rows] + [S2, adopted]
-    was_open = build(tmp_path / "a", open_, FIRST, extra_columns=status)
-    now_met = build(tmp_path / "b", met, SECOND, extra_columns=status)
+    was_open = build(tmp_path / "a", open_, FIRST)
+    now_met = build(tmp_path / "b", met, SECOND)
     result = changes.changes_since(now_met, was_open, SECOND, FIRST)
     assert [(i["kind"], i["claim_ids"], i["source_id"], i["old"], i["new"]) for i in result["news"][:2]] == [
         ("milestone", ["EV-9"], "S2", None, "resolution"), ("condition_met", ["CO-1", "CO-8"], "S2", "open", "met")]
@@ -345,21 +316,20 @@ def test_conditions_one_event_meets_are_one_item_and_a_status_edit_back_is_a_cor
 
 def test_a_question_answered_is_news(tmp_path) -> None:
     # answered by a claim the edition holds (an edition shows a question answered only once the answer is in it)
-    status = {"open_questions": ["status", "answered_by"]}
     asked = [(t, r | {"status": "open"}) if t == "open_questions" else (t, r) for t, r in WEEK_ONE]
     answered = [(t, r | {"status": "answered", "answered_by": "FI-1"}) if t == "open_questions" else (t, r) for t, r in WEEK_ONE]
-    result = changes.changes_since(build(tmp_path / "b", answered, SECOND, extra_columns=status),
-                                   build(tmp_path / "a", asked, FIRST, extra_columns=status), SECOND, FIRST)
+    result = changes.changes_since(build(tmp_path / "b", answered, SECOND),
+                                   build(tmp_path / "a", asked, FIRST), SECOND, FIRST)
     assert [(i["kind"], i["weight"], i["claim_id"], i["new"]) for i in result["news"]] == [("question_answered", 5, "OQ-1", "answered")]
     assert result["corrections"] == []
 
 
 def test_editions_read_back_from_files_compare_as_in_memory(two_weeks, tmp_path) -> None:
     first, second = two_weeks
-    clean.write_processed(second, tmp_path / "second")
-    clean.write_processed(first, tmp_path / "first")
-    assert changes.changes_since(second, clean.read_processed(tmp_path / "second"), SECOND, SECOND)["quiet"] is True
-    from_files = changes.changes_since(second, clean.read_processed(tmp_path / "first"), SECOND, FIRST)
+    processed.write_processed(second, tmp_path / "second")
+    processed.write_processed(first, tmp_path / "first")
+    assert changes.changes_since(second, processed.read_processed(tmp_path / "second"), SECOND, SECOND)["quiet"] is True
+    from_files = changes.changes_since(second, processed.read_processed(tmp_path / "first"), SECOND, FIRST)
     in_memory = changes.changes_since(second, first, SECOND, FIRST)
     assert kinds(from_files["news"]) == kinds(in_memory["news"]) and from_files["headline"] == in_memory["headline"]
 
@@ -368,7 +338,7 @@ def test_the_section_links_citations_and_folds_the_rest_away(two_weeks) -> None:
     first, second = two_weeks
     result = changes.changes_since(second, first, SECOND, FIRST)
     assert json.loads(json.dumps(result)) == result
-    text = changes.changes_md(result)
+    text = changes_md.changes_md(result)
     lines = text.splitlines()
     assert lines[0] == ("Since the previous edition of 10 Jan 2025: 1 new report and 11 new claims. The news first, the most important at "
                         "the top; 1 event from before the previous edition is listed apart.")
@@ -392,8 +362,8 @@ def test_the_codebook_gives_every_kind_its_weight_and_reason() -> None:
     section = text.split("## What changed: news, ranked", 1)[1].split("\n## ", 1)[0]
     rows = [line for line in section.splitlines() if line.startswith("| ") and not line.startswith("| weight")]
     listed = {k.strip("` "): int(r.split("|")[1]) for r in rows for k in r.split("|")[2].split(",")}
-    assert listed == {k: v.weight for k, v in changes.KINDS.items()}
-    assert all(f"`{k}`" in section for k in changes.NOT_NEWS)
+    assert listed == {k: v.weight for k, v in news.KINDS.items()}
+    assert all(f"`{k}`" in section for k in news.NOT_NEWS)
 
 
 def test_the_editions_page_and_feed_cite_the_headline_items(tmp_path) -> None:
@@ -425,7 +395,7 @@ def weekly_dates(sources: pd.DataFrame) -> list[str]:
 @pytest.fixture(scope="module")
 def weekly() -> tuple[pd.DataFrame, dict[str, dict], dict[str, dict]]:
     """The sources table, as_of -> changes since the edition before it, and as_of -> that edition's tables."""
-    sources = clean.read_table(paths.CURATED_DIR / "sources.csv")
+    sources = read_csv_text(paths.CURATED_DIR / "sources.csv")
     dates = weekly_dates(sources)
     editions = {d: clean.build_processed(paths.DATA_DIR, d) for d in dates}
     results = {d: changes.changes_since(editions[d], editions[p] if p else None, d, p) for p, d in zip([None, *dates], dates)}
@@ -453,7 +423,7 @@ def test_the_edition_after_s001_leads_with_the_counts_and_indonesia_not_ready(we
     assert {("countries_approached", 70), ("countries_willing", 19)} <= counts
     assert any(i["kind"] == "holding_back" and i["actor_id"] == "IDN" and "not yet ready" in i["text"] for i in first_five)
     # restatements and October background are apart, never among the news
-    assert not [i for i in result["news"] if i["kind"] in changes.NOT_NEWS]
+    assert not [i for i in result["news"] if i["kind"] in news.NOT_NEWS]
     assert not [i for i in result["news"] if i["group"] == "events" and i["subject"] and i["subject"] < "2025-11-01"]
     old = {(i["kind"], i["actor_id"], i["subject"]) for i in result["not_news"]}
     assert {("repeat", "TUR", "troops"), ("repeat", "IDN", "troops")} <= old
@@ -467,7 +437,7 @@ def test_weekly_editions_hold_the_news_models_invariants(weekly) -> None:
     for previous, as_of in zip(dates, dates[1:]):
         result = results[as_of]
         # every new claim in exactly one item, news or not
-        new_ids = sorted(i for name, col in changes.CLAIM_IDS.items()
+        new_ids = sorted(i for name, col in claim_id_columns().items()
                          for i in set(editions[as_of][name][col]) - set(editions[previous][name][col]))
         # (a claim the previous edition held whose status moved, met or answered, is news too, but not a new claim)
         moved = {"condition_met", "condition_lapsed", "question_answered"}
@@ -491,7 +461,7 @@ def add_council_vote(data: Path) -> tuple[str, str]:
         (the previous edition's date: the day of the vote and of its newest report, the edition's date: the day
         of the fixture report).
     """
-    sources = clean.read_table(data / "curated" / "sources.csv")
+    sources = read_csv_text(data / "curated" / "sources.csv")
     newest = pd.to_datetime(sources["published"]).max()
     vote, reported = f"{newest:%Y-%m-%d}", f"{newest + pd.Timedelta(days=1):%Y-%m-%d}"
 
@@ -508,7 +478,7 @@ def add_council_vote(data: Path) -> tuple[str, str]:
     append("events", {"event_id": "EV-905", "event_date": vote, "event_date_precision": "day", "event_type": "resolution",
                       "title": "Security Council adopts the resolution endorsing the force", "actor_id": "UNSC", "source_id": "S905",
                       "reported_date": reported, "confidence": "unattributed", "quote": "The Council adopted the resolution."})
-    conditions = clean.read_table(data / "curated" / "conditions.csv")
+    conditions = read_csv_text(data / "curated" / "conditions.csv")
     mandate = (conditions["condition_type"] == "un_mandate") & (pd.to_datetime(conditions["reported_date"]) <= pd.Timestamp(vote))
     assert mandate.any(), "the curated data has a UN-mandate condition"
     conditions.loc[mandate, ["status", "status_event_id"]] = ["met", "EV-905"]
@@ -528,7 +498,7 @@ def test_a_council_vote_on_the_previous_editions_day_leads_its_edition(tmp_path)
     assert lead["text"].startswith("Security Council adopts the resolution endorsing the force (")
     assert result["news"][1]["kind"] == "condition_met" and result["news"][1]["source_id"] == "S905"
     assert result["counts"]["late_claims"] == 0 and not any(i["late"] for i in result["news"] + result["not_news"])
-    text = changes.changes_md(result)
+    text = changes_md.changes_md(result)
     assert "added late" not in text and "1 new report" in text.splitlines()[0]
     assert text.splitlines()[2].startswith("- Security Council adopts the resolution endorsing the force")
     assert result["headline"][0].startswith("Security Council adopts the resolution endorsing the force")
@@ -537,8 +507,8 @@ def test_a_council_vote_on_the_previous_editions_day_leads_its_edition(tmp_path)
 def test_a_curated_row_edited_later_is_a_correction(tmp_path) -> None:
     data = tmp_path / "data"
     shutil.copytree(paths.DATA_DIR, data)
-    sources = clean.read_table(data / "curated" / "sources.csv")
-    pledges = clean.read_table(data / "curated" / "pledges.csv")
+    sources = read_csv_text(data / "curated" / "sources.csv")
+    pledges = read_csv_text(data / "curated" / "pledges.csv")
     earliest = sources.sort_values("published")["source_id"].iloc[0]
     old = pledges[pledges["source_id"] == earliest].iloc[0]  # a claim of the earliest report, recoded afterwards
     pledges.loc[pledges["pledge_id"] == old["pledge_id"], ["stage", "notes"]] = ["withdrawn", "Recoded after review."]
@@ -549,7 +519,7 @@ def test_a_curated_row_edited_later_is_a_correction(tmp_path) -> None:
     assert [(c["claim_id"], c["kind"], c["notes"]) for c in result["corrections"]] == [(old["pledge_id"], "edited", "Recoded after review.")]
     assert [(f["field"], f["old"], f["new"]) for f in result["corrections"][0]["changes"]] == [("stage", old["stage"], "withdrawn")]
     assert result["news"] == []
-    _, _, fixed = changes.changes_md(result).partition("### Corrections since the previous edition")
+    _, _, fixed = changes_md.changes_md(result).partition("### Corrections since the previous edition")
     assert old["pledge_id"].replace("-", "\\-") in fixed
 
 

@@ -21,10 +21,11 @@ import pytest
 import vl_convert as vlc
 
 from helpers import paths
-from helpers.analysis import findings as analysis
+from helpers.analysis import run
+from helpers.analysis import tables as analysis_tables
 from helpers.data import clean
 from helpers.views import captions, chart_renderer, charts
-from tests.fixture_data import condition, figure, make_data, pledge, position
+from fixture_data import condition, figure, make_data, pledge, position
 
 from conftest import after_newest_report
 
@@ -58,8 +59,8 @@ def fixture_tables(tmp: Path) -> dict[str, pd.DataFrame]:
 
 
 def views(t: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
-    results, summary = analysis.analyse(t, AS_OF, None)
-    results["funnel_steps"] = analysis.funnel_steps(t["figures"], summary)
+    results, summary = run.analyse(t, AS_OF, None)
+    results["funnel_steps"] = analysis_tables.funnel_steps(t["figures"], summary)
     return results, summary
 
 
@@ -227,7 +228,7 @@ def test_positions_mark_latest_stances_and_every_direction_code(fixture) -> None
 
 
 def test_a_new_direction_code_reaches_the_chart(fixture) -> None:
-    cells = analysis.position_cells(fixture["positions"]).copy()
+    cells = analysis_tables.position_cells(fixture["positions"]).copy()
     cells.loc[len(cells)] = {**cells.iloc[0].to_dict(), "holder": "Egypt", "actor_id": "EGY", "direction": "abstains", "direction_label": "Abstains"}
     spec = charts.positions_chart(cells, captions.positions(cells)).to_dict()
     colour = next(u["encoding"]["color"] for u in layers(spec) if "color" in u["encoding"])
@@ -256,8 +257,8 @@ def test_empty_tables_give_a_no_data_chart(tmp_path) -> None:
 def test_charts_work_on_tables_read_back_from_csv(fixture, tmp_path: Path) -> None:
     # notebook 03 reads the processed and analysis files back: the charts must not depend on in-memory dtypes
     r, s = views(fixture)
-    analysis.write_analysis(r, s, tmp_path / "analysis")
-    back, back_summary = analysis.read_analysis(tmp_path / "analysis")
+    run.write_analysis(r, s, tmp_path / "analysis")
+    back, back_summary = run.read_analysis(tmp_path / "analysis")
     before = charts.commitments_chart(r["commitments"], fixture["stages"], captions.commitments(s, r["commitments"])).to_dict()
     after = charts.commitments_chart(back["commitments"], fixture["stages"], captions.commitments(back_summary, back["commitments"])).to_dict()
     assert after["datasets"] == before["datasets"] and after["title"] == before["title"]
@@ -306,7 +307,7 @@ def test_the_vendored_country_shapes_are_the_documented_file() -> None:
 def test_map_colours_the_named_states_by_where_they_stand(fixture) -> None:
     from helpers.data import geo
     r, s = views(fixture)
-    states = analysis.map_states(r["commitments"], fixture["actors"], geo.shape_ids())
+    states = analysis_tables.map_states(r["commitments"], fixture["actors"], geo.shape_ids())
     assert states.set_index("name")["group"].to_dict() == {
         "Indonesia": "Offers troops", "Azerbaijan": "Offers troops", "Turkey": "Offers troops",
         "United Kingdom": "Organises or supports from outside", "United States": "Organises or supports from outside",

@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 
 from helpers import paths
-from helpers.data import clean
+from helpers.analysis import standings
+from helpers.data import clean, processed
+from helpers.data.datapackage import CLAIM_TABLES, split_list
 
 from conftest import AS_OF
-
-CLAIM_TABLES = ("pledges", "conditions", "positions", "events", "figures", "open_questions")
 
 ACTORS = pd.DataFrame({
     "actor_id": ["TUR", "GBR", "USA"],
@@ -31,7 +31,7 @@ def claims(*rows: tuple[str, str, str, str, str]) -> pd.DataFrame:
 
 def test_type_columns_parses_dates_numbers_and_booleans() -> None:
     raw = pd.DataFrame({"reported_date": ["2025-10-18", ""], "amount_low": ["20000", ""], "on_ladder": ["true", "false"], "quote": ["a", "b"]})
-    typed = clean.type_columns(raw)
+    typed = processed.type_columns(raw)
     assert typed["reported_date"].iloc[0] == pd.Timestamp("2025-10-18") and pd.isna(typed["reported_date"].iloc[1])
     assert typed["amount_low"].iloc[0] == 20000.0 and math.isnan(typed["amount_low"].iloc[1])
     assert typed["on_ladder"].tolist() == [True, False]
@@ -40,7 +40,7 @@ def test_type_columns_parses_dates_numbers_and_booleans() -> None:
 
 def test_type_columns_rejects_a_bad_date() -> None:
     with pytest.raises(ValueError):
-        clean.type_columns(pd.DataFrame({"reported_date": ["18/10/2025"]}))
+        processed.type_columns(pd.DataFrame({"reported_date": ["18/10/2025"]}))
 
 
 @pytest.mark.parametrize("name, expected", [("Turkiye", "TUR"), ("ankara", "TUR"), ("U.K.", "GBR"), ("United States", "USA"), ("USA", "USA")])
@@ -87,14 +87,14 @@ def test_latest_stance_takes_the_latest_then_best_sourced_claim() -> None:
         ("PL-3", "TUR", "troops", "2025-11-15", "anonymous_officials"),
         ("PL-4", "GBR", "advisers", "2025-10-18", "relayed"),
     )
-    latest = clean.latest_stance(df, "2025-12-01")
+    latest = standings.latest_stance(df, "2025-12-01")
     assert latest[["actor_id", "pledge_id"]].values.tolist() == [["GBR", "PL-4"], ["TUR", "PL-3"]]
-    assert clean.latest_stance(df, "2025-10-31")["pledge_id"].tolist() == ["PL-4", "PL-1"]
+    assert standings.latest_stance(df, "2025-10-31")["pledge_id"].tolist() == ["PL-4", "PL-1"]
 
 
 def test_split_list() -> None:
-    assert clean.split_list("S000; S001;;  S004 ") == ["S000", "S001", "S004"]
-    assert clean.split_list("") == []
+    assert split_list("S000; S001;;  S004 ") == ["S000", "S001", "S004"]
+    assert split_list("") == []
 
 
 def _csv(path) -> list[dict[str, str]]:
@@ -123,7 +123,7 @@ def test_build_processed_on_curated_data_counts_and_cuts_at_as_of(tmp_path) -> N
     assert pledges["stage_label"].tolist() == [stages[s]["label"] for s in pledges["stage"]]
     assert [None if pd.isna(v) else bool(v) for v in pledges["inside_gaza"]] == [inside[loc] for loc in pledges["location"]]  # blank: not stated
     # What the notebooks read back is what was written: dates as dates, numbers as numbers.
-    clean.write_processed(full, tmp_path)
-    back = clean.read_processed(tmp_path)
+    processed.write_processed(full, tmp_path)
+    back = processed.read_processed(tmp_path)
     assert back["pledges"]["reported_date"].dtype.kind == "M"
     pd.testing.assert_series_equal(back["pledges"]["amount_low"].reset_index(drop=True), pledges["amount_low"].reset_index(drop=True))

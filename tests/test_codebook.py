@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from data_fixture import make_package
+from fixture_data import make_package
 
 from helpers import paths
 from helpers.data import codebook, validate

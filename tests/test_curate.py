@@ -6,7 +6,7 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from data_fixture import make_package
+from fixture_data import make_package
 
 from helpers.cli import main as cli
 from helpers.data.curate import CurateError, add_report, fill_mentions, next_ids, read_csv

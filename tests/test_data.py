@@ -8,7 +8,8 @@ import hashlib
 import pytest
 
 from helpers import paths
-from helpers.data.validate import CLAIM_TABLES, derived_mentions, normalise_space, split_list, stated_numbers, validate_data
+from helpers.data.datapackage import CLAIM_TABLES, split_list
+from helpers.data.validate import derived_mentions, normalise_space, stated_numbers, validate_data
 
 CURATED = paths.CURATED_DIR
 # Invariants of the curated data, and the coding of named reports' key claims: they hold whatever reports are added.

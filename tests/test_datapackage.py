@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from data_fixture import make_package
+from fixture_data import make_package
 
 from helpers.data.datapackage import PackageError, field_names, load_descriptor, primary_key, read_tables, resource
 

@@ -13,7 +13,9 @@ from typing import Any
 import pytest
 from fixture_data import condition, figure, make_data, pledge, position
 
-from helpers.analysis import findings as analysis, judgements
+from helpers.analysis import judgements, run
+from helpers.views import judgements_md
+from helpers.views.markdown import escape_md as esc
 from helpers.data import clean
 from helpers.cli import main as cli
 
@@ -55,7 +57,7 @@ def write(data: Path, date: str, items: list[str], reports: str = "S011, S012") 
 def edition(data: Path, as_of: str) -> judgements.EditionJudgements:
     """The judgements an edition uses, read as notebook 03 reads them (tables and findings of that date)."""
     tables = clean.build_processed(data, as_of)
-    _, findings = analysis.analyse(tables, as_of, None)
+    _, findings = run.analyse(tables, as_of, None)
     return judgements.for_edition(data, as_of, tables, findings)
 
 
@@ -68,7 +70,7 @@ def test_a_sound_file_passes_and_renders_marks_not_claim_ids(tmp_path: Path) -> 
     write(data, EARLY, GOOD)
     ej = edition(data, EARLY)
     assert ej.problems == []
-    md = ej.bottom_line_md()
+    md = judgements_md.bottom_line_md(ej)
     assert md.startswith("1. **Indonesia is likely to send troops first\\: it offers 20\\,000 troops\\.^[S011](#src-S011)^**")
     assert "PL-001" not in md and "{{" not in md  # readers get source marks and values, never ids or references
     assert "written for the edition of 10 Nov 2025" in md
@@ -154,9 +156,9 @@ def test_an_edition_uses_the_latest_file_on_or_before_it_never_a_later_one(tmp_p
     assert judgements.file_for(data, "2026-01-31").name == f"{LATE}.md"
     early = edition(data, "2025-12-01")
     assert early.file is not None and early.file.written_for == EARLY
-    assert "very likely" not in early.bottom_line_md().split("\n")[0]
+    assert "very likely" not in judgements_md.bottom_line_md(early).split("\n")[0]
     none = edition(data, "2025-11-01")
-    assert none.file is None and "generated from the findings" in none.checks_md()
+    assert none.file is None and "generated from the findings" in judgements_md.checks_md(none)
 
 
 def test_new_claims_bearing_on_a_judgement_are_not_yet_reviewed_until_marked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -169,7 +171,7 @@ def test_new_claims_bearing_on_a_judgement_are_not_yet_reviewed_until_marked(tmp
     assert ej.stale == ("Written for the edition of 10 Nov 2025; 2 claims from 1 later report bear on judgements 1 and 2 "
                         "and are not yet reviewed.")
     assert ej.problems == []  # stale is said, not a failure
-    assert ej.bottom_line_md().startswith(f"**Not yet reviewed:** {judgements.esc(ej.stale)}\n\n1. ")
+    assert judgements_md.bottom_line_md(ej).startswith(f"**Not yet reviewed:** {esc(ej.stale)}\n\n1. ")
 
     assert cli(["review", "--as-of", LATE, "--data-dir", str(data)]) == 0
     out = capsys.readouterr().out
@@ -186,7 +188,7 @@ def test_new_claims_bearing_on_a_judgement_are_not_yet_reviewed_until_marked(tmp
     assert f"{LATE}.md written from {EARLY}.md" in capsys.readouterr().out
     assert re.search(r"(?m)^reports_read: S011, S012, S013$", (data / "judgements" / f"{LATE}.md").read_text(encoding="utf-8"))
     after = edition(data, LATE)
-    assert after.stale == "" and after.problems == [] and "Not yet reviewed" not in after.bottom_line_md()
+    assert after.stale == "" and after.problems == [] and "Not yet reviewed" not in judgements_md.bottom_line_md(after)
     assert edition(data, EARLY).file.written_for == EARLY
     assert cli(["review", "--as-of", LATE, "--data-dir", str(data)]) == 0
     assert "every report in this edition was read: nothing to review" in capsys.readouterr().out
@@ -203,7 +205,7 @@ def test_later_claims_that_touch_no_judgement_are_said_too(tmp_path: Path) -> No
 def late_findings(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """The fixture package's findings for the edition after every report, as notebook 02 computes them."""
     tables = clean.build_processed(data_package(tmp_path_factory.mktemp("findings")), LATE)
-    return analysis.analyse(tables, LATE, None)[1]
+    return run.analyse(tables, LATE, None)[1]
 
 
 @pytest.mark.parametrize("reference, value", [
@@ -267,7 +269,7 @@ def test_a_failing_check_stops_the_build_and_the_notebook_shows_it(tmp_path: Pat
     shown = [o["data"]["text/markdown"] for c in nbformat.read(caught.value.executed, as_version=4).cells if c.cell_type == "code"
              for o in c.get("outputs", []) if "text/markdown" in o.get("data", {})]
     checks = next(s for s in shown if s.startswith("**Key judgements:**"))
-    assert "**Checks: 1 problem(s).**" in checks and judgements.esc(line) in checks
+    assert "**Checks: 1 problem(s).**" in checks and esc(line) in checks
 
 
 def test_without_judgements_the_generated_bottom_line_is_plain_sentences_with_source_marks(tmp_path: Path) -> None:
@@ -277,7 +279,7 @@ def test_without_judgements_the_generated_bottom_line_is_plain_sentences_with_so
 
     data = data_package(tmp_path)
     tables = clean.build_processed(data, LATE)
-    results, summary = analysis.analyse(tables, LATE, None)
+    results, summary = run.analyse(tables, LATE, None)
     text = briefing.bottom_line(summary, results["conditions_summary"])
     first = text.splitlines()[0]
     assert first == ("1. The reports name 2 states as offering troops: Indonesia in public and Turkey privately."

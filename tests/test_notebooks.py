@@ -15,7 +15,7 @@ import pytest
 
 from helpers import paths
 from helpers.publish.build import execute_notebooks
-from tests.fixture_data import event, figure, make_data, pledge, position
+from fixture_data import event, figure, make_data, pledge, position
 
 NOTEBOOKS = [paths.NOTEBOOKS_DIR / name for name in paths.NOTEBOOKS]
 

@@ -13,7 +13,8 @@ import pytest
 from helpers import paths
 from helpers.data import quotes
 from helpers.views import briefing
-from helpers.data.validate import CLAIM_TABLES, main as validate_main
+from helpers.data.datapackage import CLAIM_TABLES
+from helpers.data.validate import main as validate_main
 
 TEXT = "The minister said:\nIndonesia is  ready to send\n20,000 troops.\n"
 SHA = hashlib.sha256(TEXT.encode()).hexdigest()

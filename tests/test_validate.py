@@ -9,7 +9,7 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from data_fixture import make_package
+from fixture_data import make_package
 
 from helpers.data.validate import MAX_LINE, Problem, main, validate_data
 
@@ -330,7 +330,7 @@ def test_straight_vs_curly_apostrophe(pkg: tuple[Path, Path]) -> None:
     assert "differs at character 43: \"'\" U+0027 in the quote vs '’' U+2019 in the file" in p.expected
 
 
-# The report's sentence (tests/data_fixture.py, 000_aaaaaaaaaaaaaaaa.txt, where a line break follows the dash): a
+# The report's sentence (tests/fixture_data.py, 000_aaaaaaaaaaaaaaaa.txt, where a line break follows the dash): a
 # straight apostrophe, curly quotation marks and an en dash. docs/CODEBOOK.md ("What verbatim means"): only
 # whitespace is normalised.
 SENTENCE = "A diplomat called the council's draft “a work in progress” – not yet final."

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from helpers.data import stamps
 from helpers.lab import working
 from helpers.views import markdown
-from helpers.lab.working import InputError
+from helpers.data.stamps import InputError
 
 TODAY = dt.date(2026, 1, 31)
 
@@ -62,24 +63,24 @@ def test_a_build_passes_its_parameters_untouched() -> None:
 def test_stamps_name_the_notebook_to_run(tmp_path: Path) -> None:
     processed, analysis = tmp_path / "processed", tmp_path / "analysis"
     with pytest.raises(InputError, match=r"^no processed tables for 2025-11-20 in .*processed: run 01-clean-and-validate first$"):
-        working.check(processed, "2025-11-20")
+        stamps.check(processed, "2025-11-20")
     processed.mkdir()
     (processed / "pledges.csv").write_text("pledge_id\nPL-001\n", encoding="utf-8")
-    working.stamp(processed, "2025-11-20")
-    working.check(processed, "2025-11-20")
+    stamps.stamp(processed, "2025-11-20")
+    stamps.check(processed, "2025-11-20")
     assert json.loads((processed / "stamp.json").read_text())["made_by"] == "01-clean-and-validate"
     with pytest.raises(InputError, match="were made for 2025-11-20, not 2025-11-01: run 01-clean-and-validate for 2025-11-01 first"):
-        working.check(processed, "2025-11-01")
+        stamps.check(processed, "2025-11-01")
     analysis.mkdir()
     (analysis / "key_figures.json").write_text("{}", encoding="utf-8")
-    working.stamp(analysis, "2025-11-20", made_from=processed)
-    working.check(analysis, "2025-11-20", made_from=processed)
+    stamps.stamp(analysis, "2025-11-20", made_from=processed)
+    stamps.check(analysis, "2025-11-20", made_from=processed)
     (processed / "pledges.csv").write_text("pledge_id\nPL-002\n", encoding="utf-8")
     with pytest.raises(InputError, match="changed after 01-clean-and-validate wrote them: run 01-clean-and-validate again"):
-        working.check(processed, "2025-11-20")
-    working.stamp(processed, "2025-11-20")
+        stamps.check(processed, "2025-11-20")
+    stamps.stamp(processed, "2025-11-20")
     with pytest.raises(InputError, match="made from older processed tables .*: run 02-analyse again"):
-        working.check(analysis, "2025-11-20", made_from=processed)
+        stamps.check(analysis, "2025-11-20", made_from=processed)
 
 
 def test_input_error_shows_as_one_line_in_a_notebook() -> None:
@@ -90,14 +91,14 @@ def test_input_error_shows_as_one_line_in_a_notebook() -> None:
 def test_read_processed_checks_its_folder(tmp_path: Path) -> None:
     import pandas as pd
 
-    from helpers.data import clean
+    from helpers.data import processed
 
     folder = tmp_path / "processed"
     with pytest.raises(InputError, match="no processed tables in .*: run 01-clean-and-validate first"):
-        clean.read_processed(folder)
-    clean.write_processed({"pledges": pd.DataFrame({"pledge_id": ["PL-001"]})}, folder)
-    assert list(clean.read_processed(folder)) == ["pledges"]  # a previous edition's tables: no date asked
+        processed.read_processed(folder)
+    processed.write_processed({"pledges": pd.DataFrame({"pledge_id": ["PL-001"]})}, folder)
+    assert list(processed.read_processed(folder)) == ["pledges"]  # a previous edition's tables: no date asked
     with pytest.raises(InputError, match="no processed tables for 2025-11-20 .*: run 01-clean-and-validate first"):
-        clean.read_processed(folder, as_of="2025-11-20")  # tables without a stamp
-    working.stamp(folder, "2025-11-20")
-    assert list(clean.read_processed(folder, as_of="2025-11-20")) == ["pledges"]
+        processed.read_processed(folder, as_of="2025-11-20")  # tables without a stamp
+    stamps.stamp(folder, "2025-11-20")
+    assert list(processed.read_processed(folder, as_of="2025-11-20")) == ["pledges"]

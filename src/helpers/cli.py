@@ -198,17 +198,18 @@ def cmd_fill_mentions(args: argparse.Namespace, extra: list[str]) -> int:
 
 def cmd_review(args: argparse.Namespace, extra: list[str]) -> int:
     """Check the key judgements an edition uses and list, per judgement, the claims of unread reports bearing on it."""
-    from helpers.analysis import findings as analysis, judgements
+    from helpers.analysis import judgements, run
     from helpers.data import clean
+    from helpers.views.judgements_md import review_text
 
     as_of = args.as_of or _today()
     data_dir = Path(args.data_dir)
     tables = clean.build_processed(data_dir, as_of)
-    _, findings = analysis.analyse(tables, as_of, None)
+    _, findings = run.analyse(tables, as_of, None)
     judged = judgements.for_edition(data_dir, as_of, tables, findings)
     if args.mark:
         if judged.problems:
-            print(judgements.review_text(judged))
+            print(review_text(judged))
             print("review: fix the problems above before marking the judgements reviewed", file=sys.stderr)
             return 1
         try:
@@ -220,7 +221,7 @@ def cmd_review(args: argparse.Namespace, extra: list[str]) -> int:
         print(f"review: {written} {origin}, reviewed against {', '.join(tables['sources']['source_id'])}; "
               "revise the judgements there, then: python3 dev.py review --as-of " + as_of)
         return 0
-    print(judgements.review_text(judged))
+    print(review_text(judged))
     return 1 if judged.problems else 0
 
 

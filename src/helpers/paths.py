@@ -65,3 +65,11 @@ QUARTO_PROJECT_FILES: tuple[str, ...] = (
 CACHE_DIR: Path = Path(
     os.environ.get("ISF_CACHE_DIR", Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "isf-briefing")
 )
+
+
+def shown(path: Path) -> str:
+    """A path as an analyst reads it: relative to the project when it is inside it."""
+    try:
+        return Path(path).resolve().relative_to(ROOT.resolve()).as_posix()
+    except ValueError:
+        return str(path)

@@ -31,7 +31,7 @@ import pandas as pd
 import yaml
 
 from helpers import fmt
-from helpers.views.markdown import escape_md as esc
+from helpers.data.datapackage import claim_id_columns, load_descriptor, read_table, resource
 
 FOLDER = "judgements"
 # The US Intelligence Community's likelihood scale (ICD 203, 2015): the only words a judgement may use
@@ -63,8 +63,6 @@ OFF_SCALE = re.compile(r"\b(probably|probable|possibly|perhaps|conceivably|highl
 FIRST_SENTENCE = re.compile(r"[.!?][\"”’)]?(?:\s*\[[^\]]*\])?(?=\s+[\"“‘(]?[A-Z])")
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z])")
 # Claim tables and their id, plus the columns whose codes say what a claim is about (topics and conditions).
-ID_COLUMNS: dict[str, str] = {"pledges": "pledge_id", "conditions": "condition_id", "positions": "position_id",
-                              "events": "event_id", "figures": "figure_id", "open_questions": "question_id"}
 TOPIC_COLUMNS: dict[str, tuple[tuple[str, str, str], ...]] = {
     # table -> (code column, label column, kind)
     "pledges": (("contribution_type", "contribution_label", "contribution"),),
@@ -388,12 +386,11 @@ class Evidence:
     @classmethod
     def of(cls, tables: Mapping[str, pd.DataFrame], findings: Mapping[str, Any], data_dir: Path, as_of: str) -> Evidence:
         """The evidence of one edition, from its processed tables and findings and the curated data folder."""
-        from helpers.data.clean import read_table
-
-        cur = Path(data_dir) / "curated"
-        every = pd.concat([read_table(cur / f"{name}.csv").rename(columns={col: "claim_id"})[["claim_id", "source_id"]]
-                           for name, col in ID_COLUMNS.items()], ignore_index=True)
-        sources = read_table(cur / "sources.csv")[["source_id", "published", "date_precision"]]
+        descriptor = load_descriptor(Path(data_dir))
+        table = lambda name: read_table(Path(data_dir), resource(descriptor, name))  # noqa: E731
+        every = pd.concat([table(name).rename(columns={col: "claim_id"})[["claim_id", "source_id"]]
+                           for name, col in claim_id_columns().items()], ignore_index=True)
+        sources = table("sources")[["source_id", "published", "date_precision"]]
         return cls(as_of, tables["claims"], claim_keys(tables), findings, sources, every)
 
     def source_label(self, source_id: str) -> str:
@@ -426,7 +423,7 @@ def claim_keys(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
         return actor
 
     rows: list[tuple[str, str, str, str]] = []
-    for table, id_col in ID_COLUMNS.items():
+    for table, id_col in claim_id_columns().items():
         df = tables.get(table)
         if df is None or df.empty:
             continue
@@ -486,7 +483,7 @@ def check(jf: JudgementsFile, evidence: Evidence) -> list[Problem]:
     for sid in jf.reports_read:
         if sid not in published:
             problems.append(Problem(label, jf.front_line, f"reports_read lists {sid}, which is not in sources.csv"))
-        elif jf.written_for and published[sid] > jf.written_for:
+        elif jf.written_for and published[sid] > pd.Timestamp(jf.written_for):
             problems.append(Problem(label, jf.front_line, f"reports_read lists {evidence.source_label(sid)}, dated after this file's "
                                                           f"edition ({fmt.date_label(jf.written_for)}): write a file for a later edition"))
     for j in jf.judgements:
@@ -619,45 +616,8 @@ def notice(jf: JudgementsFile, evidence: Evidence) -> str:
 
 
 # --------------------------------------------------------------------------------------------------
-# Views: the bottom line, the notebook's check results, the review command
+# One edition's judgements (their words: helpers.views.judgements_md)
 # --------------------------------------------------------------------------------------------------
-
-
-TOKEN = re.compile(r"\{\{(?P<ref>.*?)\}\}|\[\s*(?P<cite>" + CLAIM_ID + r"(?:\s*[,;]\s*" + CLAIM_ID + r")*)\s*\]")
-
-
-def _esc_spaced(text: str) -> str:
-    """Escaped text that keeps one leading and one trailing space (``escape_md`` trims them)."""
-    if not text.strip():
-        return " " if text else ""
-    return (" " if text[0].isspace() else "") + esc(text) + (" " if text[-1].isspace() else "")
-
-
-def render_text(j: Judgement, evidence: Evidence) -> str:
-    """A judgement as Markdown: its first sentence (the conclusion) in bold, text escaped, references
-    replaced by their values, citations as compact source marks linking to the Sources entry
-    (``helpers.views.briefing.mark``), set right after the word before."""
-    end = FIRST_SENTENCE.search(j.text)
-    head, rest = (j.text[:end.end()], j.text[end.end():]) if end else (j.text, "")
-    return f"**{_render(head, evidence)}**" + (" " + _render(rest, evidence) if rest.strip() else "")
-
-
-def _render(text: str, evidence: Evidence) -> str:
-    """Markdown of a piece of judgement text (see :func:`render_text`)."""
-    from helpers.views.briefing import mark
-
-    source_of = dict(zip(evidence.claims["claim_id"], evidence.claims["source_id"]))
-    parts, pos = [], 0
-    for m in TOKEN.finditer(text):
-        parts.append(_esc_spaced(text[pos:m.start()]))
-        if m.group("ref") is not None:
-            parts.append(esc(resolve(m.group("ref"), evidence.findings)))
-        else:
-            parts[-1] = parts[-1].rstrip()
-            parts.append(mark(source_of.get(i, "") for i in re.split(r"\s*[,;]\s*", m.group("cite").strip())))
-        pos = m.end()
-    parts.append(_esc_spaced(text[pos:]))
-    return re.sub(r" {2,}", " ", "".join(parts)).strip()
 
 
 @dataclass
@@ -681,44 +641,6 @@ class EditionJudgements:
             return 0
         return (dt.date.fromisoformat(self.as_of) - dt.date.fromisoformat(self.file.written_for)).days
 
-    def bottom_line_md(self, stale_after_days: int = 30) -> str:
-        """The analyst's bottom line: the not-yet-reviewed line (if any), a line saying the judgements have not been
-        reassessed when the edition is more than ``stale_after_days`` after the one they were written for, the
-        numbered judgements, and whose they are."""
-        assert self.file is not None
-        lines = []
-        if self.stale:
-            lines += [f"**Not yet reviewed:** {esc(self.stale)}", ""]
-        if self.days_old > stale_after_days and not self.stale:  # "not yet reviewed" already says when they were written
-            written = fmt.date_label(self.file.written_for)
-            lines += [f"**Not reassessed since {esc(written)}:** these judgements were written for the edition of {esc(written)}, "
-                      f"{esc(fmt.plural(self.days_old, 'day'))} before this one. Their time frames (“in the coming weeks”) run "
-                      "from that date and may have run out.", ""]
-        lines += [f"{j.number}. {render_text(j, self.evidence)}" for j in self.file.judgements]
-        lines += ["", f"*Key judgements by the analyst, written for the edition of {esc(fmt.date_label(self.file.written_for))} and "
-                      "checked against the claims they cite when this edition was built. Likelihood words follow the scale under "
-                      "Methodology.*"]
-        return "\n".join(lines)
-
-    def checks_md(self) -> str:
-        """What the analyst sees in the notebook: which file, what it was read against, and each problem."""
-        if self.file is None:
-            return (f"**Key judgements:** none for the edition of {esc(fmt.date_label(self.as_of))} (no file dated on or before it in "
-                    f"{esc(self.folder_label)}), so the bottom line is generated from the findings."
-                    + ("\n\n" + "\n".join(f"- {esc(str(p))}" for p in self.problems) if self.problems else ""))
-        head = (f"**Key judgements:** {esc(self.file.label)}, {len(self.file.judgements)} judgement(s), reviewed against "
-                f"{esc(', '.join(self.file.reports_read) or 'no report')}.")
-        status = (f"**Checks: {len(self.problems)} problem(s).**\n\n" + "\n".join(f"- {esc(str(p))}" for p in self.problems)
-                  if self.problems else "**Checks: passed** (citations, numbers, finding references, likelihood words, sentence length).")
-        pending = bearing(self.file, self.evidence)
-        lines = [head, "", status]
-        if self.stale:
-            lines += ["", f"**Not yet reviewed:** {esc(self.stale)}"]
-            for number, rows in pending.items():
-                lines += ["", f"Judgement {number}:"] + [f"- {esc(r.claim_id)} ({esc(r.source_id)}; shares {esc(r.shared)}): "
-                                                         f"\u201c{esc(r.quote)}\u201d" for r in rows.itertuples()]
-        return "\n".join(lines)
-
     def raise_for_problems(self) -> None:
         """Stop the build (or the notebook) when the checks failed."""
         if self.problems:
@@ -731,7 +653,7 @@ def for_edition(data_dir: Path, as_of: str, tables: Mapping[str, pd.DataFrame], 
     Args:
         data_dir: the data folder (``judgements/`` and ``curated/``).
         as_of: the edition date.
-        tables: the edition's processed tables (``helpers.data.clean.read_processed``).
+        tables: the edition's processed tables (``helpers.data.processed.read_processed``).
         findings: the edition's findings (``helpers.analysis.read_analysis``'s summary).
     """
     evidence = Evidence.of(tables, findings, data_dir, as_of)
@@ -742,51 +664,6 @@ def for_edition(data_dir: Path, as_of: str, tables: Mapping[str, pd.DataFrame], 
         return EditionJudgements(as_of, None, evidence, problems, label)
     jf = parse(path, data_dir)
     return EditionJudgements(as_of, jf, evidence, sorted(problems + check(jf, evidence), key=lambda p: (p.file, p.line)), label)
-
-
-def scale_md() -> str:
-    """The likelihood scale as a bullet list, for the briefing's methodology."""
-    return "\n".join(f"- **{esc(term)}**: {esc(chance)}" for term, chance in SCALE)
-
-
-def review_text(ej: EditionJudgements) -> str:
-    """What ``dev.py review`` prints: the file, its check results, then per judgement the unread claims
-    bearing on it with their quotes, and how to mark the judgements reviewed."""
-    lines: list[str] = []
-    if ej.file is None:
-        lines.append(f"review: no judgements file dated on or before {ej.as_of} in {ej.folder_label}; the bottom line is generated. "
-                     "README.md, 'Key judgements', says how to write one.")
-        lines += [str(p) for p in ej.problems]
-        return "\n".join(lines)
-    jf, ev = ej.file, ej.evidence
-    lines.append(f"review: {jf.label}, written for the edition of {fmt.date_label(jf.written_for)}, "
-                 f"read against {', '.join(jf.reports_read) or 'no report'}; this edition: {fmt.date_label(ej.as_of)}")
-    lines += ([f"checks: {len(ej.problems)} problem(s)"] + [f"  {p}" for p in ej.problems]) if ej.problems else ["checks: passed"]
-    new = unread_claims(jf, ev)
-    if new.empty:
-        lines.append("every report in this edition was read: nothing to review")
-        return "\n".join(lines)
-    reports = ", ".join(ev.source_label(s) for s in dict.fromkeys(new["source_id"]))
-    lines.append(f"not read: {fmt.plural(len(new), 'claim')} from {reports}")
-    hits = bearing(jf, ev)
-    for j in jf.judgements:
-        rows = hits.get(j.number)
-        text = _rendered_plain(j.text, ev.findings)
-        lines += ["", f"judgement {j.number} (line {j.line}): {text[:110]}{'…' if len(text) > 110 else ''}"]
-        if rows is None:
-            lines.append("  no new claim bears on it")
-            continue
-        lines.append(f"  {fmt.plural(len(rows), 'new claim')} bear{'s' if len(rows) == 1 else ''} on it:")
-        for r in rows.itertuples():
-            lines.append(f"  - {r.claim_id} ({ev.source_label(r.source_id)}; shares {r.shared}): {r.summary}")
-            lines.append(f"      \u201c{r.quote}\u201d")
-    touched = set(pd.concat(hits.values())["claim_id"]) if hits else set()
-    rest = new[~new["claim_id"].isin(touched)]
-    if len(rest):
-        lines += ["", f"bearing on no judgement: {', '.join(rest['claim_id'])}"]
-    lines += ["", f"When the judgements hold for the edition of {fmt.date_label(ej.as_of)}: python3 dev.py review --as-of {ej.as_of} --mark",
-              f"(writes {ej.folder_label}{ej.as_of}.md from {jf.path.name} with reports_read updated; revise the judgements there)"]
-    return "\n".join(lines)
 
 
 def mark_reviewed(data_dir: Path, as_of: str, reports: Iterable[str]) -> tuple[Path, Path]:

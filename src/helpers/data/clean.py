@@ -1,7 +1,9 @@
-"""Turn the raw curated tables into typed, harmonised analysis tables.
+"""Turn the curated tables into typed, harmonised analysis tables for one edition.
 
-Raw files are only read. Each function takes and returns DataFrames, so it can be tested on tiny
-fixture frames. ``build_processed`` is what notebook 01 calls.
+Raw files are only read, through the schema reader (``helpers.data.datapackage.read_tables``), so every
+column arrives with the type datapackage.yaml declares. Each function takes and returns DataFrames, so it
+can be tested on tiny fixture frames. ``build_processed`` is what notebook 01 calls;
+``helpers.data.processed`` writes its tables to disk and reads them back typed.
 """
 
 from __future__ import annotations
@@ -11,21 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers import fmt, paths
-from helpers.data.datapackage import load_descriptor
-from helpers.data.validate import CLAIM_TABLES, split_list
-
-CURATED_TABLES: tuple[str, ...] = ("sources", "actors", *CLAIM_TABLES, "tensions")
-# The code lists: every resource of data/datapackage.yaml kept under reference/ (read from the descriptor,
-# so a new code list needs no change here).
-REFERENCE_TABLES: tuple[str, ...] = tuple(
-    r["name"] for r in load_descriptor(paths.DATA_DIR)["resources"] if str(r["path"]).startswith("reference/")
-)
-DATE_COLUMNS: tuple[str, ...] = ("reported_date", "event_date", "target_by", "published", "published_earliest", "published_latest")
-NUMBER_COLUMNS: tuple[str, ...] = ("amount_low", "amount_high", "value_low", "value_high", "rank")
-# Curated files write booleans as true/false; processed CSVs (pandas) as True/False.
-BOOLEANS: dict[str, object] = {"true": True, "false": False, "True": True, "False": False, "": pd.NA}
-
+from helpers import fmt
+from helpers.data.datapackage import CLAIM_TABLES, claim_id_columns, read_tables, reference_tables, split_list
 
 # Source ids as the curated notes write them ("per S003").
 SOURCE_ID_RE = re.compile(r"\bS\d{3,}\b")
@@ -80,54 +69,6 @@ def edition_actors(actors: pd.DataFrame, claims: list[pd.DataFrame], source_ids:
 
 class UnknownActorError(KeyError):
     """An actor id or name that the actors table does not know."""
-
-
-def read_table(path: Path) -> pd.DataFrame:
-    """Read one CSV as strings, blanks as empty strings (no silent NaN guessing).
-
-    Args:
-        path: CSV file.
-
-    Returns:
-        A frame of str columns.
-    """
-    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-
-
-def load_raw(data_dir: Path) -> dict[str, pd.DataFrame]:
-    """Load every curated and reference table of the data package.
-
-    Args:
-        data_dir: folder holding curated/ and reference/.
-
-    Returns:
-        Table name -> frame of strings.
-    """
-    tables = {name: read_table(data_dir / "curated" / f"{name}.csv") for name in CURATED_TABLES
-              if name != "tensions" or (data_dir / "curated" / f"{name}.csv").is_file()}
-    tables.setdefault("tensions", pd.DataFrame(columns=["tension_id", "subject", "claim_ids", "reading", "notes"]))
-    tables |= {name: read_table(data_dir / "reference" / f"{name}.csv") for name in REFERENCE_TABLES}
-    return tables
-
-
-def type_columns(df: pd.DataFrame) -> pd.DataFrame:
-    """Give known columns their types: dates as datetime64, amounts and ranks as floats, booleans, blanks as missing.
-
-    Args:
-        df: a raw table of strings.
-
-    Returns:
-        A copy with DATE_COLUMNS parsed (YYYY-MM-DD), NUMBER_COLUMNS numeric, "true"/"false" as booleans.
-    """
-    out = df.copy()
-    for col in out.columns:
-        if col in DATE_COLUMNS:
-            out[col] = pd.to_datetime(out[col].replace("", None), format="%Y-%m-%d")
-        elif col in NUMBER_COLUMNS or col.endswith("_rank"):
-            out[col] = pd.to_numeric(out[col].replace("", None)).astype("float64")
-        elif set(out[col].unique()) <= set(BOOLEANS) and (out[col] != "").any():
-            out[col] = out[col].map(BOOLEANS).astype("boolean")
-    return out
 
 
 def alias_index(actors: pd.DataFrame) -> dict[str, str]:
@@ -265,45 +206,11 @@ def filter_as_of(df: pd.DataFrame, as_of: str | pd.Timestamp, column: str = "rep
     return df[df[column] <= pd.Timestamp(as_of)].reset_index(drop=True)
 
 
-def latest_stance(
-    claims: pd.DataFrame,
-    as_of: str | pd.Timestamp,
-    keys: tuple[str, ...] = ("actor_id", "contribution_type"),
-    confidence_rank: dict[str, int] | None = None,
-) -> pd.DataFrame:
-    """The most recent claim per key as of a date: the "current" stage of each actor's contribution.
-
-    Ties on the same reported date go to the better-sourced claim (higher confidence rank), then to the
-    later row id, so the result does not depend on row order.
-
-    Args:
-        claims: a typed claim table with ``reported_date``, ``confidence`` and the key columns.
-        as_of: only claims reported on or before this date count.
-        keys: columns that identify one stance (actor and contribution for pledges; actor and topic for
-            positions).
-        confidence_rank: confidence code -> rank; defaults to the codebook's ranks.
-
-    Returns:
-        One row per key, with all claim columns.
-    """
-    ranks = confidence_rank or {"on_record": 4, "named_official": 3, "anonymous_officials": 2, "relayed": 1, "unattributed": 0}
-    current = filter_as_of(claims, as_of)
-    id_column = current.columns[0]
-    current = current.assign(_rank=current["confidence"].map(ranks).fillna(-1))
-    current = current.sort_values(["reported_date", "_rank", id_column])
-    return current.groupby(list(keys), sort=True).tail(1).drop(columns="_rank").sort_values(list(keys)).reset_index(drop=True)
-
-
-def date_label(value: pd.Timestamp, precision: str = "day") -> str:
-    """A date as readers write it, marked when it is an estimate: "8 Nov 2025", "c. 13 Dec 2025" (see helpers.fmt)."""
-    return fmt.date_label(value, precision)
-
-
 def source_label(sources: pd.DataFrame) -> pd.Series:
     """A short citation per source: "Dawn, 8 Nov 2025" or "S002 (unnamed outlet), 18 Oct 2025, via The Guardian"."""
     def label(row: pd.Series) -> str:
         outlet = row["outlet"] or "unnamed outlet"
-        return f"{row['source_id']} ({outlet}, {date_label(row['published'], row['date_precision'])})"
+        return f"{row['source_id']} ({outlet}, {fmt.date_label(row['published'], row['date_precision'])})"
     return sources.apply(label, axis=1)
 
 
@@ -326,8 +233,8 @@ def build_processed(data_dir: Path, as_of: str) -> dict[str, pd.DataFrame]:
         Table name -> frame. Keys: sources, actors, pledges, conditions, positions, events, figures,
         open_questions, claims, plus every reference table.
     """
-    raw = load_raw(data_dir)
-    t = {name: type_columns(df) for name, df in raw.items()}
+    t = read_tables(data_dir)
+    curated_actors = t["actors"]
     sources = t["sources"].assign(source_label=lambda d: source_label(d))
     sources = sources[sources["published"] <= pd.Timestamp(as_of)].reset_index(drop=True)
     source_ids = set(sources["source_id"])
@@ -349,7 +256,7 @@ def build_processed(data_dir: Path, as_of: str) -> dict[str, pd.DataFrame]:
             source_label=df["source_id"].map(cite["source_label"]),
             outlet=df["source_id"].map(cite["outlet"]),
             # "c. 15 Nov 2025" when the report's own date is an estimate
-            reported_label=[date_label(d, p) for d, p in zip(df["reported_date"], df["source_id"].map(cite["date_precision"]))],
+            reported_label=[fmt.date_label(d, p) for d, p in zip(df["reported_date"], df["source_id"].map(cite["date_precision"]))],
         )
 
     pledges = common(t["pledges"])
@@ -378,7 +285,8 @@ def build_processed(data_dir: Path, as_of: str) -> dict[str, pd.DataFrame]:
     figures = add_labels(common(t["figures"]), t["metrics"], "metric", {"label": "metric_label"})
     questions = add_labels(common(t["open_questions"]), t["topics"], "topic", {"label": "topic_label"})
     # a question is answered in an edition only once the claim answering it is in that edition
-    edition_claims = {i for df in (pledges, conditions, positions, events, figures) for i in df.iloc[:, 0]}
+    ids = claim_id_columns()
+    edition_claims = {i for name, df in zip(CLAIM_TABLES, (pledges, conditions, positions, events, figures)) for i in df[ids[name]]}
     answered = questions["answered_by"].fillna("").isin(edition_claims) & questions["answered_by"].fillna("").ne("")
     questions = questions.assign(status=questions["status"].where(answered, "open"), answered_by=questions["answered_by"].where(answered, ""))
     figures["value_label"] = [
@@ -387,7 +295,7 @@ def build_processed(data_dir: Path, as_of: str) -> dict[str, pd.DataFrame]:
     ]
     tables = {
         "sources": sources,
-        "actors": edition_actors(raw["actors"], [pledges, conditions, positions, events, figures, questions], source_ids),
+        "actors": edition_actors(curated_actors, [pledges, conditions, positions, events, figures, questions], source_ids),
         "pledges": pledges,
         "conditions": conditions,
         "positions": positions,
@@ -396,10 +304,10 @@ def build_processed(data_dir: Path, as_of: str) -> dict[str, pd.DataFrame]:
         "open_questions": questions,
     }
     tables["claims"] = stack_claims(tables)
-    tables["tensions"] = edition_tensions(raw["tensions"], set(tables["claims"]["claim_id"]))
+    tables["tensions"] = edition_tensions(t["tensions"], set(tables["claims"]["claim_id"]))
     if "population" in tables["actors"]:
         tables["actors"]["population_label"] = tables["actors"]["population"].map(population_labels).fillna("")
-    return tables | {name: t[name] for name in REFERENCE_TABLES}
+    return tables | {name: t[name] for name in reference_tables(data_dir)}
 
 
 def edition_tensions(tensions: pd.DataFrame, claim_ids: set[str]) -> pd.DataFrame:
@@ -442,10 +350,11 @@ def stack_claims(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         "open_questions": lambda d: "Open question: " + d["question"],
     }
     frames = []
+    ids = claim_id_columns()
     for name, summarise in summaries.items():
         df = tables[name]
         frames.append(pd.DataFrame({
-            "claim_id": df.iloc[:, 0],
+            "claim_id": df[ids[name]],
             "claim_table": name,
             "actor_id": df["actor_id"],
             "actor_name": df["actor_name"],
@@ -461,78 +370,3 @@ def stack_claims(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
             "quote": df["quote"],
         }))
     return pd.concat(frames, ignore_index=True).sort_values(["reported_date", "claim_id"]).reset_index(drop=True)
-
-
-def write_processed(tables: dict[str, pd.DataFrame], out_dir: Path) -> list[Path]:
-    """Write processed tables into ``out_dir``: typed JSON for the pipeline, CSV for readers.
-
-    ``<name>.json`` is pandas' Table Schema JSON (``orient="table"``): it carries each column's type, so
-    dates, booleans, numbers and list columns (an event's ``other_names``) come back as they went in.
-    ``<name>.csv`` is the same table for readers to download; the pipeline never reads it back.
-
-    Args:
-        tables: name -> frame, from :func:`build_processed`.
-        out_dir: folder to create and fill.
-
-    Returns:
-        The files written.
-    """
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, df in tables.items():
-        typed = out_dir / f"{name}.json"
-        df.to_json(typed, orient="table", index=False, date_format="iso", force_ascii=False)
-        readable = out_dir / f"{name}.csv"
-        df.to_csv(readable, index=False, date_format="%Y-%m-%d")
-        written += [typed, readable]
-    return written
-
-
-def read_processed(processed_dir: Path, as_of: str | None = None) -> dict[str, pd.DataFrame]:
-    """Read tables written by :func:`write_processed` back with their types.
-
-    Reads the typed ``<name>.json`` files. An edition built before they existed has CSVs only: those are
-    read as text and typed by column name (:func:`type_columns`), list columns parsed back into lists.
-
-    Args:
-        processed_dir: an edition's processed/ folder.
-        as_of: the date the reading notebook works on; when given, the folder's stamp must say the
-            tables were made for it (``helpers.lab.working.check``).
-
-    Returns:
-        Table name -> typed frame.
-
-    Raises:
-        helpers.lab.working.InputError: no tables there (run notebook 01 first), or made for another date.
-    """
-    from helpers.lab import working
-
-    if as_of is not None:
-        working.check(processed_dir, as_of)
-    elif not any(p.name != working.STAMP_NAME for p in processed_dir.glob("*")):
-        raise working.InputError(f"no processed tables in {processed_dir}: run {working.MADE_BY['processed']} first")
-    tables = {path.stem: pd.read_json(path, orient="table", convert_dates=True) for path in sorted(processed_dir.glob("*.json"))
-              if path.name != working.STAMP_NAME}
-    for path in sorted(processed_dir.glob("*.csv")):
-        if path.stem not in tables:
-            df = type_columns(read_table(path))
-            for col in LIST_COLUMNS:
-                if col in df:
-                    df[col] = df[col].map(_list_from_text)
-            tables[path.stem] = df
-    return tables
-
-
-# Columns that hold lists (written by older editions to CSV as "['Hamas', 'United States']").
-LIST_COLUMNS: tuple[str, ...] = ("other_names",)
-
-
-def _list_from_text(text: object) -> list[str]:
-    """A list written to CSV as its Python text, back as a list ("" and "[]" are empty)."""
-    import ast
-
-    value = str(text or "").strip()
-    if not value.startswith("["):
-        return [value] if value else []
-    parsed = ast.literal_eval(value)
-    return [str(x) for x in parsed]

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from helpers.data.datapackage import PackageError, field_names, fields, load_descriptor, next_id, primary_key, resource
-from helpers.data.validate import CLAIM_TABLES, check_encoding, check_structure, derived_mentions, split_list
+from helpers.data.datapackage import CLAIM_TABLES, split_list
+from helpers.data.validate import check_encoding, check_structure, derived_mentions
 
 
 class CurateError(ValueError):

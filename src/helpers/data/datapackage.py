@@ -1,22 +1,32 @@
-"""Read the data package once: its descriptor, each table's declared fields and keys, the typed tables.
+"""Read the data package: its descriptor, each table's declared fields and keys, and the tables themselves.
 
-``data/datapackage.yaml`` declares every column's type and each table's primary key. Every step (the
-validator, the codebook, the curator's commands, and later the cleaning step) asks this module instead
-of re-typing the schema by hand.
+``data/datapackage.yaml`` declares every column's type and each table's primary key. Every step asks this
+module instead of re-typing the schema by hand, and every CSV file of the package is read here:
+
+- :func:`read_tables` / :func:`read_table`: typed as the schema declares, for every step that uses the
+  data (cleaning, the judgements' evidence);
+- :func:`read_rows`: the cells exactly as written, for the steps that check or fingerprint the text
+  itself (the validator, the quote record, the claims index, the curator's commands, the codebook).
 """
 
 from __future__ import annotations
 
+import csv
 import re
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from helpers import paths
+
 if TYPE_CHECKING:  # pandas is imported only by read_table, so the CLI starts fast
     import pandas as pd
 
 DESCRIPTOR_NAME: str = "datapackage.yaml"
+# The tables that hold claims (one row per thing one report said), in the order the package lists them.
+CLAIM_TABLES: tuple[str, ...] = ("pledges", "conditions", "positions", "events", "figures", "open_questions")
 
 
 class PackageError(ValueError):
@@ -97,6 +107,37 @@ def primary_key(res: dict[str, Any]) -> list[str]:
     """The declared primary key columns (``primaryKey`` may be a string or a list)."""
     key = res["schema"].get("primaryKey") or []
     return [key] if isinstance(key, str) else list(key)
+
+
+@cache
+def _repo_descriptor() -> dict[str, Any]:
+    return load_descriptor(paths.DATA_DIR)
+
+
+def id_column(table: str) -> str:
+    """A table's id column, as the project's datapackage.yaml declares it (``pledges`` -> ``pledge_id``)."""
+    return primary_key(resource(_repo_descriptor(), table))[0]
+
+
+def claim_id_columns() -> dict[str, str]:
+    """Each claim table and its id column, in :data:`CLAIM_TABLES` order."""
+    return {table: id_column(table) for table in CLAIM_TABLES}
+
+
+def reference_tables(data_dir: Path = paths.DATA_DIR) -> tuple[str, ...]:
+    """The code lists: every resource kept under reference/ (a new code list needs no change in code)."""
+    return tuple(r["name"] for r in load_descriptor(data_dir)["resources"] if str(r["path"]).startswith("reference/"))
+
+
+def split_list(value: str) -> list[str]:
+    """Split a '; '-separated cell into its items ("S000; S001" -> ["S000", "S001"])."""
+    return [v.strip() for v in value.split(";") if v.strip()]
+
+
+def read_rows(path: Path) -> list[dict[str, str]]:
+    """A CSV file's rows exactly as written: every cell a string, blanks "" (no typing, no guessing)."""
+    with Path(path).open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
 
 
 def read_table(data_dir: Path, res: dict[str, Any]) -> pd.DataFrame:

@@ -23,13 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from helpers import paths
-from helpers.data.datapackage import PackageError, field_names, fields, load_descriptor
+from helpers.data.datapackage import CLAIM_TABLES, PackageError, claim_id_columns, field_names, fields, load_descriptor, read_rows, split_list
 from helpers.data.quotes import first_mismatch, holders, normalise_space
 
-__all__ = ["CLAIM_TABLES", "Problem", "DataValidationError", "load_descriptor", "validate_data", "check_data",
-           "split_list", "normalise_space", "stated_numbers", "derived_mentions", "main"]
-
-CLAIM_TABLES: tuple[str, ...] = ("pledges", "conditions", "positions", "events", "figures", "open_questions")
 # Columns of claim tables that hold an actor id, for the "mentioned_in" cross-check.
 ACTOR_COLUMNS: tuple[str, ...] = ("actor_id", "requested_by", "target_actor_id")
 # Longest value a cell may hold: the longest real one (a note) is under 1,000 characters; anything far
@@ -628,7 +624,7 @@ def model_problems(data_dir: Path, tables: dict[str, list[dict[str, str]]]) -> l
             problems.append(Problem(rel("events"), line, "target_by", e["target_by"], "blank: only target_date rows have a target"))
         elif e.get("target_by") and e["event_date"] and e["target_by"] < e["event_date"]:
             problems.append(Problem(rel("events"), line, "target_by", e["target_by"], f"a date on or after the day it was said, {e['event_date']}"))
-    claims = {row[next(iter(row))]: (name, row) for name in CLAIM_TABLES for row in tables[name]}
+    claims = {row[id_col]: (name, row) for name, id_col in claim_id_columns().items() for row in tables[name]}
     for line, q in enumerate(tables["open_questions"], start=2):
         answer = q.get("answered_by", "")
         if (q.get("status") == "answered") != bool(answer):
@@ -645,17 +641,6 @@ def model_problems(data_dir: Path, tables: dict[str, list[dict[str, str]]]) -> l
             if claim_id not in claims:
                 problems.append(Problem(rel("tensions"), line, "claim_ids", claim_id, "the id of a claim in the claim tables"))
     return problems
-
-
-def split_list(value: str) -> list[str]:
-    """Split a '; '-separated cell into its items ("S000; S001" -> ["S000", "S001"])."""
-    return [v.strip() for v in value.split(";") if v.strip()]
-
-
-def read_rows(path: Path) -> list[dict[str, str]]:
-    """Read a CSV file as a list of string dicts (no type conversion)."""
-    with path.open(encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
 
 
 # ---------------------------------------------------------------------------------------------------

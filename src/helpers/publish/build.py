@@ -519,7 +519,7 @@ def check_quotes(config: BuildConfig) -> QuoteCheck:
         BuildError: a quote added or edited since the record was written (one line saying what to run).
     """
     from helpers.data.quotes import check_record, record_path, unverified_line
-    from helpers.data.validate import CLAIM_TABLES
+    from helpers.data.datapackage import CLAIM_TABLES
 
     try:
         check = check_record(config.data_dir, CLAIM_TABLES)
@@ -627,7 +627,7 @@ def _edition_info(config: BuildConfig, plan: _Plan, quotes: QuoteCheck) -> dict[
 def _make_edition(config: BuildConfig, plan: _Plan, quotes: QuoteCheck, started: float) -> str:
     """Record, run, render and manifest in a staging folder, then swap it in as the draft. Returns the renderer."""
     from helpers.publish.kernelspec import ensure_kernelspec
-    from helpers.data.validate import CLAIM_TABLES
+    from helpers.data.datapackage import CLAIM_TABLES
 
     ensure_kernelspec()  # for notebooks that declare the `isf-briefing` kernel
     staging = config.reports_dir / f".staging-{plan.final.name}-{os.getpid()}"
@@ -665,7 +665,7 @@ def _reusable(existing: Folder | None, key: str, force: bool) -> Edition | None:
 
 
 def _current_claims(config: BuildConfig, as_of: str) -> dict[str, str]:
-    from helpers.data.validate import CLAIM_TABLES
+    from helpers.data.datapackage import CLAIM_TABLES
 
     return {cid: v["sha256"] for cid, v in claim_hashes(config.data_dir / "curated", as_of, CLAIM_TABLES).items()}
 

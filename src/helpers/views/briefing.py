@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from helpers import fmt
+from helpers.analysis.standings import WILLING_RANK
 from helpers.fmt import date_label
 from helpers.views.markdown import escape_md as esc
 from helpers.views.markdown import md_table
@@ -291,7 +292,7 @@ def commitments_md(standing: pd.DataFrame, summary: dict[str, Any] | None = None
     if standing.empty:
         return "No pledge or request reported yet."
     rank = standing["rank"].fillna(99)  # off the ladder (not expected, withdrawn) is news too: keep it in the table
-    gone_beyond = set(standing.loc[(rank >= 2) | standing["contribution_type"].eq("leadership"), "actor_id"])
+    gone_beyond = set(standing.loc[(rank >= WILLING_RANK) | standing["contribution_type"].eq("leadership"), "actor_id"])
     beyond = standing[standing["actor_id"].isin(gone_beyond)]
     # descriptions of one population (the would-be contributors) share one row
     row_key = beyond["population_label"].where(beyond["population"].ne(""), beyond["actor_name"])

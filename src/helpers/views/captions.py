@@ -1,6 +1,6 @@
 """Chart titles, subtitles and alt text, written from the findings the analysis computed.
 
-Each function reads the summary (``analysis.key_figures``) and the analysis tables the chart draws, and
+Each function reads the summary (``helpers.analysis.findings.key_figures``) and the analysis tables the chart draws, and
 words them; nothing here counts claims or decides who is willing. The same lists feed the bottom line,
 so a title and the sentence beside it name the same actors.
 """
@@ -12,7 +12,7 @@ from typing import Any, TypedDict
 import pandas as pd
 
 from helpers import fmt
-from helpers.analysis import findings as analysis
+from helpers.analysis import tables as analysis_tables
 
 
 class Caption(TypedDict):
@@ -142,8 +142,8 @@ def funnel(summary: dict[str, Any], steps: pd.DataFrame) -> Caption:
     vague = [f"{c['value']} ({c['source_id']})" for m in ("countries_approached", "countries_in_talks", "countries_willing")
              for c in summary.get(m) or [] if c.get("precision") == "vague"]
     subtitle = [
-        # The legend's own words (analysis.FUNNEL_*), so the two never drift apart.
-        f"Blue bars: {analysis.FUNNEL_REPORTED.lower()}, one bar per dated claim. Green: {analysis.FUNNEL_NAMED.lower()} "
+        # The legend's own words (helpers.analysis.tables.FUNNEL_*), so the two never drift apart.
+        f"Blue bars: {analysis_tables.FUNNEL_REPORTED.lower()}, one bar per dated claim. Green: {analysis_tables.FUNNEL_NAMED.lower()} "
         "as contributors (support from outside the force excluded). The unnamed counts may or may not include the named states.",
         "Dashed end: an open-ended count (\"at least\")." + (f" Not drawn, as the report gives no number: {fmt.names(vague)}." if vague else ""),
     ]

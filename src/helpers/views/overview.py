@@ -11,11 +11,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers import fmt
+from helpers import fmt, paths
 from helpers.views.markdown import escape_md as esc
 from helpers.views.markdown import md_table
-from helpers.data.validate import CLAIM_TABLES
-from helpers.lab.working import shown
+from helpers.data.datapackage import CLAIM_TABLES
 
 # The curated tables an edition cuts at its date, in the order the codebook lists them.
 EDITION_TABLES: tuple[str, ...] = ("sources", "actors", *CLAIM_TABLES)
@@ -26,7 +25,7 @@ def validation_md(raw: dict[str, pd.DataFrame], tables: dict[str, pd.DataFrame],
     """How the data was checked, and each table's rows: in the data, in this edition, left out.
 
     Args:
-        raw: ``clean.load_raw``: the curated tables as stored.
+        raw: the curated tables (``helpers.data.datapackage.read_tables``).
         tables: ``clean.build_processed`` for ``as_of``.
         as_of: the edition date.
         checked_by_build: the build validated the data before the notebook ran.
@@ -39,7 +38,7 @@ def validation_md(raw: dict[str, pd.DataFrame], tables: dict[str, pd.DataFrame],
         checked = "The build checked the data (schema, cross-table rules and quotes) before this notebook ran."
     elif quotes_dir is not None:
         checked = (f"Checked here: the schema, the cross-table rules and every quote against the reports in "
-                   f"{esc(shown(quotes_dir))}. No problem found.")
+                   f"{esc(paths.shown(quotes_dir))}. No problem found.")
     else:
         checked = "Checked here: the schema and the cross-table rules. **Quotes not checked**: the reports folder is missing."
     rows = []
