@@ -50,13 +50,13 @@ AFTER_TABLE = "After the long table"
 
 def stages() -> pd.DataFrame:
     """The stages reference table, as data/reference/stages.csv holds it (the columns charts read)."""
-    rows = [("mentioned", 0, True, "Named as candidate"), ("approached", 1, True, "Approached / in talks"),
-            ("signalled_willingness", 2, True, "Signalled willingness"), ("conditional", 2.5, True, "Willing only if"),
-            ("offered_private", 3, True, "Offered privately"), ("offered_public", 4, True, "Offered publicly"),
-            ("approved_at_home", 5, True, "Approved at home"), ("deployed", 6, True, "Deployed"),
-            ("not_expected", None, False, "Not expected"), ("declined", None, False, "Declined"),
-            ("withdrawn", None, False, "Withdrawn")]
-    return pd.DataFrame(rows, columns=["stage", "rank", "on_ladder", "label"])
+    rows = [("mentioned", 0, True, "Named as candidate", "named"), ("approached", 1, True, "Approached / in talks", "asked"),
+            ("signalled_willingness", 2, True, "Signalled willingness", "willing"), ("conditional", 2.5, True, "Willing only if", "willing only if"),
+            ("offered_private", 3, True, "Offered privately", "offered privately"), ("offered_public", 4, True, "Offered publicly", "offered publicly"),
+            ("approved_at_home", 5, True, "Approved at home", "approved at home"), ("deployed", 6, True, "Deployed", "deployed"),
+            ("not_expected", None, False, "Not expected", "not expected"), ("declined", None, False, "Declined", "declined"),
+            ("withdrawn", None, False, "Withdrawn", "withdrawn")]
+    return pd.DataFrame(rows, columns=["stage", "rank", "on_ladder", "label", "short_label"])
 
 
 # Row names as long as the briefing's unnamed groups, next to short ones.

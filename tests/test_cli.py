@@ -133,7 +133,7 @@ def test_editions_reports_broken_folders_and_stale_drafts_with_repairs(tmp_path:
     # Nothing silently dropped: every folder has its line, broken ones say why.
     assert [l.split()[0] for l in lines[1:5]] == ["2025-10-20", "2025-11-20", "2025-11-25", "2025-11-30"]
     assert "BROKEN: manifest.json: holds a JSON list, not an object" in lines[1]
-    assert "draft      BROKEN: manifest.json: not valid JSON" in lines[4]
+    assert "draft      BROKEN: manifest.json: not readable JSON" in lines[4]
     problems = [l for l in lines if l.startswith("problem: ")]
     assert len(problems) == 3
     assert any(l.startswith("problem: 2025-10-20:") and "publish --restore" in l and "never rebuilt" in l for l in problems)

@@ -251,7 +251,7 @@ def test_a_broken_manifest_stops_the_publish_naming_the_file(reports: Path, tmp_
     (reports / "editions" / "2025-11-27" / "manifest.json").write_text("[1, 2]", encoding="utf-8")
     proc = run_publish("--site", str(site), reports=reports)
     assert proc.returncode == 1 and proc.stderr.count("\n") == 1
-    assert "2025-11-27/manifest.json: expected a JSON object, got list" in proc.stderr
+    assert "2025-11-27/manifest.json: holds a JSON list, not an object" in proc.stderr
     assert snapshot(site) == before
     assert sorted(p.name for p in tmp_path.iterdir() if "staging" in p.name or ".old-" in p.name) == []
 

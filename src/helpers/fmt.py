@@ -6,6 +6,7 @@ same everywhere. Nothing here decides what to say: the findings come from ``help
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
@@ -33,6 +34,18 @@ def date_label(value: Any, precision: str = "day") -> str:
     if precision == "week":
         return f"week of {day:%-d %b %Y}"
     return ("c. " if precision == "approximate" else "") + f"{day:%-d %b %Y}"
+
+
+def dated_text(value: str, precision: str = "day_long") -> str:
+    """An ISO date (a time part is ignored) as :func:`date_label` writes it; text that is not a date, unchanged.
+
+    For dates that come as text (manifests, front matter): "2025-11-20T09:00" gives "20 November 2025".
+    """
+    try:
+        dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return value
+    return date_label(value[:10], precision)
 
 
 def dateline(information_date: str, information_label: str, as_of: str, built_on: str, stale_note: str = "") -> str:

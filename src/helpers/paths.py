@@ -17,9 +17,8 @@ NOTEBOOKS_DIR: Path = ROOT / "notebooks"
 CODEBOOK: Path = ROOT / "docs" / "CODEBOOK.md"
 BUILD_DIR: Path = Path(os.environ.get("ISF_BUILD_DIR", ROOT / "build"))
 REPORTS_DIR: Path = Path(os.environ.get("ISF_REPORTS_DIR", ROOT / "reports"))
-# Published editions' local copies (written only by `publish`) and drafts (written by `build`).
+# Published editions' local copies (written only by `publish`).
 EDITIONS_DIR: Path = REPORTS_DIR / "editions"
-DRAFTS_DIR: Path = REPORTS_DIR / "drafts"
 # The published site's settings (base_url), read by every `publish`.
 SITE_SETTINGS: Path = ROOT / "site.toml"
 # The five news reports live beside the repo, never inside it.
@@ -40,15 +39,9 @@ PACKAGE_DIR: Path = Path(__file__).resolve().parent
 ASSETS_DIR: Path = PACKAGE_DIR / "assets"
 PYPROJECT: Path = ROOT / "pyproject.toml"
 QUARTO_CONFIG: Path = ROOT / "_quarto.yml"
-TESTS_DIR: Path = ROOT / "tests"
 # Dated logs of scheduled runs (`dev.py regenerate` writes logs/<date>.log).
 LOGS_DIR: Path = Path(os.environ.get("ISF_LOGS_DIR", ROOT / "logs"))
 BENCH_SCRIPT: Path = ROOT / "benchmarks" / "bench_build.py"
-# What readers open: copies of the latest edition's files.
-PUBLISHED_HTML: Path = REPORTS_DIR / "briefing.html"
-PUBLISHED_PDF: Path = REPORTS_DIR / "briefing.pdf"
-# Held (fcntl.flock) for the whole of a build; a second build is refused.
-BUILD_LOCK: Path = REPORTS_DIR / ".build.lock"
 # The Quarto project: its config and every file the config names, relative to ROOT
 # (helpers.publish.render copies them beside the notebook it stages for Quarto).
 QUARTO_PROJECT_FILES: tuple[str, ...] = (

@@ -57,7 +57,8 @@ def news_items(current: Tables, previous: Tables, ctx: Context | None = None) ->
     pledges, conditions = news_rules.attach_conditions(news_rules.pledge_news(new["pledges"], previous, ctx),
                                             news_rules.condition_news(new["conditions"], table(previous, "conditions"), ctx), ctx)
     conditions = news_rules.merge_conditions(conditions, ctx)
-    late_ids = {i for df in new.values() if len(df) for i in df.loc[df["_late"]].iloc[:, 0]}
+    ids = claim_id_columns()
+    late_ids = {i for name, df in new.items() if len(df) for i in df.loc[df["_late"], ids[name]]}
     items = [
         *pledges, *conditions,
         *news_rules.position_news(new["positions"], table(previous, "positions"), ctx),

@@ -19,7 +19,7 @@ from helpers.analysis.news_rules import STATUS_NEWS
 from helpers.data.datapackage import claim_id_columns
 
 # Columns that build_processed derives from codes and reference tables: not compared for corrections.
-DERIVED_SUFFIXES: tuple[str, ...] = ("_label", "_name", "_kind", "_region", "_rank")
+DERIVED_SUFFIXES: tuple[str, ...] = ("_label", "_short", "_name", "_kind", "_region", "_rank")
 DERIVED_COLUMNS: frozenset[str] = frozenset({"outlet", "on_ladder", "withdraws", "part_of_force", "inside_gaza", "milestone", "notes"})
 MAX_VALUE_CHARS = 120
 

@@ -80,7 +80,7 @@ def own_word_cut(claims: pd.DataFrame, keys: list[str]) -> pd.Series:
 # The standing's columns, in order (docs/CODEBOOK.md, "Standing").
 STANDING_COLUMNS: list[str] = [
     "actor_id", "actor_name", "actor_kind", "population", "population_label", "contribution_type", "contribution_label",
-    "part_of_force", "stage", "stage_label", "rank", "basis_id", "basis_source", "basis_date", "basis_label", "basis_confidence",
+    "contribution_short", "part_of_force", "stage", "stage_label", "rank", "basis_id", "basis_source", "basis_date", "basis_label", "basis_confidence",
     "basis_via", "basis_voice", "own_word", "location_label", "locations", "conditional", "conditions", "limits",
     "condition_sources", "figure", "figure_text", "figure_sources", "figures_differ", "reports", "since", "history", "sources",
     "origins", "requested_by_name"]
@@ -110,7 +110,8 @@ def standings(pledges: pd.DataFrame, conditions: pd.DataFrame) -> pd.DataFrame:
 
     Returns:
         One row per actor and contribution (:data:`STANDING_COLUMNS`): actor_id, actor_name, actor_kind,
-        population, population_label, contribution_type, contribution_label, part_of_force, stage,
+        population, population_label, contribution_type, contribution_label, contribution_short (a chart
+        column's words), part_of_force, stage,
         stage_label, rank (NaN off the ladder), basis_id, basis_source, basis_date, basis_label (date
         label), basis_confidence, basis_via, basis_voice, own_word (the standing is the actor's own word),
         location_label, locations, conditional, conditions (labels with their status), limits,
@@ -141,6 +142,7 @@ def standings(pledges: pd.DataFrame, conditions: pd.DataFrame) -> pd.DataFrame:
         "population": basis["actor_population"].fillna("") if "actor_population" in basis else blank,
         "population_label": basis["actor_population_label"].fillna("") if "actor_population_label" in basis else blank,
         "contribution_type": basis["contribution_type"], "contribution_label": basis["contribution_label"],
+        "contribution_short": basis["contribution_short"] if "contribution_short" in basis else basis["contribution_label"],
         "part_of_force": flagged(basis["part_of_force"]) if "part_of_force" in basis else True,
         "stage": basis["stage"], "stage_label": basis["stage_label"], "rank": basis["_rank"],
         "basis_id": basis["pledge_id"], "basis_source": basis["source_id"], "basis_date": basis["reported_date"],

@@ -160,17 +160,21 @@ def position_cells(positions: pd.DataFrame) -> pd.DataFrame:
         positions: processed positions.
 
     Returns:
-        One row per holder, topic and direction: actor_id, holder, topic, topic_label, direction,
+        One row per holder, topic and direction: actor_id, holder, topic, topic_label, topic_short, direction,
         direction_label, current (the latest stance on the topic), last (date), about (targets), summary,
         sources.
     """
-    cols = ["actor_id", "holder", "topic", "topic_label", "direction", "direction_label", "current", "last", "about", "summary", "sources"]
+    cols = ["actor_id", "holder", "topic", "topic_label", "topic_short", "direction", "direction_label", "current", "last", "about", "summary",
+            "sources"]
     if positions.empty:
         return pd.DataFrame(columns=cols)
     p = positions.assign(target=positions["target_name"].fillna(""))
+    if "topic_short" not in p:  # tables of an edition built before the short labels: the label serves
+        p["topic_short"] = p["topic_label"]
     p["latest"] = p.groupby(["actor_id", "topic"])["reported_date"].transform("max")
     cells = p.groupby(["actor_id", "topic", "direction"], as_index=False).agg(
-        holder=("actor_name", "first"), topic_label=("topic_label", "first"), direction_label=("direction_label", "first"),
+        holder=("actor_name", "first"), topic_label=("topic_label", "first"), topic_short=("topic_short", "first"),
+        direction_label=("direction_label", "first"),
         last=("reported_date", "max"), latest=("latest", "first"),
         about=("target", lambda s: fmt.names(sorted(set(s)))),
         summary=("summary", lambda s: "; ".join(dict.fromkeys(s))),
@@ -187,11 +191,11 @@ def stated_figures(pledges: pd.DataFrame) -> pd.DataFrame:
 
     Returns:
         Columns pledge_id, actor_id, actor_name, actor_kind, part_of_force, value (the larger bound),
-        low, high, precision, unit, label, words, stage, stage_label, where ("Inside Gaza", "Outside
+        low, high, precision, unit, label, words, stage, stage_label, stage_short, where ("Inside Gaza", "Outside
         Gaza", "Where not stated"), location_label, source_id, reported_label, reported_date.
     """
     cols = ["pledge_id", "actor_id", "actor_name", "actor_kind", "part_of_force", "value", "low", "high", "precision", "unit", "label",
-            "words", "stage", "stage_label", "where", "location_label", "source_id", "reported_label", "reported_date"]
+            "words", "stage", "stage_label", "stage_short", "where", "location_label", "source_id", "reported_label", "reported_date"]
     lo, hi = pd.to_numeric(pledges["amount_low"], errors="coerce"), pd.to_numeric(pledges["amount_high"], errors="coerce")
     rows = pledges[(lo.notna() | hi.notna()) & pledges["amount_unit"].isin(("troops", "personnel", "advisers"))]
     if rows.empty:
@@ -204,6 +208,7 @@ def stated_figures(pledges: pd.DataFrame) -> pd.DataFrame:
         "value": pd.concat([lo, hi], axis=1).max(axis=1), "low": lo, "high": hi, "precision": rows["amount_precision"],
         "unit": rows["amount_unit"], "label": rows["amount_label"], "words": rows["amount_text"], "stage": rows["stage"],
         "stage_label": rows["stage_label"],
+        "stage_short": rows["stage_short"] if "stage_short" in rows else rows["stage_label"].map(fmt.lower_first),
         "where": inside.map({"true": "Inside Gaza", "false": "Outside Gaza"}).fillna("Where not stated"),
         "location_label": rows["location_label"].fillna(""), "source_id": rows["source_id"], "reported_label": rows["reported_label"],
         "reported_date": rows["reported_date"],

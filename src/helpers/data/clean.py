@@ -261,8 +261,10 @@ def build_processed(data_dir: Path, as_of: str) -> dict[str, pd.DataFrame]:
 
     pledges = common(t["pledges"])
     pledges = add_actor_names(pledges, t["actors"], "requested_by", "requested_by")
-    pledges = add_labels(pledges, t["stages"], "stage", {"label": "stage_label", "rank": "stage_rank", "on_ladder": "on_ladder", "withdraws": "withdraws"})
-    pledges = add_labels(pledges, t["contribution_types"], "contribution_type", {"label": "contribution_label", "part_of_force": "part_of_force"})
+    pledges = add_labels(pledges, t["stages"], "stage", {"label": "stage_label", "short_label": "stage_short", "rank": "stage_rank", "on_ladder": "on_ladder",
+                                                   "withdraws": "withdraws"})
+    pledges = add_labels(pledges, t["contribution_types"], "contribution_type", {"label": "contribution_label", "short_label": "contribution_short",
+                                                                                           "part_of_force": "part_of_force"})
     pledges = add_labels(pledges, t["locations"], "location", {"label": "location_label", "inside_gaza": "inside_gaza"})
     pledges["amount_label"] = [
         amount_label(lo, hi, p, u, w) for lo, hi, p, u, w in zip(pledges["amount_low"], pledges["amount_high"], pledges["amount_precision"],
@@ -277,7 +279,7 @@ def build_processed(data_dir: Path, as_of: str) -> dict[str, pd.DataFrame]:
     conditions = add_labels(conditions, t["condition_statuses"], "status", {"label": "status_label"})
     positions = common(t["positions"])
     positions = add_actor_names(positions, t["actors"], "target_actor_id", "target")
-    positions = add_labels(positions, t["topics"], "topic", {"label": "topic_label"})
+    positions = add_labels(positions, t["topics"], "topic", {"label": "topic_label", "short_label": "topic_short"})
     positions = add_labels(positions, t["directions"], "direction", {"label": "direction_label"})
     events = add_labels(common(t["events"]), t["event_types"], "event_type", {"label": "event_type_label", "milestone": "milestone", "plan": "plan"})
     names = t["actors"].set_index("actor_id")["name"]

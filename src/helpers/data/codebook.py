@@ -9,13 +9,12 @@ changes the data (``add-report``, ``fill-mentions``); ``isf validate`` and a tes
 from __future__ import annotations
 
 import argparse
-import csv
 import re
 import sys
 from pathlib import Path
 
 from helpers import paths
-from helpers.data.datapackage import load_descriptor
+from helpers.data.datapackage import load_descriptor, read_csv, read_rows
 
 CODEBOOK: Path = paths.CODEBOOK
 # Reference tables shown in the codebook, with the heading used there.
@@ -83,18 +82,15 @@ def reference_block(data_dir: Path) -> str:
     """Every reference table, code by code."""
     parts = []
     for name, heading in REFERENCE_SECTIONS.items():
-        with (data_dir / "reference" / f"{name}.csv").open(encoding="utf-8", newline="") as fh:
-            rows = list(csv.reader(fh))
-        parts.append(f"### {heading} (`reference/{name}.csv`)\n\n" + md_rows(rows[0], rows[1:]))
+        header, rows = read_csv(data_dir / "reference" / f"{name}.csv")
+        parts.append(f"### {heading} (`reference/{name}.csv`)\n\n" + md_rows(header, [[r[c] for c in header] for r in rows]))
     return "\n\n".join(parts)
 
 
 def actors_block(data_dir: Path) -> str:
     """Which report each actor appears in."""
-    with (data_dir / "curated" / "sources.csv").open(encoding="utf-8", newline="") as fh:
-        source_ids = [r["source_id"] for r in csv.DictReader(fh)]
-    with (data_dir / "curated" / "actors.csv").open(encoding="utf-8", newline="") as fh:
-        actors = list(csv.DictReader(fh))
+    source_ids = [r["source_id"] for r in read_rows(data_dir / "curated" / "sources.csv")]
+    actors = read_rows(data_dir / "curated" / "actors.csv")
     rows = []
     for a in actors:
         seen = {s.strip() for s in a["mentioned_in"].split(";")}
@@ -104,8 +100,8 @@ def actors_block(data_dir: Path) -> str:
 
 def sources_block(data_dir: Path) -> str:
     """The five reports: file, outlet, relayed outlets, date and its precision."""
-    with (data_dir / "curated" / "sources.csv").open(encoding="utf-8", newline="") as fh:
-        rows = [[f"`{r['source_id']}`", f"`{r['file']}`", r["outlet"], r["relays"], r["published"], r["date_precision"], r["date_note"]] for r in csv.DictReader(fh)]
+    rows = [[f"`{r['source_id']}`", f"`{r['file']}`", r["outlet"], r["relays"], r["published"], r["date_precision"], r["date_note"]]
+            for r in read_rows(data_dir / "curated" / "sources.csv")]
     return md_rows(["source_id", "file", "outlet", "relays", "published", "precision", "how dated"], rows)
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from helpers.data.datapackage import PackageError, field_names, fields, load_descriptor, next_id, primary_key, resource
-from helpers.data.datapackage import CLAIM_TABLES, split_list
+from helpers.data.datapackage import CLAIM_TABLES, read_csv, split_list
 from helpers.data.validate import check_encoding, check_structure, derived_mentions
 
 
@@ -34,20 +34,6 @@ class AddedReport:
     file: str
     sha256: str
     stored_at: Path
-
-
-def read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
-    """A curated table's header and rows, as strings.
-
-    Args:
-        path: the CSV file.
-
-    Returns:
-        (header, rows).
-    """
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        return list(reader.fieldnames or []), list(reader)
 
 
 def write_csv(path: Path, header: list[str], rows: list[dict[str, str]]) -> None:

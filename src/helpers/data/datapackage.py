@@ -134,10 +134,20 @@ def split_list(value: str) -> list[str]:
     return [v.strip() for v in value.split(";") if v.strip()]
 
 
-def read_rows(path: Path) -> list[dict[str, str]]:
-    """A CSV file's rows exactly as written: every cell a string, blanks "" (no typing, no guessing)."""
+def read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    """A CSV file's header and rows exactly as written: every cell a string, blanks "" (no typing, no guessing).
+
+    Raises:
+        UnicodeDecodeError, csv.Error: the file is not UTF-8 CSV (the validator says where).
+    """
     with Path(path).open(encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
+        reader = csv.DictReader(fh)
+        return list(reader.fieldnames or []), list(reader)
+
+
+def read_rows(path: Path) -> list[dict[str, str]]:
+    """A CSV file's rows exactly as written (:func:`read_csv` without the header)."""
+    return read_csv(path)[1]
 
 
 def read_table(data_dir: Path, res: dict[str, Any]) -> pd.DataFrame:

@@ -10,7 +10,6 @@ this module), and a build without them stops on any quote the record does not vo
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import difflib
 import hashlib
@@ -21,6 +20,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from helpers.data.datapackage import id_column, read_rows
+from helpers.files import JSONFileError, read_json_object
 
 # Characters of context shown either side of the first difference.
 CONTEXT: int = 18
@@ -153,17 +155,15 @@ class ClaimQuote:
 
 
 def read_claim_quotes(curated_dir: Path, tables: Iterable[str]) -> list[ClaimQuote]:
-    """Every claim's id, table, line, source and quote (absent tables are skipped; the first column is the id)."""
+    """Every claim's id, table, line, source and quote, as written (absent tables are skipped)."""
     found: list[ClaimQuote] = []
     for table in tables:
         path = Path(curated_dir) / f"{table}.csv"
         if not path.is_file():
             continue
-        with path.open(encoding="utf-8", newline="") as fh:
-            reader = csv.DictReader(fh)
-            id_col = (reader.fieldnames or [""])[0]
-            for line, row in enumerate(reader, start=2):
-                found.append(ClaimQuote(row.get(id_col) or "", table, line, row.get("source_id") or "", row.get("quote") or ""))
+        id_col = id_column(table)
+        for line, row in enumerate(read_rows(path), start=2):
+            found.append(ClaimQuote(row.get(id_col) or "", table, line, row.get("source_id") or "", row.get("quote") or ""))
     return found
 
 
@@ -172,8 +172,7 @@ def _registered_reports(curated_dir: Path) -> dict[str, dict[str, str]]:
     path = Path(curated_dir) / "sources.csv"
     if not path.is_file():
         return {}
-    with path.open(encoding="utf-8", newline="") as fh:
-        return {r["source_id"]: {"file": r.get("file") or "", "sha256": r.get("sha256") or ""} for r in csv.DictReader(fh)}
+    return {r["source_id"]: {"file": r.get("file") or "", "sha256": r.get("sha256") or ""} for r in read_rows(path)}
 
 
 def _where(quote: str, raw: str, normalised: str) -> dict[str, int] | None:
@@ -234,13 +233,13 @@ def read_record(data_dir: Path) -> dict[str, Any] | None:
         ValueError: the file is there but is not a record (one line naming it).
     """
     path = record_path(data_dir)
-    if not path.is_file():
-        return None
     try:
-        record = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise ValueError(f"{path}: not readable JSON ({exc}); run `python3 dev.py validate` where the report texts are") from None
-    if not isinstance(record, dict) or not isinstance(record.get("claims"), dict) or not isinstance(record.get("verified_on"), str):
+        record = read_json_object(path, missing_ok=True)
+    except JSONFileError as exc:
+        raise ValueError(f"{exc}; run `python3 dev.py validate` where the report texts are") from None
+    if record is None:
+        return None
+    if not isinstance(record.get("claims"), dict) or not isinstance(record.get("verified_on"), str):
         raise ValueError(f"{path}: expected an object with 'verified_on' and 'claims'; run `python3 dev.py validate` where the report texts are")
     return record
 

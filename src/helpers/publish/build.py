@@ -72,8 +72,6 @@ from helpers.publish.editions import (  # noqa: F401  (re-exported: publishing a
     edition_is_complete,
     folder_name,
     load_edition,
-    latest_edition,
-    list_editions,
     parse_folder_name,
     previous_edition,
     read_edition,
@@ -245,10 +243,6 @@ class BuildConfig:
     @property
     def published_pdf(self) -> Path:
         return self.reports_dir / PDF_NAME
-
-    @property
-    def quotes_checked(self) -> bool:
-        return self.sources_dir.is_dir()
 
     def scan(self) -> Editions:
         return Editions(scan_editions(self.editions_dir), scan_editions(self.drafts_dir))

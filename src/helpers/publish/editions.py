@@ -220,20 +220,9 @@ def scan_editions(editions_dir: Path) -> EditionScan:
     return EditionScan(tuple(sorted(editions, key=order)), tuple(sorted(broken, key=order)))
 
 
-def list_editions(editions_dir: Path) -> list[Edition]:
-    """Every readable edition, every revision, oldest first (broken ones: `scan_editions(...).broken`)."""
-    return list(scan_editions(editions_dir).editions)
-
-
 def previous_edition(editions_dir: Path, as_of: str) -> Edition | None:
     """The current edition of the greatest date strictly before ``as_of`` (EditionError if it is broken)."""
     return scan_editions(editions_dir).previous(as_of)
-
-
-def latest_edition(editions_dir: Path) -> Edition | None:
-    """The current edition of the greatest date; None when there is none or it is broken."""
-    latest = scan_editions(editions_dir).latest()
-    return latest if isinstance(latest, Edition) else None
 
 
 def missing_files(edition: Edition) -> list[str]:
@@ -252,14 +241,6 @@ def missing_files(edition: Edition) -> list[str]:
 def edition_is_complete(edition: Edition) -> bool:
     """Every file the manifest lists is there, with its recorded size."""
     return not missing_files(edition)
-
-
-def published_edition(scan: EditionScan, published_html_sha256: str | None) -> Edition | None:
-    """The edition whose briefing.html is the published one (by sha256), if any: what readers really see."""
-    if not published_html_sha256:
-        return None
-    matches = [e for e in scan.editions if e.manifest.get("files", {}).get(HTML_NAME, {}).get("sha256") == published_html_sha256]
-    return matches[-1] if matches else None
 
 
 def read_edition_info(out_dir: Path) -> dict[str, Any]:

@@ -18,6 +18,9 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from helpers import files
+from helpers.data.datapackage import id_column, read_csv
+from helpers.files import write_json
 from helpers.publish.errors import BuildError
 
 MANIFEST_NAME: str = "manifest.json"
@@ -101,38 +104,21 @@ def package_versions() -> dict[str, str | None]:
 # --------------------------------------------------------------------------------------------------
 
 
-def write_json(path: Path, payload: Mapping[str, Any]) -> Path:
-    """Write a JSON object (indented, UTF-8) to a hidden file beside ``path``, then rename it into place."""
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
-    return path
-
-
 def write_manifest(folder: Path, manifest: Mapping[str, Any]) -> Path:
     """Write ``folder/manifest.json``. Returns its path."""
     return write_json(folder / MANIFEST_NAME, manifest)
 
 
 def read_json_object(path: Path) -> dict[str, Any]:
-    """A JSON file that must hold one object.
+    """A JSON file that must hold one object (``helpers.files.read_json_object``, its error a ManifestError).
 
     Raises:
         ManifestError: missing, unreadable, not JSON (e.g. truncated) or not an object; one line naming the file.
     """
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ManifestError(f"{path}: missing") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ManifestError(f"{path}: unreadable ({type(exc).__name__}: {exc})") from None
-    try:
-        payload = json.loads(text)
-    except ValueError as exc:
-        raise ManifestError(f"{path}: not valid JSON, truncated or edited by hand? ({exc})") from None
-    if not isinstance(payload, dict):
-        raise ManifestError(f"{path}: holds a JSON {type(payload).__name__}, not an object")
-    return payload
+        return files.read_json_object(path)  # type: ignore[return-value]
+    except files.JSONFileError as exc:
+        raise ManifestError(str(exc)) from None
 
 
 def read_manifest(folder: Path) -> dict[str, Any]:
@@ -164,7 +150,7 @@ def claim_hashes(curated_dir: Path, as_of: str, tables: Iterable[str]) -> dict[s
     Args:
         curated_dir: folder of the curated CSVs.
         as_of: edition date, YYYY-MM-DD; rows with a later ``reported_date`` are left out.
-        tables: claim table names (``<name>.csv``; the first column is the claim id). Absent files are skipped.
+        tables: claim table names (``<name>.csv``; the id column is the one datapackage.yaml declares). Absent files are skipped.
 
     Returns:
         claim_id -> {"table": name, "sha256": row hash}, sorted by claim id.
@@ -190,17 +176,12 @@ def claim_hashes(curated_dir: Path, as_of: str, tables: Iterable[str]) -> dict[s
 
 def _read_claims(path: Path, as_of: str) -> list[tuple[str, int, str]]:
     """(claim id, line number, row hash) of each row of one claim table reported on or before as_of."""
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        header = reader.fieldnames or []
-        if not header or "reported_date" not in header:
-            raise ManifestError(f"{path}: no reported_date column, so its claims cannot be cut at as_of")
-        # The line number counts from the header (line 1), as validate's problems do.
-        return [
-            (row.get(header[0]) or "", line, row_sha256(row))
-            for line, row in enumerate(reader, start=2)
-            if (row.get("reported_date") or "") <= as_of
-        ]
+    header, rows = read_csv(path)
+    if "reported_date" not in header:
+        raise ManifestError(f"{path}: no reported_date column, so its claims cannot be cut at as_of")
+    id_col = id_column(path.stem)
+    # The line number counts from the header (line 1), as validate's problems do.
+    return [(row.get(id_col) or "", line, row_sha256(row)) for line, row in enumerate(rows, start=2) if (row.get("reported_date") or "") <= as_of]
 
 
 def write_claims_index(folder: Path, as_of: str, claims: Mapping[str, Mapping[str, str]]) -> Path:

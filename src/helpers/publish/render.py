@@ -537,23 +537,6 @@ def _edition_date(metadata: nbformat.NotebookNode) -> str | None:
     return str(value) if value else None
 
 
-def _display_date(value: str, short: bool = False) -> str:
-    """Return a date for the title block (Quarto does the same with ``date-format`` in _quarto.yml).
-
-    Args:
-        value: an ISO date (time part ignored) or free text.
-        short: abbreviate the month, as ``clean.date_label`` does ("20 Nov 2025").
-
-    Returns:
-        e.g. "20 November 2025"; text that is not an ISO date, unchanged.
-    """
-    try:
-        dt.date.fromisoformat(value[:10])
-    except ValueError:
-        return value
-    return fmt.date_label(value[:10], "day" if short else "day_long")
-
-
 def _front_matter(briefing: Briefing, pdf_name: str, missing: list[str] = ()) -> str:
     """Return YAML metadata (title, kicker, date, dateline, PDF link) whose strings pandoc reads as Markdown.
 
@@ -570,7 +553,7 @@ def _front_matter(briefing: Briefing, pdf_name: str, missing: list[str] = ()) ->
     block = briefing.title_block
     date = block.as_of if block else briefing.date
     if date:
-        fields["date"] = _display_date(date)
+        fields["date"] = fmt.dated_text(date)
     if block:
         fields.update(kicker=escape_md(block.kicker), dateline=block.dateline)
     if missing:

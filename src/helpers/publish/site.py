@@ -44,6 +44,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from helpers import fmt
+from helpers.files import JSONFileError, read_json_object
 from helpers.publish.atomic import exchange, move_dir, remove_tree
 from helpers.publish.editions import EditionScan, Edition, Editions, load_edition, missing_files, repair_broken, scan_editions
 from helpers.publish.manifest import file_sha256, tree_digest
@@ -143,26 +145,15 @@ class PublishResult:
 
 
 def _read_json_object(path: Path) -> dict[str, Any] | None:
-    """The JSON object in `path`, or None when the file is absent.
-
-    Args:
-        path: a JSON file.
-
-    Returns:
-        The object, or None if there is no file.
+    """The JSON object in `path`, or None when the file is absent (``helpers.files.read_json_object``).
 
     Raises:
-        PublishError: the file exists but is not a JSON object.
+        PublishError: the file exists but is not a JSON object (one line naming it).
     """
-    if not path.is_file():
-        return None
     try:
-        value = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise PublishError(f"{path}: not readable JSON ({exc})") from None
-    if not isinstance(value, dict):
-        raise PublishError(f"{path}: expected a JSON object, got {type(value).__name__}")
-    return value
+        return read_json_object(path, missing_ok=True)
+    except JSONFileError as exc:
+        raise PublishError(str(exc)) from None
 
 
 def _revision_number(manifest: Mapping[str, Any]) -> int:
@@ -495,22 +486,6 @@ def check_local_copies(local: Mapping[str, SiteEdition], archived: Sequence[Site
 # --------------------------------------------------------------------------------------------------
 
 
-def long_date(value: str) -> str:
-    """An ISO date as readers write it.
-
-    Args:
-        value: "YYYY-MM-DD" (a time part is ignored) or "".
-
-    Returns:
-        e.g. "20 November 2025"; "" for ""; text that is not a date, unchanged.
-    """
-    try:
-        day = dt.date.fromisoformat(value[:10])
-    except ValueError:
-        return value
-    return f"{day.day} {day:%B %Y}"
-
-
 def information_text(edition: SiteEdition) -> str:
     """The date an edition's information is current to, as readers see it.
 
@@ -521,7 +496,7 @@ def information_text(edition: SiteEdition) -> str:
         The analysis's own label when recorded (it keeps the date's precision, e.g. "c. 15 Nov 2025"),
         else the long form of the bare date, else "".
     """
-    return edition.information_label or long_date(edition.information_date)
+    return edition.information_label or fmt.dated_text(edition.information_date)
 
 
 def no_changes_text(edition: SiteEdition) -> str:
@@ -547,7 +522,7 @@ def edition_label(edition: SiteEdition) -> str:
     Returns:
         The label.
     """
-    label = long_date(edition.as_of)
+    label = fmt.dated_text(edition.as_of)
     return f"{label} (revision {edition.revision})" if edition.revision else label
 
 
@@ -605,14 +580,14 @@ def _edition_item(edition: SiteEdition, superseded: bool, newest_folder: str) ->
     lines = [f'<li class="{"superseded" if superseded else "current"}" id="edition-{esc(edition.folder)}">']
     lines.append(f"<h2>{esc(edition_label(edition))}</h2>")
     lines.append(
-        f'<p class="dates">Edition date: <time datetime="{esc(edition.as_of)}">{esc(long_date(edition.as_of))}</time>'
+        f'<p class="dates">Edition date: <time datetime="{esc(edition.as_of)}">{esc(fmt.dated_text(edition.as_of))}</time>'
         f" · Information current to: {esc(info)}"
         + (" · latest edition" if edition.folder == newest_folder else "")
         + "</p>"
     )
     if edition.revision:
         note = f": {esc(edition.revision_note)}" if edition.revision_note else ""
-        lines.append(f'<p class="revised">Revision {edition.revision} of the {esc(long_date(edition.as_of))} edition{note}.</p>')
+        lines.append(f'<p class="revised">Revision {edition.revision} of the {esc(fmt.dated_text(edition.as_of))} edition{note}.</p>')
     if superseded:
         lines.append('<p class="revised">Superseded by a later revision of this date (kept as published).</p>')
     if edition.headline_items:
@@ -668,7 +643,7 @@ def editions_page(editions: Sequence[SiteEdition], generated_at: str) -> str:
 <h1>{html.escape(SITE_TITLE)}</h1>
 <p class="lede">{count} edition{"" if count == 1 else "s"}, newest first. Each edition is kept as it was
 published; a rebuilt date appears as a revision beside the original. Page generated
-{html.escape(long_date(generated_at))}.</p>
+{html.escape(fmt.dated_text(generated_at))}.</p>
 </header>
 <main>
 <ol class="editions" reversed>
@@ -698,7 +673,7 @@ def front_page(briefing_html: str, latest: SiteEdition) -> str:
     bar = (
         '<nav class="isf-site-bar" aria-label="Archive" style="font:15px/1.4 system-ui,sans-serif;'
         'padding:.5rem 1rem;border-bottom:1px solid #d8dde3;background:#f4f6f8">'
-        f'Edition of {html.escape(long_date(latest.as_of))} · <a href="{EDITIONS_PAGE}">All editions</a>'
+        f'Edition of {html.escape(fmt.dated_text(latest.as_of))} · <a href="{EDITIONS_PAGE}">All editions</a>'
         f' · <a href="{base}{PDF_NAME}">PDF</a> · <a href="{FEED_NAME}">Atom feed</a></nav>'
     )
     match = _BODY_OPEN.search(page)
@@ -765,7 +740,7 @@ def edition_summary(edition: SiteEdition, with_changes: bool = True) -> str:
     """
     parts = []
     if edition.revision:
-        parts.append(sentence(f"Revision {edition.revision} of the {long_date(edition.as_of)} edition"
+        parts.append(sentence(f"Revision {edition.revision} of the {fmt.dated_text(edition.as_of)} edition"
                               + (f": {edition.revision_note}" if edition.revision_note.strip() else "")))
     if edition.information_date:
         parts.append(sentence(f"Information current to {information_text(edition)}"))

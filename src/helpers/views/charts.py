@@ -51,7 +51,6 @@ LINE_PX = 14  # one line of a wrapped label
 # draw with Verdana, a little wider.
 LABEL_SLACK = 1.2
 ROW_STEP = 30
-ROW_KINDS = ("state", "unnamed_group")
 
 
 # --- Shared helpers -------------------------------------------------------------------------------
@@ -216,33 +215,32 @@ def embedded_rows(chart: alt.TopLevelMixin) -> list[dict[str, Any]]:
 
 # --- 1. Who offers what -----------------------------------------------------------------------------
 
-CONTRIBUTION_SHORT = {
-    "troops": "Troops",
-    "leadership": "Leading the force",
-    "police_training": "Police training",
-    "equipment": "Equipment",
-    "logistics": "Logistics",
-    "funding": "Funding",
-    "command_coordination": "Support staff",
-    "advisers": "Advisers",
-    "unspecified": "Not specified",
-}
-# Cell text and fill per stage: the ladder darkens in the palette's blue; off the ladder in warm colours.
-STAGE_CELL = {
-    "mentioned": ("named", _tint(BLUE, 0.12)),
-    "approached": ("asked", _tint(BLUE, 0.28)),
-    "signalled_willingness": ("willing", _tint(BLUE, 0.5)),
-    "conditional": ("willing\nonly if", _tint(BLUE, 0.5)),
-    "offered_private": ("offered\nprivately", _tint(BLUE, 0.78)),
-    "offered_public": ("offered\npublicly", BLUE),
-    "announced": ("announced", BLUE),
-    "approved_at_home": ("approved\nat home", _tint(BLACK, 0.75)),
-    "deployed": ("deployed", BLACK),
-    "not_expected": ("not\nexpected", _tint(ORANGE, 0.55)),
-    "declined": ("declined", _shade(VERMILLION, 0.84)),  # #B34F00: vermillion darkened to carry white text at 5.2:1
-    "withdrawn": ("withdrawn", PURPLE),
+# The columns' order (their words are each type's short_label in reference/contribution_types.csv).
+CONTRIBUTION_ORDER: tuple[str, ...] = ("troops", "leadership", "police_training", "equipment", "logistics", "funding",
+                                       "command_coordination", "advisers", "unspecified")
+# Fill per stage: the ladder darkens in the palette's blue; off the ladder in warm colours. (The cell's words
+# are the stage's short_label in reference/stages.csv.)
+STAGE_FILL = {
+    "mentioned": _tint(BLUE, 0.12),
+    "approached": _tint(BLUE, 0.28),
+    "signalled_willingness": _tint(BLUE, 0.5),
+    "conditional": _tint(BLUE, 0.5),
+    "offered_private": _tint(BLUE, 0.78),
+    "offered_public": BLUE,
+    "announced": BLUE,
+    "approved_at_home": _tint(BLACK, 0.75),
+    "deployed": BLACK,
+    "not_expected": _tint(ORANGE, 0.55),
+    "declined": _shade(VERMILLION, 0.84),  # #B34F00: vermillion darkened to carry white text at 5.2:1
+    "withdrawn": PURPLE,
 }
 CELL_WIDTH = 50
+
+
+def _cell_words(short: str) -> str:
+    """A stage's short label as a cell prints it: its first word, and the rest on a second line ("offered\nprivately")."""
+    first, _, rest = short.partition(" ")
+    return f"{first}\n{rest}" if rest else first
 
 
 def _stage_table(stages: pd.DataFrame) -> pd.DataFrame:
@@ -276,20 +274,24 @@ def commitments_chart(standing: pd.DataFrame, stages: pd.DataFrame, caption: Cap
     per_actor = standing.groupby("actor_name", sort=False).size().reindex(actor_order)
     shown = actor_order[: _rows_within(per_actor, max_rows, MAX_MARKS)]
     cells = standing[standing["actor_name"].isin(shown)]
-    types = [t for t in CONTRIBUTION_SHORT if t in set(cells["contribution_type"])]
+    types = [t for t in CONTRIBUTION_ORDER if t in set(cells["contribution_type"])]
     types += sorted(set(cells["contribution_type"]) - set(types))
-    short = lambda t: CONTRIBUTION_SHORT.get(t, t.replace("_", " ").capitalize())
+    column = next((c for c in ("contribution_short", "contribution_label") if c in cells), None)
+    words = cells.drop_duplicates("contribution_type").set_index("contribution_type")[column] if column else pd.Series(dtype=str)
+    short = lambda t: words.get(t) or t.replace("_", " ").capitalize()  # noqa: E731
+    words_of = ref["short_label"] if "short_label" in ref else ref["label"].map(fmt.lower_first)
+    cell = lambda s: _cell_words(words_of.get(s, s.replace("_", " ")))  # noqa: E731
     data = pd.DataFrame({
         "actor": cells["actor_name"].to_numpy(),
         "contribution": cells["contribution_type"].map(short).to_numpy(),
         "stage": cells["stage_label"].to_numpy(),
         # a conditional standing reads "offered / only if" (the tooltip names the conditions)
         # "offered / only if" for conditions (a mandate, an approval), "willing / with limits" for limits on the mission only
-        "_cell": [STAGE_CELL.get(s, (s,))[0].split("\n")[0] + ("\nonly if" if (s == "conditional" or cond) else "\nwith limits")
-                  if c else STAGE_CELL.get(s, (s,))[0]
+        "_cell": [cell(s).split("\n")[0] + ("\nonly if" if (s == "conditional" or cond) else "\nwith limits")
+                  if c else cell(s)
                   for s, c, cond in zip(cells["stage"], cells["conditional"].astype(bool), cells["conditions"].fillna("") if "conditions" in cells else [""] * len(cells))],
         # white text only where it reaches 4.5:1 on the cell's fill
-        "_dark": cells["stage"].map(lambda s: text_colour_on(STAGE_CELL.get(s, ("", "#FFFFFF"))[1]) == "#FFFFFF").to_numpy(),
+        "_dark": cells["stage"].map(lambda s: text_colour_on(STAGE_FILL.get(s, "#FFFFFF")) == "#FFFFFF").to_numpy(),
         "conditions": [("; ".join(x for x in (c, f"limits: {lim}" if lim else "") if x)) for c, lim in zip(cells["conditions"].fillna(""), cells["limits"].fillna(""))],
         "reported": (cells["basis_source"] + ", " + cells["basis_label"]).to_numpy(),
         "amount": cells["figure"].replace("", "not stated").to_numpy(),
@@ -299,7 +301,7 @@ def commitments_chart(standing: pd.DataFrame, stages: pd.DataFrame, caption: Cap
     contribution_order = [short(t) for t in types]
     lines = _label_lines(shown)
     stage_domain = [ref.loc[s, "label"] for s in ref.index]
-    stage_range = [STAGE_CELL.get(s, ("", _tint(BLACK, 0.3)))[1] for s in ref.index]
+    stage_range = [STAGE_FILL.get(s, _tint(BLACK, 0.3)) for s in ref.index]
     title, subtitle, description = caption["title"], [*caption["subtitle"], _cap_note(len(shown), len(actor_order), "actors, those furthest along")], caption["description"]
 
     base = alt.Chart(data).encode(
@@ -331,17 +333,11 @@ def commitments_chart(standing: pd.DataFrame, stages: pd.DataFrame, caption: Cap
 
 # --- 2. Stated troop and personnel figures ------------------------------------------------------------
 
-PERSONNEL_UNITS = ("troops", "personnel", "advisers")
 # The mark at a bound: a short upright bar (an SVG path in Vega's unit square), so that the filled
 # and hollow dots keep one meaning each: exact and approximate figures.
 BOUND_SHAPE = "M0,-1V1"
 WHERE_ORDER = ("Inside Gaza", "Outside Gaza", "Where not stated")
 WHERE_COLOURS = (VERMILLION, BLUE, BLACK)
-STAGE_WORDS = {
-    "mentioned": "named", "approached": "asked", "signalled_willingness": "willing", "offered_private": "offered privately",
-    "offered_public": "offered publicly", "approved_at_home": "approved", "deployed": "deployed",
-    "not_expected": "not expected", "declined": "declined", "withdrawn": "withdrawn",
-}
 
 
 def figures_chart(stated: pd.DataFrame, caption: Caption, max_rows: int = MAX_FIGURES) -> alt.VConcatChart | alt.Chart:
@@ -386,7 +382,7 @@ def figures_chart(stated: pd.DataFrame, caption: Caption, max_rows: int = MAX_FI
         # where the label goes: right of the mark; left of it in the right part of the panel; above
         # the dashed line of an "up to" (which runs left from the mark)
         "_pos": (rows["value"] > panel_max * 0.6).map({True: "left", False: "right"}).where(~up_to, "above"),
-        "label": rows["label"] + " · " + rows["stage"].map(STAGE_WORDS).fillna(rows["stage"]),
+        "label": rows["label"] + " · " + (rows["stage_short"] if "stage_short" in rows else rows["stage"]),
         "words": rows["words"].map(lambda t: _clip(t, 40)),
         "location": rows["location_label"],
         "reported": rows["reported_label"] + ", " + rows["source_id"],
@@ -438,20 +434,6 @@ def figures_chart(stated: pd.DataFrame, caption: Caption, max_rows: int = MAX_FI
 
 # --- 5. Positions ----------------------------------------------------------------------------------------------
 
-TOPIC_SHORT = {
-    "turkish_troops": "Turkish troops",
-    "hamas_disarmament": "Hamas disarmament",
-    "us_troops_in_gaza": "US troops in Gaza",
-    "un_mandate": "UN mandate",
-    "us_draft_resolution": "US draft resolution",
-    "isf_participation": "Taking part",
-    "isf_design": "Force design",
-    "peace_plan": "20-point plan",
-    "command_structure": "Command",
-    "rules_of_engagement": "Rules of engagement",
-    "regional_coordination": "Regional coordination",
-    "combat_role": "Role against Hamas",
-}
 # Colour and shape per direction code; a code the reference table adds later gets the next spare style.
 DIRECTION_STYLE = {
     "supports": (BLUE, "circle"),
@@ -486,7 +468,8 @@ def positions_chart(cells: pd.DataFrame, caption: Caption, max_rows: int = MAX_R
     """
     if cells.empty:
         return no_data_chart(caption["title"], "positions")
-    cells = cells.assign(topic_short=cells["topic"].map(TOPIC_SHORT).fillna(cells["topic_label"]))
+    if "topic_short" not in cells:  # analysis tables of an edition built before the short labels
+        cells = cells.assign(topic_short=cells["topic_label"])
     styles = _direction_styles(cells)
     per_holder = cells.groupby("actor_id").agg(holder=("holder", "first"), n=("topic", "size"))
     per_holder = per_holder.sort_values(["n", "holder"], ascending=[False, True])

@@ -15,9 +15,8 @@ import re
 
 # The wrapper's class: a table right after it is already wrapped (keeps the function idempotent).
 REGION_CLASS = "isf-table-scroll"
-# Minimum contrast (WCAG 2.x): normal-size text 4.5:1, graphics and large text 3:1.
+# Minimum contrast (WCAG 2.x) for normal-size text.
 TEXT_CONTRAST = 4.5
-GRAPHIC_CONTRAST = 3.0
 
 # One pass over the page: scripts and styles are skipped whole (the Vega bundle holds "<table" in
 # strings), headings are remembered for labels, tables are wrapped.
