@@ -31,7 +31,8 @@ from helpers.publish.editions import missing_files, read_edition
 from helpers import paths
 from helpers.data import clean
 from helpers.data.datapackage import reference_tables
-from helpers.publish.site import PublishError, publish_site
+from helpers.publish.site import publish_site
+from helpers.publish.site_editions import PublishError
 
 AS_OF = "2025-11-20"
 PLEDGES = (

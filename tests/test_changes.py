@@ -19,7 +19,8 @@ from helpers import paths
 from helpers.data.datapackage import claim_id_columns
 from helpers.analysis import changes, news
 from helpers.data import clean, processed
-from helpers.publish import site
+from helpers.publish import site_editions, site_pages
+from helpers.publish.feed import atom_feed
 from helpers.views import changes_md
 
 FIRST, SECOND, LATER = "2025-01-10", "2025-01-20", "2025-01-27"
@@ -369,16 +370,16 @@ def test_the_codebook_gives_every_kind_its_weight_and_reason() -> None:
 def test_the_editions_page_and_feed_cite_the_headline_items(tmp_path) -> None:
     folder = tmp_path / "editions" / "2025-01-20"
     (folder / "analysis").mkdir(parents=True)
-    (folder / site.MANIFEST_NAME).write_text(json.dumps({"as_of": "2025-01-20", "built_at": "2025-01-20T07:00:00+00:00"}), encoding="utf-8")
-    (folder / site.HTML_NAME).write_text("<html></html>", encoding="utf-8")
-    (folder / site.PDF_NAME).write_bytes(b"%PDF-1.4")
+    (folder / site_editions.MANIFEST_NAME).write_text(json.dumps({"as_of": "2025-01-20", "built_at": "2025-01-20T07:00:00+00:00"}), encoding="utf-8")
+    (folder / site_editions.HTML_NAME).write_text("<html></html>", encoding="utf-8")
+    (folder / site_editions.PDF_NAME).write_bytes(b"%PDF-1.4")
     lead = [{"text": "Turkey <offered> troops", "source_id": "S2", "date_label": "c. 15 Jan 2025", "late": False, "kind": "offer"}]
     (folder / "analysis" / "changes.json").write_text(json.dumps({"has_previous": True, "headline_items": lead,
                                                                   "headline": ["Turkey <offered> troops (S2, c. 15 Jan 2025)"]}), encoding="utf-8")
-    edition = site.read_site_edition(folder)
+    edition = site_editions.read_site_edition(folder)
     cited = 'Turkey &lt;offered&gt; troops (<a href="editions/2025-01-20/briefing.html#src-S2">S2</a>, c. 15 Jan 2025)'
-    assert f"<li>{cited}</li>" in site.editions_page([edition], "2025-01-21T00:00:00+00:00")
-    feed = site.atom_feed([edition], "https://example.org/isf").decode("utf-8")
+    assert f"<li>{cited}</li>" in site_pages.editions_page([edition], "2025-01-21T00:00:00+00:00")
+    feed = atom_feed([edition], "https://example.org/isf").decode("utf-8")
     assert "https://example.org/isf/editions/2025-01-20/briefing.html#src-S2" in feed
     assert "What changed: Turkey &lt;offered&gt; troops (S2, c. 15 Jan 2025)." in feed  # the plain summary keeps its citation
 

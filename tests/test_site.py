@@ -25,22 +25,17 @@ import yaml
 
 from helpers import paths
 from helpers.publish import site as site_module
-from helpers.publish.manifest import files_listing, tree_digest
-from helpers.publish.site import (
-    ARCHIVE_INDEX,
-    PublishBusy,
-    PublishError,
-    check_archive,
-    entry_id,
-    read_site_edition,
-    restore_editions,
-)
+from helpers.publish.site_editions import PublishResult
+from helpers.publish.manifest import file_sha256, files_listing, tree_digest
+from helpers.publish.archive import check_archive, restore_editions
+from helpers.publish.feed import entry_id
+from helpers.publish.site_editions import ARCHIVE_INDEX, PublishBusy, PublishError, read_site_edition
 
 NOW = dt.datetime(2025, 11, 21, 7, 0, tzinfo=dt.timezone.utc)
 BASE = "https://example.org/isf/"
 
 
-def publish_site(reports: Path, site: Path, **kwargs: object) -> site_module.PublishResult:
+def publish_site(reports: Path, site: Path, **kwargs: object) -> PublishResult:
     """helpers.publish.site.publish_site with the site's public address set, as site.toml sets it."""
     return site_module.publish_site(reports, site, **{"base_url": BASE, **kwargs})  # type: ignore[arg-type]
 WORKFLOW = paths.ROOT / ".github" / "workflows" / "briefing.yml"
@@ -451,7 +446,7 @@ def test_no_publish_or_restore_rewrites_a_published_byte(reports: Path, tmp_path
     archived_zip.write_bytes(archived_zip.read_bytes() + b"\0")  # e.g. zipped by another zlib version
     index = json.loads((site / ARCHIVE_INDEX).read_text(encoding="utf-8"))
     entry = next(e for e in index["editions"] if e["folder"] == "2025-10-17")
-    entry["files"]["data.zip"] = {"sha256": site_module.file_sha256(archived_zip), "bytes": archived_zip.stat().st_size}
+    entry["files"]["data.zip"] = {"sha256": file_sha256(archived_zip), "bytes": archived_zip.stat().st_size}
     (site / ARCHIVE_INDEX).write_text(json.dumps(index), encoding="utf-8")
     published = {k: v for k, v in snapshot(site).items() if k.startswith("editions/")}
     local = snapshot(reports / "editions")

@@ -260,7 +260,9 @@ def cmd_editions(args: argparse.Namespace, extra: list[str]) -> int:
 def cmd_publish(args: argparse.Namespace, extra: list[str]) -> int:
     """Restore the archive into reports/editions (--restore), or publish the drafts and swap in the site."""
     from helpers.publish.build import EXIT_LOCKED
-    from helpers.publish.site import PublishBusy, PublishError, publish_site, reports_lock, restore_editions, site_settings
+    from helpers.publish.archive import restore_editions
+    from helpers.publish.site import publish_site, reports_lock, site_settings
+    from helpers.publish.site_editions import PublishBusy, PublishError
 
     archive = Path(args.archive).resolve() if args.archive else None
     try:
@@ -314,7 +316,8 @@ def cmd_clean(args: argparse.Namespace, extra: list[str]) -> int:
     """Remove build/ and what crashed builds and publishes left; never a published edition."""
     from helpers.publish.atomic import remove_tree
     from helpers.publish.build import EXIT_LOCKED, BuildConfig, BuildLocked, build_lock, clean_leftovers, publish_latest
-    from helpers.publish.site import PublishBusy, PublishError, clean_site_leftovers, publish_lock, site_mode
+    from helpers.publish.site import clean_site_leftovers, publish_lock, site_mode
+    from helpers.publish.site_editions import PublishBusy, PublishError
 
     config = BuildConfig(as_of=_today())
     try:
