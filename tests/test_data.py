@@ -9,7 +9,9 @@ import pytest
 
 from helpers import paths
 from helpers.data.datapackage import CLAIM_TABLES, split_list
-from helpers.data.validate import derived_mentions, normalise_space, stated_numbers, validate_data
+from helpers.data.quotes import normalise_space
+from helpers.data.rules import derived_mentions, stated_numbers
+from helpers.data.validate import validate_data
 
 CURATED = paths.CURATED_DIR
 # Invariants of the curated data, and the coding of named reports' key claims: they hold whatever reports are added.

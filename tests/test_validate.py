@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from fixture_data import make_package
 
-from helpers.data.validate import MAX_LINE, Problem, main, validate_data
+from helpers.data.problems import MAX_LINE, Problem
+from helpers.data.validate import main, validate_data
 
 TODAY = dt.date(2026, 1, 1)
 

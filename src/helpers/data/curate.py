@@ -19,7 +19,8 @@ from typing import Any
 
 from helpers.data.datapackage import PackageError, field_names, fields, load_descriptor, next_id, primary_key, resource
 from helpers.data.datapackage import CLAIM_TABLES, read_csv, split_list
-from helpers.data.validate import check_encoding, check_structure, derived_mentions
+from helpers.data.rules import derived_mentions
+from helpers.data.structure import check_encoding, check_structure
 
 
 class CurateError(ValueError):
