@@ -114,7 +114,7 @@ def empty_notebooks(folder: Path, count: int) -> list[Path]:
 FLOOR_SCRIPT = """
 import sys, nbformat
 from pathlib import Path
-from helpers.publish.build import execute_notebooks
+from helpers.publish.notebooks import execute_notebooks
 from helpers.publish.render import render_briefing
 folder = Path(sys.argv[1])
 runs = execute_notebooks(sorted(folder.glob('*-empty.ipynb')), {'as_of': '', 'data_dir': '', 'out_dir': '', 'previous_edition': ''}, folder / 'executed')

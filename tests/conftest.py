@@ -18,7 +18,8 @@ import pytest
 from needs import need
 
 from helpers import paths
-from helpers.publish.build import BuildConfig, build
+from helpers.publish.build import build
+from helpers.publish.config import BuildConfig
 
 
 def after_newest_report(data_dir: Path = paths.DATA_DIR) -> str:

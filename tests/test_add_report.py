@@ -17,7 +17,8 @@ import nbformat
 import pytest
 
 from helpers import paths
-from helpers.publish.build import BuildConfig, build
+from helpers.publish.build import build
+from helpers.publish.config import BuildConfig
 from helpers.cli import main as cli
 from helpers.data.curate import read_csv, write_csv
 from helpers.data.validate import validate_data

@@ -16,7 +16,8 @@ from browser import load_offline, require_chromium
 from render_checks import external_refs, pdf_alt_texts, pdf_page_count, pdf_raster_images, pdf_text
 
 from helpers import paths
-from helpers.publish.build import BuildConfig, build
+from helpers.publish.build import build
+from helpers.publish.config import BuildConfig
 from helpers.data.validate import validate_data
 
 from conftest import AS_OF

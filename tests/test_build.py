@@ -27,9 +27,14 @@ import pytest
 from needs import need
 
 from helpers.publish import build as b
-from helpers.publish.editions import missing_files, read_edition
+from helpers.publish.config import BuildConfig, default_renderer
+from helpers.publish.editions import EditionError, Editions, missing_files, read_edition, read_edition_info, scan_editions
+from helpers.publish.errors import BuildError
+from helpers.publish.inputs import input_key
+from helpers.publish.lock import BuildLocked
+from helpers.publish.manifest import claim_hashes, file_sha256, ManifestError, read_claim_hashes, row_sha256, tree_digest, write_claims_index
+from helpers.publish.notebooks import NotebookError, PARAMETER_NAMES
 from helpers import paths
-from helpers.data import clean
 from helpers.data.datapackage import reference_tables
 from helpers.publish.site import publish_site
 from helpers.publish.site_editions import PublishError
@@ -95,7 +100,7 @@ class FakeRenderer:
         return SimpleNamespace(html=html, pdf=pdf, renderer="fake")
 
 
-def make_project(root: Path) -> b.BuildConfig:
+def make_project(root: Path) -> BuildConfig:
     (root / "data" / "curated").mkdir(parents=True)
     (root / "data" / "curated" / "pledges.csv").write_text(PLEDGES, encoding="utf-8")
     (root / "notebooks").mkdir()
@@ -107,8 +112,8 @@ def make_project(root: Path) -> b.BuildConfig:
     return config_for(root)
 
 
-def config_for(root: Path, as_of: str = AS_OF, **changes: object) -> b.BuildConfig:
-    config = b.BuildConfig(
+def config_for(root: Path, as_of: str = AS_OF, **changes: object) -> BuildConfig:
+    config = BuildConfig(
         as_of=as_of,
         data_dir=root / "data",
         notebooks=(root / "notebooks" / "01-clean.ipynb", root / "notebooks" / "02-briefing.ipynb"),
@@ -186,7 +191,7 @@ def test_build_makes_a_draft_with_a_manifest_matching_what_was_built(project: Pa
     assert manifest["data_checksum"] == hashlib.sha256(f"curated/pledges.csv\0{pledges_sha}\n".encode()).hexdigest()
     assert re.fullmatch(r"[0-9a-f]{64}", manifest["input_key"]) and manifest["input_key"] != manifest["data_checksum"]
     assert manifest["previous_edition"] == "" and manifest["parameters"]["previous_edition"] == ""
-    assert set(manifest["parameters"]) == set(b.PARAMETER_NAMES)
+    assert set(manifest["parameters"]) == set(PARAMETER_NAMES)
     # What the notebook received is what the manifest says it received.
     received = json.loads((edition / "processed" / "parameters.json").read_text())
     assert received == manifest["parameters"]
@@ -200,7 +205,7 @@ def test_build_makes_a_draft_with_a_manifest_matching_what_was_built(project: Pa
     }
     # A first edition, built with the source texts at hand: quotes were checked, no revision.
     assert manifest["revision"] == 0 and manifest["revised"] is False and manifest["revises"] == ""
-    assert manifest["quotes_checked"] is True and manifest["sources_checksum"] == b.tree_digest(project / "sources")
+    assert manifest["quotes_checked"] is True and manifest["sources_checksum"] == tree_digest(project / "sources")
     info = json.loads((edition / "edition.json").read_text())
     assert info.pop("sources_dir").endswith("/sources")  # the template's folder: tests copy it
     assert info == {"as_of": AS_OF, "revision": 0, "revises": "", "revises_path": "", "revision_note": "",
@@ -208,7 +213,7 @@ def test_build_makes_a_draft_with_a_manifest_matching_what_was_built(project: Pa
                     "quotes": {"how": "reports", "verified_on": ""},
                     "validated": False}  # no validator configured: notebook 01 checks the data
     for rel, info in manifest["files"].items():
-        assert info["sha256"] == b.file_sha256(edition / rel)
+        assert info["sha256"] == file_sha256(edition / rel)
         assert info["bytes"] == (edition / rel).stat().st_size
     # No staging or aside folders are left behind.
     assert [p.name for p in (project / "reports").iterdir() if p.name.startswith((".staging", ".old"))] == []
@@ -244,7 +249,8 @@ def test_no_change_path_imports_nothing_heavy(project: Path) -> None:
     code = f"""
 import json, sys
 from pathlib import Path
-from helpers.publish.build import BuildConfig, build
+from helpers.publish.build import build
+from helpers.publish.config import BuildConfig
 root = Path({str(project)!r})
 config = BuildConfig(as_of={AS_OF!r}, data_dir=root / "data",
     notebooks=(root / "notebooks" / "01-clean.ipynb", root / "notebooks" / "02-briefing.ipynb"),
@@ -300,7 +306,7 @@ def test_no_build_rewrites_a_published_edition(project: Path, capsys: pytest.Cap
     assert err[0] == (f"build failed: edition {AS_OF} is published and never rewritten; 1 of its claims were corrected since "
                       '(PL-2): publish a correction with `python3 dev.py correct --note "why"`')
     # A draft dated before the latest published edition could never be published: refused too.
-    with pytest.raises(b.EditionError, match="already published, so a draft dated 2025-11-10 could never be published"):
+    with pytest.raises(EditionError, match="already published, so a draft dated 2025-11-10 could never be published"):
         b.build(config_for(project, as_of="2025-11-10"))
     assert renderer.calls == [] and snapshot(project / "reports") == before
 
@@ -323,7 +329,7 @@ def test_a_correction_makes_one_revision_per_corrected_edition(project: Path, ca
     assert "correcting edition 2025-11-10" not in out
     for name, previous in ((AS_OF, "2025-11-10"), ("2025-11-25", AS_OF)):
         revision = draft(project, f"{name}-r1")
-        info = b.read_edition_info(revision)
+        info = read_edition_info(revision)
         # It compares with the same previous edition as the one it revises, and names that one.
         assert info["previous_edition"] == previous and info["revises"] == name
         assert info["revises_path"] == str(published(project, name)) and info["corrected_claims"] == ["PL-3"]
@@ -341,7 +347,7 @@ def test_a_correction_makes_one_revision_per_corrected_edition(project: Path, ca
     # The next edition compares with the latest revision.
     b.build(config_for(project, as_of="2025-11-30"))
     assert json.loads((draft(project, "2025-11-30") / "manifest.json").read_text())["previous_edition"] == "2025-11-25-r1"
-    with pytest.raises(b.BuildError, match="a correction needs a note"):
+    with pytest.raises(BuildError, match="a correction needs a note"):
         b.correct(config_for(project, revision_note=" "))
 
 
@@ -407,7 +413,7 @@ def test_notebook_error_names_notebook_and_cell_and_changes_nothing(
     (project / "data" / "curated" / "pledges.csv").write_text(PLEDGES + "PL-4,Egypt,lots,2025-11-15\n", encoding="utf-8")
     config = config_for(project)
 
-    with pytest.raises(b.NotebookError) as info:
+    with pytest.raises(NotebookError) as info:
         b.build(config)
     err = info.value
     assert err.notebook == "01-clean.ipynb"
@@ -428,7 +434,7 @@ def test_notebook_error_names_notebook_and_cell_and_changes_nothing(
 def test_render_error_changes_nothing(project: Path) -> None:
     before = snapshot(project / "reports")
     (project / "data" / "curated" / "pledges.csv").write_text(PLEDGES + "PL-4,Egypt,500,2025-11-15\n", encoding="utf-8")
-    with pytest.raises(b.BuildError, match="rendering 02-briefing.ipynb failed: RuntimeError: typst: unknown font"):
+    with pytest.raises(BuildError, match="rendering 02-briefing.ipynb failed: RuntimeError: typst: unknown font"):
         b.build(config_for(project, renderer=FakeRenderer(fail=True)))
     assert snapshot(project / "reports") == before
 
@@ -468,7 +474,7 @@ def test_second_build_is_refused_while_one_runs(project: Path, capsys: pytest.Ca
     lock = project / "reports" / ".build.lock"
     holder = subprocess.Popen(
         [sys.executable, "-c",
-         "import sys, time\nfrom pathlib import Path\nfrom helpers.publish.build import build_lock\n"
+         "import sys, time\nfrom pathlib import Path\nfrom helpers.publish.lock import build_lock\n"
          f"with build_lock(Path({str(lock)!r})):\n    print('locked', flush=True)\n    time.sleep(60)\n"],
         stdout=subprocess.PIPE, text=True,
     )
@@ -477,7 +483,7 @@ def test_second_build_is_refused_while_one_runs(project: Path, capsys: pytest.Ca
         before = snapshot(project / "reports")
         (project / "data" / "curated" / "pledges.csv").write_text(PLEDGES + "PL-4,Egypt,500,2025-11-15\n", encoding="utf-8")
         config = config_for(project)
-        with pytest.raises(b.BuildLocked) as info:
+        with pytest.raises(BuildLocked) as info:
             b.build(config)
         assert info.value.pid == str(holder.pid)
         assert str(info.value).startswith(f"another build is running (pid {holder.pid}, started 20")
@@ -518,17 +524,17 @@ def test_previous_edition_is_the_latest_strictly_before(project: Path) -> None:
     # 20 Nov was drafted before 10 Nov existed: publishing it as it is would skip 10 Nov.
     with pytest.raises(PublishError, match=f"draft {AS_OF} compares with no edition as it was, but the edition before it is now 2025-11-10"):
         publish(project)
-    problems = b.Editions.scan(project / "reports").problems()
+    problems = Editions.scan(project / "reports").problems()
     assert [(p.folder, p.repair) for p in problems] == [(f"{AS_OF} (draft)", f"python3 dev.py build --as-of {AS_OF}")]
     b.build(config_for(project))  # rebuilt: its previous edition's key is part of its key
     assert received(AS_OF)["previous_edition"] == str(drafts / "2025-11-10")
     # Now 25 Nov compares with 20 Nov as it was before that rebuild.
-    assert [p.folder for p in b.Editions.scan(project / "reports").problems()] == ["2025-11-25 (draft)"]
+    assert [p.folder for p in Editions.scan(project / "reports").problems()] == ["2025-11-25 (draft)"]
     b.build(config_for(project, as_of="2025-11-25"))
     manifest = json.loads((draft(project, "2025-11-25") / "manifest.json").read_text())
     assert manifest["previous_edition"] == AS_OF
-    assert manifest["previous_input_key"] == b.read_edition(draft(project)).input_key
-    assert b.Editions.scan(project / "reports").problems() == []
+    assert manifest["previous_input_key"] == read_edition(draft(project)).input_key
+    assert Editions.scan(project / "reports").problems() == []
     # reports/briefing.html is the greatest as_of, whatever order the builds ran in.
     assert "AS OF 2025-11-25" in (project / "reports" / "briefing.html").read_text()
     # The drafts are published together, in date order, each comparing with the one before it.
@@ -537,23 +543,23 @@ def test_previous_edition_is_the_latest_strictly_before(project: Path) -> None:
 
 def test_input_key_follows_content_not_paths(project: Path, tmp_path: Path) -> None:
     config = config_for(project)
-    key = b.input_key(config, None)
+    key = input_key(config, None)
     moved = tmp_path / "moved"
     shutil.copytree(project, moved)
-    assert b.input_key(config_for(moved), None) == key  # same content elsewhere: same key
-    assert b.input_key(config_for(project, as_of="2025-11-21"), None) != key
+    assert input_key(config_for(moved), None) == key  # same content elsewhere: same key
+    assert input_key(config_for(project, as_of="2025-11-21"), None) != key
     nb = project / "notebooks" / "02-briefing.ipynb"
     nb.write_text(nb.read_text().replace("TOTAL TROOPS", "Total troops"))
-    assert b.input_key(config, None) != key
+    assert input_key(config, None) != key
     changed_quarto = config_for(moved)
     (moved / "_quarto.yml").write_text("project:\n  type: website\n")
-    assert b.input_key(changed_quarto, None) != key
+    assert input_key(changed_quarto, None) != key
 
 
 def test_bad_as_of_and_missing_notebook_fail_cleanly(project: Path) -> None:
-    with pytest.raises(b.BuildError, match="YYYY-MM-DD"):
+    with pytest.raises(BuildError, match="YYYY-MM-DD"):
         b.build(config_for(project, as_of="20251120"))
-    with pytest.raises(b.BuildError, match="notebook not found: .*03-missing.ipynb"):
+    with pytest.raises(BuildError, match="notebook not found: .*03-missing.ipynb"):
         b.build(config_for(project, notebooks=(project / "notebooks" / "03-missing.ipynb",)))
 
 
@@ -568,7 +574,7 @@ def test_real_renderer_end_to_end(tmp_path: Path) -> None:
         "total = sum(int(r['troops']) for r in rows)\n"
         "display(Markdown(f'# Fixture briefing\\n\\nPledged troops as of {as_of}: **{total:,}**'))",
     ])
-    result = b.build(config_for(root, renderer=b.default_renderer))
+    result = b.build(config_for(root, renderer=default_renderer))
     edition = draft(root)
     html = (edition / "briefing.html").read_text(encoding="utf-8")
     assert "Pledged troops as of 2025-11-20: <strong>24,500</strong>" in html
@@ -587,11 +593,11 @@ def test_real_renderer_end_to_end(tmp_path: Path) -> None:
 
 def test_future_as_of_is_refused_and_changes_nothing(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     before = snapshot(project / "reports")
-    config = config_for(project, as_of="2025-11-21", today=b.dt.date(2025, 11, 20))
+    config = config_for(project, as_of="2025-11-21", today=dt.date(2025, 11, 20))
     assert b.run_build(config) == b.EXIT_FAILED
     assert "build failed: as_of 2025-11-21 is after today (2025-11-20)" in capsys.readouterr().err
     assert snapshot(project / "reports") == before
-    assert b.build(config_for(project, today=b.dt.date(2025, 11, 20))).reused  # today itself is fine
+    assert b.build(config_for(project, today=dt.date(2025, 11, 20))).reused  # today itself is fine
 
 
 def test_changed_source_text_invalidates_the_cache(project: Path) -> None:
@@ -599,7 +605,7 @@ def test_changed_source_text_invalidates_the_cache(project: Path) -> None:
     source.write_text(SOURCE_TEXT.replace("20,000", "2,000"), encoding="utf-8")
     result = b.build(config_for(project))
     manifest = json.loads((result.edition / "manifest.json").read_text())
-    assert manifest["sources_checksum"] == b.tree_digest(project / "sources")
+    assert manifest["sources_checksum"] == tree_digest(project / "sources")
     assert not result.reused and result.revision == 0 and result.edition == draft(project)
 
 
@@ -613,9 +619,9 @@ def test_build_without_sources_or_record_says_quotes_were_not_checked(tmp_path: 
     edition = draft(root)
     assert json.loads((edition / "manifest.json").read_text())["quotes_checked"] is False
     assert json.loads((edition / "edition.json").read_text())["quotes"] == {"how": "none", "verified_on": ""}
-    assert b.read_edition_info(edition)["quotes_checked"] is False
+    assert read_edition_info(edition)["quotes_checked"] is False
     # The source texts arriving change what the build can promise: the key changes.
-    assert b.input_key(config_for(root), None) != b.input_key(config_for(root, sources_dir=root / "no-sources"), None)
+    assert input_key(config_for(root), None) != input_key(config_for(root, sources_dir=root / "no-sources"), None)
 
 
 QUOTED_SOURCES = "source_id,file,sha256\nS000,000_report.txt,{sha}\n"
@@ -636,7 +642,7 @@ def test_a_build_without_the_texts_checks_quotes_against_the_record(tmp_path: Pa
     (curated / "sources.csv").write_text(QUOTED_SOURCES.format(sha=sha), encoding="utf-8")
     edit_pledges(root, QUOTED_PLEDGES)
     # `validate`, where the texts are, writes the record (here on 1 Dec 2025) and leaves it alone when nothing changed.
-    update = write_record(root / "data", root / "sources", ("pledges",), today=b.dt.date(2025, 12, 1))
+    update = write_record(root / "data", root / "sources", ("pledges",), today=dt.date(2025, 12, 1))
     assert update.changed and update.quotes == 2
     record = json.loads((root / "data" / "quote_verification.json").read_text())
     assert record["verified_on"] == "2025-12-01"
@@ -649,7 +655,7 @@ def test_a_build_without_the_texts_checks_quotes_against_the_record(tmp_path: Pa
     b.build(no_texts)
     assert ("quotes verified against the reports on 2025-12-01 (quote_verification.json: 2 quotes unchanged since"
             in capsys.readouterr().out)
-    assert b.read_edition_info(draft(root))["quotes"] == {"how": "record", "verified_on": "2025-12-01"}
+    assert read_edition_info(draft(root))["quotes"] == {"how": "record", "verified_on": "2025-12-01"}
     assert json.loads((draft(root) / "manifest.json").read_text())["quotes"]["how"] == "record"
 
     # An edited quote fails the build in one line that names it and says what to run.
@@ -682,34 +688,34 @@ def test_claim_hashes_follow_each_rows_content_and_as_of(tmp_path: Path) -> None
     curated.mkdir()
     (curated / "pledges.csv").write_text(PLEDGES, encoding="utf-8")
     (curated / "events.csv").write_text("event_id,title,reported_date\nEV-1,\"Vote, at last\",2025-11-08\n", encoding="utf-8")
-    hashes = b.claim_hashes(curated, "2025-11-10", ("pledges", "events", "figures"))
+    hashes = claim_hashes(curated, "2025-11-10", ("pledges", "events", "figures"))
     assert list(hashes) == ["EV-1", "PL-1", "PL-2"]  # PL-3 is reported on 15 Nov; figures.csv is absent
-    assert hashes["EV-1"] == {"table": "events", "sha256": b.row_sha256(
+    assert hashes["EV-1"] == {"table": "events", "sha256": row_sha256(
         {"event_id": "EV-1", "title": "Vote, at last", "reported_date": "2025-11-08"})}
     # Reordering columns does not change a hash; editing a cell does.
     (curated / "pledges.csv").write_text(
         "pledge_id,reported_date,troops,country\nPL-1,2025-10-17,20000,Indonesia\nPL-2,2025-11-08,1600,Azerbaijan\n",
         encoding="utf-8")
-    again = b.claim_hashes(curated, "2025-11-10", ("pledges", "events"))
+    again = claim_hashes(curated, "2025-11-10", ("pledges", "events"))
     assert again["PL-1"] == hashes["PL-1"] and again["PL-2"] != hashes["PL-2"]
 
     edition = tmp_path / "edition"
     edition.mkdir()
-    assert b.read_claim_hashes(edition) == {}  # an edition from before claim hashes
-    b.write_claims_index(edition, "2025-11-10", hashes)
-    assert b.read_claim_hashes(edition) == {k: v["sha256"] for k, v in hashes.items()}
+    assert read_claim_hashes(edition) == {}  # an edition from before claim hashes
+    write_claims_index(edition, "2025-11-10", hashes)
+    assert read_claim_hashes(edition) == {k: v["sha256"] for k, v in hashes.items()}
     (edition / "claims_index.json").write_text('{"claims": [1]}')
-    with pytest.raises(b.ManifestError, match="claims_index.json: 'claims' must be an object"):
-        b.read_claim_hashes(edition)
+    with pytest.raises(ManifestError, match="claims_index.json: 'claims' must be an object"):
+        read_claim_hashes(edition)
     (curated / "pledges.csv").write_text("pledge_id,troops\nPL-1,5\n", encoding="utf-8")
-    with pytest.raises(b.ManifestError, match="pledges.csv: no reported_date column"):
-        b.claim_hashes(curated, "2025-11-10", ("pledges",))
+    with pytest.raises(ManifestError, match="pledges.csv: no reported_date column"):
+        claim_hashes(curated, "2025-11-10", ("pledges",))
     (curated / "pledges.csv").write_text("pledge_id,reported_date\nPL-1,2025-10-17\nPL-1,2025-10-18\n", encoding="utf-8")
-    with pytest.raises(b.ManifestError, match=r"pledges.csv, row 3: claim id 'PL-1' is blank or not unique"):
-        b.claim_hashes(curated, "2025-11-10", ("pledges",))
+    with pytest.raises(ManifestError, match=r"pledges.csv, row 3: claim id 'PL-1' is blank or not unique"):
+        claim_hashes(curated, "2025-11-10", ("pledges",))
     (curated / "pledges.csv").write_bytes(b"pledge_id,reported_date\nPL-\xe9,2025-10-17\n")
-    with pytest.raises(b.ManifestError, match="pledges.csv: not readable as UTF-8 CSV"):
-        b.claim_hashes(curated, "2025-11-10", ("pledges",))
+    with pytest.raises(ManifestError, match="pledges.csv: not readable as UTF-8 CSV"):
+        claim_hashes(curated, "2025-11-10", ("pledges",))
 
 
 @pytest.mark.parametrize("broken", ['{"as_of": "2025-11-', "[]"], ids=["truncated", "not-an-object"])
@@ -720,9 +726,9 @@ def test_broken_manifest_is_never_skipped_nor_published_over(
     editions = project / "reports" / "editions"
     (editions / AS_OF / "manifest.json").write_text(broken)
     shown = (project / "reports" / "briefing.html").read_bytes()
-    scan = b.scan_editions(editions)
+    scan = scan_editions(editions)
     assert scan.editions == () and [e.name for e in scan.broken] == [AS_OF]
-    problems = b.Editions.scan(project / "reports").problems()
+    problems = Editions.scan(project / "reports").problems()
     assert [p.folder for p in problems] == [AS_OF] and "publish --restore" in problems[0].repair
 
     # A later date would compare with the broken one: it stops in one line instead of skipping it.
@@ -731,7 +737,7 @@ def test_broken_manifest_is_never_skipped_nor_published_over(
     assert "build failed: the latest published edition 2025-11-20 is broken" in err and "Traceback" not in err
     assert "publish --restore" in err
     # The date itself is never rebuilt over it.
-    with pytest.raises(b.EditionError, match="is published but broken"):
+    with pytest.raises(EditionError, match="is published but broken"):
         b.build(config_for(project, force=True))
     assert (editions / AS_OF / "manifest.json").read_text() == broken
     assert (project / "reports" / "briefing.html").read_bytes() == shown
@@ -798,7 +804,7 @@ def test_drafts_on_another_file_system(project: Path, monkeypatch: pytest.Monkey
     edition = draft(project, "2025-11-25")
     assert result.edition == edition and result.is_latest
     manifest = json.loads((edition / "manifest.json").read_text())
-    assert manifest["files"]["briefing.html"]["sha256"] == b.file_sha256(edition / "briefing.html")
+    assert manifest["files"]["briefing.html"]["sha256"] == file_sha256(edition / "briefing.html")
     assert "AS OF 2025-11-25" in (project / "reports" / "briefing.html").read_text()
     leftovers = [p.name for p in (project / "reports").rglob(".*") if p.name != ".build.lock"]
     assert leftovers == []
@@ -845,9 +851,9 @@ def test_ctrl_c_cleans_staging_and_exits_130(project: Path, capsys: pytest.Captu
 CLAIM_FILES = ("pledges", "conditions", "positions", "events", "figures", "open_questions")
 
 
-def real_config(tmp_path: Path, as_of: str, **changes: object) -> b.BuildConfig:
+def real_config(tmp_path: Path, as_of: str, **changes: object) -> BuildConfig:
     """The project's own notebooks and renderer, writing into tmp_path."""
-    config = b.BuildConfig(as_of=as_of, reports_dir=tmp_path / "reports", build_dir=tmp_path / "build")
+    config = BuildConfig(as_of=as_of, reports_dir=tmp_path / "reports", build_dir=tmp_path / "build")
     return replace(config, **changes)
 
 
@@ -939,10 +945,10 @@ def test_an_early_edition_holds_nothing_reported_later(tmp_path: Path) -> None:
     assert {c["actor_id"] for c in claims} - {""} <= {a["actor_id"] for a in actors}
     assert all(0 < len(mentions) and mentions <= in_edition
                for mentions in ({m.strip() for m in a["mentioned_in"].split(";") if m.strip()} for a in actors))
-    assert set(b.read_claim_hashes(edition)) == {c["claim_id"] for c in claims}
+    assert set(read_claim_hashes(edition)) == {c["claim_id"] for c in claims}
 
 
-def _notebook_01_only(tmp_path: Path, as_of: str, **changes: object) -> b.BuildConfig:
+def _notebook_01_only(tmp_path: Path, as_of: str, **changes: object) -> BuildConfig:
     """The build side of an edition: the real cleaning notebook, a fake renderer."""
     notebook = paths.NOTEBOOKS_DIR / paths.NOTEBOOKS[0]
     return real_config(tmp_path, as_of, notebooks=(notebook,), renderer=FakeRenderer(), **changes)
@@ -965,14 +971,14 @@ def test_build_side_of_an_edition_before_any_report(tmp_path: Path) -> None:
     processed = result.edition / "processed"
     for name in (*CLAIM_FILES, "claims", "sources", "actors"):
         assert len((processed / f"{name}.csv").read_text(encoding="utf-8").splitlines()) == 1, name  # header only
-    assert b.read_claim_hashes(result.edition) == {}
+    assert read_claim_hashes(result.edition) == {}
 
 
 def test_build_side_with_every_claim_table_empty(tmp_path: Path) -> None:
     data = _empty_claims_data(tmp_path)
     result = b.build(_notebook_01_only(tmp_path, AS_OF, data_dir=data))
     assert len((result.edition / "processed" / "claims.csv").read_text(encoding="utf-8").splitlines()) == 1
-    assert b.read_claim_hashes(result.edition) == {}
+    assert read_claim_hashes(result.edition) == {}
 
 
 @pytest.mark.slow
@@ -983,7 +989,7 @@ def test_full_briefing_before_any_report(tmp_path: Path) -> None:
     label = f"{day_before.day} {day_before:%b %Y}"  # e.g. "16 Oct 2025"
     assert f"No report is in yet for the edition of {label}" in (result.edition / "briefing.html").read_text(encoding="utf-8")
     assert (result.edition / "briefing.pdf").read_bytes().startswith(b"%PDF")
-    assert b.read_claim_hashes(result.edition) == {}
+    assert read_claim_hashes(result.edition) == {}
 
 
 @pytest.mark.slow

@@ -254,7 +254,9 @@ def test_a_failing_check_stops_the_build_and_the_notebook_shows_it(tmp_path: Pat
     """What an analyst sees in JupyterLab is what stops the build: notebook 03 shows the check results, then fails."""
     import nbformat
 
-    from helpers.publish.build import BuildConfig, NotebookError, build
+    from helpers.publish.build import build
+    from helpers.publish.config import BuildConfig
+    from helpers.publish.notebooks import NotebookError
     from helpers.data.validate import validate_data
 
     data = data_package(tmp_path)

@@ -20,7 +20,7 @@ from jupytext.config import load_jupytext_config
 
 from helpers import paths
 from helpers.lab import nbclean
-from helpers.publish.build import PARAMETER_NAMES
+from helpers.publish.notebooks import PARAMETER_NAMES
 from helpers.publish.kernelspec import NOTEBOOK_KERNELSPEC
 IPYNBS = sorted(paths.NOTEBOOKS_DIR.glob("*.ipynb"))
 SCRIPTS = sorted(p for p in paths.NOTEBOOKS_DIR.glob("*.py"))

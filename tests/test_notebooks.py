@@ -14,7 +14,7 @@ import papermill
 import pytest
 
 from helpers import paths
-from helpers.publish.build import execute_notebooks
+from helpers.publish.notebooks import execute_notebooks
 from fixture_data import event, figure, make_data, pledge, position
 
 NOTEBOOKS = [paths.NOTEBOOKS_DIR / name for name in paths.NOTEBOOKS]
@@ -123,7 +123,7 @@ def test_an_edition_before_any_report_builds_a_short_briefing(tmp_path: Path, fi
 
 
 def test_bad_data_stops_the_first_notebook(tmp_path: Path, fixture_data: Path) -> None:
-    from helpers.publish.build import NotebookError
+    from helpers.publish.notebooks import NotebookError
 
     data = tmp_path / "data"
     shutil.copytree(fixture_data, data)
@@ -332,7 +332,7 @@ def test_a_new_working_date_gets_its_own_folder(lab: LabCopy) -> None:
 
 
 def test_tables_made_for_another_date_are_refused_naming_both_dates(lab: LabCopy, tmp_path: Path, fixture_data: Path) -> None:
-    from helpers.publish.build import NotebookError
+    from helpers.publish.notebooks import NotebookError
 
     assert error_lines(lab.run("01-clean-and-validate")) is None
     # by hand: the analyst points 02 at the 31 Jan folder with another date

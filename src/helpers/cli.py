@@ -29,7 +29,10 @@ def _today() -> str:
 
 
 def cmd_build(args: argparse.Namespace, extra: list[str]) -> int:
-    from helpers.publish.build import EXIT_USAGE, BuildConfig, BuildError, check_as_of, default_sources_dir, run_build
+    from helpers.publish.build import EXIT_USAGE, run_build
+    from helpers.publish.config import BuildConfig, default_sources_dir
+    from helpers.publish.editions import check_as_of
+    from helpers.publish.errors import BuildError
 
     try:
         as_of = check_as_of(args.as_of or _today(), dt.date.today())
@@ -59,7 +62,8 @@ def _validator(sources_dir: Path) -> Callable[[Path], list[object]]:
 
 def cmd_correct(args: argparse.Namespace, extra: list[str]) -> int:
     """One revision draft per published edition that reports a corrected claim."""
-    from helpers.publish.build import BuildConfig, correct, default_sources_dir, run_build
+    from helpers.publish.build import correct, run_build
+    from helpers.publish.config import BuildConfig, default_sources_dir
 
     sources_dir = default_sources_dir()
     config = BuildConfig(as_of=_today(), data_dir=Path(args.data_dir).resolve(), force=args.force,
@@ -227,7 +231,8 @@ def cmd_review(args: argparse.Namespace, extra: list[str]) -> int:
 
 def cmd_editions(args: argparse.Namespace, extra: list[str]) -> int:
     """List every draft and published edition, mark the one reports/briefing.html shows, then each problem with its repair (exit 1)."""
-    from helpers.publish.build import BrokenEdition, file_sha256
+    from helpers.publish.editions import BrokenEdition
+    from helpers.publish.manifest import file_sha256
     from helpers.publish.editions import Editions
 
     editions = Editions.scan(paths.REPORTS_DIR)
@@ -315,7 +320,9 @@ def cmd_bench(args: argparse.Namespace, extra: list[str]) -> int:
 def cmd_clean(args: argparse.Namespace, extra: list[str]) -> int:
     """Remove build/ and what crashed builds and publishes left; never a published edition."""
     from helpers.publish.atomic import remove_tree
-    from helpers.publish.build import EXIT_LOCKED, BuildConfig, BuildLocked, build_lock, clean_leftovers, publish_latest
+    from helpers.publish.build import clean_leftovers, EXIT_LOCKED, publish_latest
+    from helpers.publish.config import BuildConfig
+    from helpers.publish.lock import build_lock, BuildLocked
     from helpers.publish.site import clean_site_leftovers, publish_lock, site_mode
     from helpers.publish.site_editions import PublishBusy, PublishError
 

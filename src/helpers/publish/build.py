@@ -34,119 +34,60 @@ Drafts until published. `build(config)` makes or replaces the **draft** of a dat
 Any failure (an error, a full or read-only disk, Ctrl-C) removes the staging folder, leaves every
 published file byte-identical and ends with one line (`run_build`). The notebooks list, renderer and
 validator are fields of `BuildConfig`, so tests drive the same code with fixture notebooks.
+
+This module is the driver; the config is `config`, the content key `inputs`, the checks before any
+kernel `checks`, running the notebooks `notebooks`, rendering `render`, the records `manifest` and
+`editions`.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
-import json
 import os
 import platform
-import re
 import shutil
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from helpers import paths
 from helpers.publish.atomic import copy_file, move_dir, remove_tree
-from helpers.publish.editions import (  # noqa: F401  (re-exported: publishing and tests import them from here)
-    DRAFTS_FOLDER,
-    EDITION_INFO_NAME,
-    PUBLISHED_FOLDER,
-    Editions,
-    corrected_claims,
-    HTML_NAME,
-    PDF_NAME,
-    BrokenEdition,
-    Edition,
-    EditionError,
-    EditionScan,
-    check_as_of,
-    Folder,
-    edition_is_complete,
-    folder_name,
-    load_edition,
-    parse_folder_name,
-    previous_edition,
-    read_edition,
-    read_edition_info,
-    repair_broken,
-    scan_editions,
+from helpers.publish.editions import (
+    EDITION_INFO_NAME, Editions, corrected_claims, HTML_NAME, PDF_NAME, BrokenEdition, Edition, EditionError, check_as_of, Folder,
+    edition_is_complete, folder_name, load_edition, parse_folder_name, repair_broken,
 )
 from helpers.publish.errors import BuildError
-from helpers.publish.lock import BuildLocked, build_lock  # noqa: F401
-from helpers.publish.manifest import (  # noqa: F401
-    CLAIMS_INDEX_NAME,
-    MANIFEST_NAME,
-    ManifestError,
-    claim_hashes,
-    file_sha256,
-    files_listing,
-    package_versions,
-    read_claim_hashes,
-    row_sha256,
-    tree_digest,
-    write_claims_index,
-    write_json,
+from helpers.publish.lock import BuildLocked, build_lock
+from helpers.publish.manifest import (
+    CLAIMS_INDEX_NAME, claim_hashes, file_sha256, files_listing, package_versions, read_claim_hashes, write_claims_index, write_json,
     write_manifest,
 )
 
+
+from helpers.publish.config import BuildConfig
+from helpers.publish.inputs import data_checksum, input_key, sources_checksum
+from helpers.publish.checks import QuoteCheck, check_data, check_quotes
+from helpers.publish.notebooks import NotebookError, NotebookRun, execute_notebooks
+
 # Exit codes of `run_build` (and so of `dev.py build`).
 EXIT_OK: int = 0
+
+
 EXIT_FAILED: int = 1
+
+
 EXIT_USAGE: int = 2
+
+
 EXIT_LOCKED: int = 75  # EX_TEMPFAIL: try again later
+
+
 EXIT_INTERRUPTED: int = 130  # 128 + SIGINT, what shells report for Ctrl-C
 
-# Bump when the key's recipe changes, so old editions are not reused by mistake (2: source texts; 3: the
-# quote-verification record and what a revision revises).
-KEY_VERSION: int = 3
-PARAMETER_NAMES: tuple[str, ...] = ("as_of", "data_dir", "out_dir", "previous_edition")
 UNCHANGED_NOTE: str = "the published briefing and editions are unchanged"
-
-_ANSI_RE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-
-Renderer = Callable[[Path, Path], Any]
-"""render(executed_notebook, out_dir) -> object with `.html`, `.pdf` (paths) and `.renderer` (name)."""
-Validator = Callable[[Path], Sequence[Any]]
-"""validate(data_dir) -> problems (each printed with str()); empty when the data is fine."""
-
-
-# --------------------------------------------------------------------------------------------------
-# Errors and results
-# --------------------------------------------------------------------------------------------------
-
-
-class NotebookError(BuildError):
-    """A notebook cell raised. `cell` counts from 1 in the source notebook."""
-
-    def __init__(
-        self,
-        notebook: str,
-        cell: int,
-        first_line: str,
-        ename: str,
-        evalue: str,
-        executed: Path,
-        traceback_tail: Sequence[str] = (),
-    ) -> None:
-        self.notebook = notebook
-        self.cell = cell
-        self.first_line = first_line
-        self.ename = ename
-        self.evalue = evalue
-        self.executed = executed
-        self.traceback_tail = list(traceback_tail)
-        super().__init__(
-            f"notebook {notebook} failed in cell {cell} (`{first_line}`): {ename}: {evalue}\n"
-            f"  the executed notebook, with the full traceback: {executed}"
-        )
 
 
 @dataclass(frozen=True)
@@ -163,238 +104,6 @@ class BuildResult:
     revision: int = 0
     built: bool = True
     draft: bool = True
-
-
-@dataclass(frozen=True)
-class NotebookRun:
-    name: str
-    executed: Path
-    seconds: float
-
-
-def default_notebooks() -> tuple[Path, ...]:
-    return tuple(paths.NOTEBOOKS_DIR / name for name in paths.NOTEBOOKS)
-
-
-def default_renderer(executed_notebook: Path, out_dir: Path) -> Any:
-    """helpers.publish.render.render_briefing, imported only when a build really renders; it writes briefing.html/.pdf."""
-    from helpers.publish.render import render_briefing
-
-    return render_briefing(executed_notebook, out_dir, stem=Path(HTML_NAME).stem)
-
-
-def default_key_paths() -> tuple[Path, ...]:
-    """The package (source and assets), the pins, and the Quarto project's files."""
-    found = [paths.PACKAGE_DIR, paths.PYPROJECT, paths.QUARTO_CONFIG, *(paths.ROOT / f for f in paths.QUARTO_PROJECT_FILES)]
-    unique: list[Path] = []
-    for path in found:
-        if path not in unique and not any(path.is_relative_to(p) for p in unique if p.is_dir()):
-            unique.append(path)
-    return tuple(unique)
-
-
-def default_sources_dir() -> Path:
-    """ISF_SOURCES_DIR as it is when the config is made (tests and schedulers set it late), else paths.SOURCES_DIR."""
-    return Path(os.environ.get("ISF_SOURCES_DIR") or paths.SOURCES_DIR)
-
-
-@dataclass(frozen=True)
-class BuildConfig:
-    """Everything one build needs. Defaults come from helpers.paths."""
-
-    as_of: str
-    data_dir: Path = paths.DATA_DIR
-    notebooks: tuple[Path, ...] = field(default_factory=default_notebooks)
-    reports_dir: Path = paths.REPORTS_DIR
-    build_dir: Path = paths.BUILD_DIR
-    # Files and folders (besides data and notebooks) whose content changes the output.
-    key_paths: tuple[Path, ...] = field(default_factory=default_key_paths)
-    renderer: Renderer = default_renderer
-    # None: notebook 01 validates; the CLI passes validate_data so problems stop the build before any kernel.
-    validator: Validator | None = None
-    force: bool = False
-    # What a scheduler runs: build only when the data changed since the latest published edition.
-    if_changed: bool = False
-    # Why a correction is made (`correct`), shown with each revision ("S004 re-dated to 19 Nov").
-    revision_note: str = ""
-    execution_timeout: int | None = 900  # seconds per cell
-    # The news reports quotes are checked against; hashed into the key. Absent: quotes go unchecked.
-    sources_dir: Path = field(default_factory=default_sources_dir)
-    # as_of may not be after this date; None: the local date today.
-    today: dt.date | None = None
-
-    @property
-    def editions_dir(self) -> Path:
-        """The published editions' local copies (only `publish` writes here)."""
-        return self.reports_dir / PUBLISHED_FOLDER
-
-    @property
-    def drafts_dir(self) -> Path:
-        return self.reports_dir / DRAFTS_FOLDER
-
-    @property
-    def lock_path(self) -> Path:
-        return self.reports_dir / ".build.lock"
-
-    @property
-    def published_html(self) -> Path:
-        return self.reports_dir / HTML_NAME
-
-    @property
-    def published_pdf(self) -> Path:
-        return self.reports_dir / PDF_NAME
-
-    def scan(self) -> Editions:
-        return Editions(scan_editions(self.editions_dir), scan_editions(self.drafts_dir))
-
-
-# --------------------------------------------------------------------------------------------------
-# The input key
-# --------------------------------------------------------------------------------------------------
-
-
-def data_checksum(data_dir: Path) -> str:
-    """The data's fingerprint: any changed byte in any data file changes it."""
-    if not data_dir.is_dir():
-        raise BuildError(f"data folder not found: {data_dir}")
-    return tree_digest(data_dir)
-
-
-def sources_checksum(sources_dir: Path) -> str | None:
-    """The source texts' fingerprint; None when the folder is absent (quotes cannot be checked)."""
-    return tree_digest(sources_dir) if sources_dir.is_dir() else None
-
-
-def input_key(config: BuildConfig, previous: Edition | None, data_sum: str | None = None, revises: str = "") -> str:
-    """The build's content key: equal keys mean the build would produce the same edition."""
-    payload = {
-        "key_version": KEY_VERSION,
-        "parameters": {"as_of": config.as_of},
-        "revises": [revises, config.revision_note] if revises else None,
-        "data": data_sum if data_sum is not None else data_checksum(config.data_dir),
-        # A changed report text can make a quote false: it must rebuild (and re-validate).
-        "sources": sources_checksum(config.sources_dir),
-        "notebooks": [[nb.name, file_sha256(nb)] for nb in config.notebooks],
-        "code": [[p.name, tree_digest(p)] for p in config.key_paths],
-        "previous_edition": None if previous is None else [previous.name, previous.input_key],
-        # Quarto's arrival, or forcing a renderer, changes the output, so it must rebuild.
-        "quarto": shutil.which("quarto") is not None,
-        "renderer_env": os.environ.get("ISF_RENDERER", ""),
-    }
-    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
-
-
-# --------------------------------------------------------------------------------------------------
-# Running notebooks
-# --------------------------------------------------------------------------------------------------
-
-
-def tag_injected_parameters(executed: Path) -> None:
-    """Tag papermill's injected-parameters cell `remove-cell` (its `#|` options are lost: issue 731)."""
-    import nbformat
-
-    nb = nbformat.read(executed, as_version=4)
-    changed = False
-    for cell in nb.cells:
-        tags = cell.get("metadata", {}).get("tags", [])
-        if "injected-parameters" in tags and "remove-cell" not in tags:
-            cell.metadata["tags"] = [*tags, "remove-cell"]
-            changed = True
-    if changed:
-        nbformat.write(nb, executed)
-
-
-def _first_line(source: str) -> str:
-    for line in source.splitlines():
-        if line.strip():
-            return line.strip()
-    return "(empty cell)"
-
-
-def _notebook_error(notebook: Path, exc: Any, executed: Path) -> NotebookError:
-    """Turn papermill's error into one that names the notebook, the cell (as the author sees it) and the exception."""
-    import nbformat
-
-    cell_number = int(exc.cell_index) + 1
-    with contextlib.suppress(Exception):
-        source_nb = _read_notebook(notebook, nbformat)
-        for i, cell in enumerate(source_nb.cells):
-            if cell.source == exc.source:
-                cell_number = i + 1
-                break
-    tail = [_ANSI_RE.sub("", line) for line in (exc.traceback or [])]
-    tail = "\n".join(tail).splitlines()[-8:]
-    return NotebookError(
-        notebook=notebook.name,
-        cell=cell_number,
-        first_line=_first_line(exc.source or ""),
-        ename=exc.ename,
-        evalue=exc.evalue,
-        executed=executed,
-        traceback_tail=tail,
-    )
-
-
-def _read_notebook(path: Path, nbformat: Any) -> Any:
-    if path.suffix == ".ipynb":
-        return nbformat.read(path, as_version=4)
-    import jupytext  # a paired .py:percent notebook
-
-    return jupytext.read(path)
-
-
-def execute_notebooks(
-    notebooks: Sequence[Path],
-    parameters: Mapping[str, str],
-    executed_dir: Path,
-    execution_timeout: int | None = 900,
-) -> list[NotebookRun]:
-    """Run each notebook with papermill, in order, in this process; one progress line per notebook.
-
-    Raises NotebookError naming the notebook and cell when a cell raises, BuildError otherwise.
-    """
-    import nbformat
-    import papermill as pm
-    from papermill.exceptions import PapermillExecutionError
-
-    executed_dir.mkdir(parents=True, exist_ok=True)
-    runs: list[NotebookRun] = []
-    for number, notebook in enumerate(notebooks, start=1):
-        executed = executed_dir / f"{notebook.stem}.ipynb"
-        source: Any = str(notebook) if notebook.suffix == ".ipynb" else _read_notebook(notebook, nbformat)
-        start = time.perf_counter()
-        try:
-            pm.execute_notebook(
-                source,
-                str(executed),
-                parameters=dict(parameters),
-                progress_bar=False,
-                log_output=False,
-                request_save_on_cell_execute=False,
-                cwd=str(notebook.parent),
-                execution_timeout=execution_timeout,
-                # ipykernel 7 logs on every start that TCP is unencrypted (loopback only here) and, at
-                # times, "KeyboardInterrupt caught in kernel" while shutting down: keep the progress lines
-                # readable. Cell errors come back in the notebook; a dead kernel raises here.
-                extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
-            )
-        except PapermillExecutionError as exc:
-            with contextlib.suppress(Exception):
-                tag_injected_parameters(executed)
-            raise _notebook_error(notebook, exc, executed) from None
-        except Exception as exc:  # kernel died, missing kernelspec, unreadable notebook…
-            raise BuildError(f"notebook {notebook.name} could not run: {type(exc).__name__}: {exc}") from exc
-        tag_injected_parameters(executed)
-        seconds = time.perf_counter() - start
-        print(f"  [{number}/{len(notebooks)}] {notebook.name:<34} {seconds:6.1f} s", flush=True)
-        runs.append(NotebookRun(name=notebook.name, executed=executed, seconds=seconds))
-    return runs
-
-
-
-# --------------------------------------------------------------------------------------------------
-# The build
-# --------------------------------------------------------------------------------------------------
 
 
 def clean_leftovers(config: BuildConfig) -> None:
@@ -475,68 +184,6 @@ def _render(config: BuildConfig, executed: Path, staging: Path) -> str:
             else:
                 shutil.copyfile(produced, staging / name)
     return renderer
-
-
-def _check_data(config: BuildConfig) -> None:
-    """Stop before anything else when the validator finds problems (each printed once, on its own line)."""
-    if config.validator is None:
-        return
-    try:
-        problems = list(config.validator(config.data_dir))
-    except Exception as exc:
-        raise BuildError(f"checking the data in {config.data_dir} failed: {type(exc).__name__}: {exc}") from exc
-    if problems:
-        for problem in problems:
-            print(str(problem), file=sys.stderr, flush=True)
-        raise BuildError(f"the data in {config.data_dir} has {len(problems)} problem(s); see above")
-
-
-@dataclass(frozen=True)
-class QuoteCheck:
-    """How this build's quotes were checked: "reports" (against the texts), "record" (against the
-    quote-verification record, verified against the reports on `verified_on`) or "none"."""
-
-    how: str
-    verified_on: str = ""
-
-    def info(self) -> dict[str, Any]:
-        return {"quotes_checked": self.how != "none", "quotes": {"how": self.how, "verified_on": self.verified_on}}
-
-
-def check_quotes(config: BuildConfig) -> QuoteCheck:
-    """Check the quotes the way this machine can, and say so in one line.
-
-    With the report texts, the validator has checked every quote; a stale record gets a note (builds
-    without the texts would fail). Without them, every quote must match the quote-verification record.
-
-    Raises:
-        BuildError: a quote added or edited since the record was written (one line saying what to run).
-    """
-    from helpers.data.quotes import check_record, record_path, unverified_line
-    from helpers.data.datapackage import CLAIM_TABLES
-
-    try:
-        check = check_record(config.data_dir, CLAIM_TABLES)
-    except ValueError as exc:
-        if config.sources_dir.is_dir():
-            print(f"note: {exc}", flush=True)
-            return QuoteCheck("reports")
-        raise BuildError(str(exc)) from None
-    if config.sources_dir.is_dir():
-        if check is not None and not check.ok:
-            print(f"note: {record_path(config.data_dir)} is out of date ({len(check.unverified)} quote(s) added or edited since "
-                  f"{check.verified_on}); run `python3 dev.py validate` and commit it, or builds without the report texts will stop",
-                  flush=True)
-        return QuoteCheck("reports")
-    if check is None:
-        print(f"quotes not checked: no source texts in {config.sources_dir} and no {record_path(config.data_dir).name} "
-              "(the manifest records quotes_checked: false)", flush=True)
-        return QuoteCheck("none")
-    if check.unverified:
-        raise BuildError(unverified_line(check, config.data_dir))
-    print(f"quotes verified against the reports on {check.verified_on} ({record_path(config.data_dir).name}: "
-          f"{check.checked} quotes unchanged since; the report texts are not in {config.sources_dir})", flush=True)
-    return QuoteCheck("record", check.verified_on)
 
 
 @contextlib.contextmanager
@@ -764,7 +411,7 @@ def build(config: BuildConfig) -> BuildResult:
             if isinstance(published, Edition) and published.manifest.get("data_checksum") == data_sum and not config.force:
                 print(f"unchanged: edition {published.name} is published and was built from this data", flush=True)
                 return _skip(config, started, published)
-            _check_data(config)
+            check_data(config)
             _published_date(config, published)
             return _skip(config, started, published if isinstance(published, Edition) else None)
         plan = _plan(config, editions, data_sum)
@@ -772,7 +419,7 @@ def build(config: BuildConfig) -> BuildResult:
         if reuse is not None:
             print(f"unchanged: reusing draft {reuse.path} (key {reuse.input_key[:12]})", flush=True)
             return _skip(config, started, reuse)
-        _check_data(config)
+        check_data(config)
         quotes = check_quotes(config)
         renderer = _make_edition(config, plan, quotes, started)
         return _finish(config, plan, renderer, started)
@@ -800,7 +447,7 @@ def correct(config: BuildConfig) -> list[BuildResult]:
         broken = [b for b in editions.published.broken if editions.published_for(b.as_of) is b]
         if broken:
             raise EditionError(f"edition {broken[0].name} is published but broken ({broken[0].reason}); {repair_broken(broken[0])}")
-        _check_data(config)
+        check_data(config)
         quotes = check_quotes(config)
         data_sum = data_checksum(config.data_dir)
         targets = []
