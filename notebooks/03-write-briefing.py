@@ -33,7 +33,7 @@ from helpers.analysis import tables as analysis_tables
 from helpers.data import geo, processed, stamps
 from helpers.lab import working
 from helpers.publish import editions
-from helpers.views import briefing, captions, changes_md, charts, chart_renderer, judgements_md
+from helpers.views import briefing, captions, changes_md, charts, chart_renderer, downloads, judgements_md
 from helpers.views.markdown import show_md, show_title_block
 
 as_of, data_dir, out_dir, previous_edition = working.parameters(as_of, data_dir, out_dir, previous_edition)
@@ -262,4 +262,4 @@ show_md(judgements_md.scale_md())
 # ## Data, citation and licence
 
 # %%
-show_md(briefing.downloads_md(tables["claims"], paths.CODEBOOK.read_text(encoding="utf-8"), summary, as_of))
+show_md(downloads.downloads_md(tables["claims"], paths.CODEBOOK.read_text(encoding="utf-8"), summary, as_of))

@@ -632,7 +632,7 @@ QUOTED_PLEDGES = (
 
 
 def test_a_build_without_the_texts_checks_quotes_against_the_record(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from helpers.data.quotes import write_record
+    from helpers.data.quote_record import write_record
 
     root = tmp_path / "p"
     root.mkdir()

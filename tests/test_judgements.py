@@ -277,7 +277,7 @@ def test_a_failing_check_stops_the_build_and_the_notebook_shows_it(tmp_path: Pat
 def test_without_judgements_the_generated_bottom_line_is_plain_sentences_with_source_marks(tmp_path: Path) -> None:
     """Issue 18: where no analyst wrote judgements, the generated summary stays, in plain sentences whose
     sources are compact marks linking to the Sources entries, not a parenthetical after every clause."""
-    from helpers.views import briefing
+    from helpers.views import briefing, cite
 
     data = data_package(tmp_path)
     tables = clean.build_processed(data, LATE)
@@ -288,5 +288,5 @@ def test_without_judgements_the_generated_bottom_line_is_plain_sentences_with_so
                      "^[S011](#src-S011),\\ [S013](#src-S013)^")
     assert "(" not in re.sub(r"\^.*?\^", "", text.split("\n\n")[0])  # no parenthetical citations beside the marks
     assert text.endswith("*Generated from the findings: no analyst has written key judgements for this edition.*")
-    assert briefing.mark(["S013", "", "S011", "S013"]) == "^[S011](#src-S011),\\ [S013](#src-S013)^"
-    assert briefing.mark([]) == ""
+    assert cite.mark(["S013", "", "S011", "S013"]) == "^[S011](#src-S011),\\ [S013](#src-S013)^"
+    assert cite.mark([]) == ""

@@ -25,7 +25,8 @@ from needs import need
 from helpers.data import geo
 from helpers.views import charts, fonts, markdown
 from helpers.views.html_a11y import contrast_ratio
-from helpers.publish.render import RenderResult, render_briefing
+from helpers.publish.briefing_doc import RenderResult
+from helpers.publish.render import render_briefing
 from render_checks import pdf_text
 
 # The pandoc page's budget (issue 21); Quarto's may be 20% above it.

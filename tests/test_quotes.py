@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from helpers import paths
-from helpers.data import quotes
+from helpers.data import quote_record
 from helpers.views import briefing
 from helpers.data.datapackage import CLAIM_TABLES
 from helpers.data.validate import main as validate_main
@@ -33,7 +33,7 @@ def make_data(root: Path, quote: str = "Indonesia is ready to send 20,000 troops
 
 def test_the_record_says_where_each_quote_was_found_and_changes_only_with_the_quotes(tmp_path: Path) -> None:
     data = make_data(tmp_path)
-    first = quotes.write_record(data, tmp_path / "sources", CLAIM_TABLES, today=quotes.dt.date(2025, 12, 1))
+    first = quote_record.write_record(data, tmp_path / "sources", CLAIM_TABLES, today=quote_record.dt.date(2025, 12, 1))
     assert (first.changed, first.verified_on, first.quotes) == (True, "2025-12-01", 1)
     text = (data / "quote_verification.json").read_text(encoding="utf-8")
     record = json.loads(text)
@@ -43,10 +43,10 @@ def test_the_record_says_where_each_quote_was_found_and_changes_only_with_the_qu
         "report_sha256": SHA, "line": 2, "offset": 19}}
     assert '  "PL-1": {"source_id": "S000", ' in text  # one claim per line: a data edit is a one-line diff
     # Validating again changes nothing (not even the date), so the record does not churn in git.
-    again = quotes.write_record(data, tmp_path / "sources", CLAIM_TABLES, today=quotes.dt.date(2026, 1, 5))
+    again = quote_record.write_record(data, tmp_path / "sources", CLAIM_TABLES, today=quote_record.dt.date(2026, 1, 5))
     assert (again.changed, again.verified_on) == (False, "2025-12-01")
     assert (data / "quote_verification.json").read_text(encoding="utf-8") == text
-    check = quotes.check_record(data, CLAIM_TABLES)
+    check = quote_record.check_record(data, CLAIM_TABLES)
     assert check is not None and check.ok and check.checked == 1
 
 
@@ -59,7 +59,7 @@ def test_validate_where_the_texts_are_writes_the_record(tmp_path: Path, capsys: 
     assert validate_main(["--data-dir", str(live), "--sources-dir", str(paths.SOURCES_DIR)]) == 0
     out = capsys.readouterr().out
     assert f"validate: quote record {live / 'quote_verification.json'} updated: commit it with the data" in out
-    assert quotes.check_record(live, CLAIM_TABLES).ok
+    assert quote_record.check_record(live, CLAIM_TABLES).ok
     # Without the texts (--no-sources) it neither checks quotes nor touches the record.
     before = (live / "quote_verification.json").read_bytes()
     assert validate_main(["--data-dir", str(live), "--no-sources"]) == 0
@@ -68,37 +68,37 @@ def test_validate_where_the_texts_are_writes_the_record(tmp_path: Path, capsys: 
 
 def test_an_edited_added_or_moved_quote_is_not_vouched_for(tmp_path: Path) -> None:
     data = make_data(tmp_path)
-    quotes.write_record(data, tmp_path / "sources", CLAIM_TABLES, today=quotes.dt.date(2025, 12, 1))
+    quote_record.write_record(data, tmp_path / "sources", CLAIM_TABLES, today=quote_record.dt.date(2025, 12, 1))
     pledges = data / "curated" / "pledges.csv"
     pledges.write_text(pledges.read_text(encoding="utf-8").replace("20,000", "25,000")
                        + 'PL-2,S000,2025-10-17,"The minister said"\n', encoding="utf-8")
-    check = quotes.check_record(data, CLAIM_TABLES)
+    check = quote_record.check_record(data, CLAIM_TABLES)
     assert [c.claim_id for c in check.unverified] == ["PL-1", "PL-2"] and not check.ok
-    assert quotes.unverified_line(check, data) == (
+    assert quote_record.unverified_line(check, data) == (
         "quote of PL-1 (data/curated/pledges.csv, row 2) was added or edited after the quotes were verified against the "
         "reports on 2025-12-01 (and 1 more: PL-2): run `python3 dev.py validate` where the report texts are, then "
         "commit data/quote_verification.json")
     (data / "quote_verification.json").write_text("{", encoding="utf-8")
     with pytest.raises(ValueError, match="quote_verification.json: not readable JSON"):
-        quotes.check_record(data, CLAIM_TABLES)
+        quote_record.check_record(data, CLAIM_TABLES)
     (data / "quote_verification.json").unlink()
-    assert quotes.check_record(data, CLAIM_TABLES) is None
+    assert quote_record.check_record(data, CLAIM_TABLES) is None
 
 
 @pytest.mark.live_data
 def test_the_committed_record_vouches_for_every_live_quote() -> None:
     """What a scheduled runner (no report texts) relies on: every quote of the live data is in the record."""
-    check = quotes.check_record(paths.DATA_DIR, CLAIM_TABLES)
+    check = quote_record.check_record(paths.DATA_DIR, CLAIM_TABLES)
     assert check is not None, "data/quote_verification.json is missing: run python3 dev.py validate and commit it"
-    assert [c.claim_id for c in check.unverified] == [], quotes.unverified_line(check, paths.DATA_DIR) if check.unverified else ""
+    assert [c.claim_id for c in check.unverified] == [], quote_record.unverified_line(check, paths.DATA_DIR) if check.unverified else ""
 
 
 @pytest.mark.needs("reports")
 @pytest.mark.live_data
 def test_the_committed_record_is_what_validate_would_write_now() -> None:
-    record = quotes.read_record(paths.DATA_DIR)
+    record = quote_record.read_record(paths.DATA_DIR)
     assert record is not None
-    assert record["claims"] == quotes.verification_entries(paths.CURATED_DIR, paths.SOURCES_DIR, CLAIM_TABLES)
+    assert record["claims"] == quote_record.verification_entries(paths.CURATED_DIR, paths.SOURCES_DIR, CLAIM_TABLES)
 
 
 def test_the_methodology_says_how_the_quotes_were_checked() -> None:

@@ -14,7 +14,8 @@ import briefing_fixture as fx
 from browser import load_offline, require_chromium
 from helpers.publish import render
 from helpers.views import markdown
-from helpers.publish.render import RenderError, RenderResult, TitleBlock, read_briefing, render_briefing
+from helpers.publish.briefing_doc import Chart, RenderError, RenderResult, TitleBlock, read_briefing
+from helpers.publish.render import render_briefing
 from render_checks import (
     RAW_MARKUP,
     external_refs,
@@ -160,7 +161,7 @@ def test_hidden_cells_and_plain_outputs_are_left_out() -> None:
     markdown = [block for block in briefing.blocks if isinstance(block, str)]
     assert not any(fx.TITLE in block for block in markdown)  # it moved to the title block
     assert not any("as_of" in block or "debug" in block for block in markdown)
-    assert sum(isinstance(block, render.Chart) for block in briefing.blocks) == 2
+    assert sum(isinstance(block, Chart) for block in briefing.blocks) == 2
 
 
 def test_metadata_title_and_date_win() -> None:

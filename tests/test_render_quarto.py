@@ -20,7 +20,9 @@ from browser import load_offline, require_chromium
 from needs import need
 from helpers import paths
 from helpers.views.chart_renderer import CHART_METADATA_KEY
-from helpers.publish.render import STAGED_NOTEBOOK, RenderError, read_briefing, render_briefing, stage_quarto_project
+from helpers.publish.briefing_doc import RenderError, read_briefing
+from helpers.publish.quarto import STAGED_NOTEBOOK, stage_quarto_project
+from helpers.publish.render import render_briefing
 from render_checks import (
     RAW_MARKUP,
     external_refs,

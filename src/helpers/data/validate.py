@@ -255,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"validate: OK ({args.data_dir}); {quotes}")
     if sources_dir is not None:
         # Where the texts are, keep the record builds without them check quotes against (helpers.data.quotes).
-        from helpers.data.quotes import write_record
+        from helpers.data.quote_record import write_record
 
         update = write_record(args.data_dir, sources_dir, CLAIM_TABLES)
         state = "updated: commit it with the data" if update.changed else "unchanged"

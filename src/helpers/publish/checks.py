@@ -48,7 +48,7 @@ def check_quotes(config: BuildConfig) -> QuoteCheck:
     Raises:
         BuildError: a quote added or edited since the record was written (one line saying what to run).
     """
-    from helpers.data.quotes import check_record, record_path, unverified_line
+    from helpers.data.quote_record import check_record, record_path, unverified_line
     from helpers.data.datapackage import CLAIM_TABLES
 
     try:

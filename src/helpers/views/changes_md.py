@@ -12,7 +12,7 @@ from typing import Any
 from helpers import fmt
 from helpers.analysis.corrections import Correction, correction_text
 from helpers.analysis.news import GROUPS
-from helpers.views.briefing import ref
+from helpers.views.cite import ref
 from helpers.views.markdown import escape_md as esc
 
 MAX_ITEMS = 40

@@ -14,7 +14,7 @@ from helpers import fmt
 from helpers.analysis.judgements import (
     CLAIM_ID, FIRST_SENTENCE, SCALE, EditionJudgements, Evidence, Judgement, bearing, resolve, unread_claims, _rendered_plain,
 )
-from helpers.views.briefing import mark
+from helpers.views.cite import mark
 from helpers.views.markdown import escape_md as esc
 
 
