@@ -5,7 +5,8 @@
     python3 scripts/mutate.py --list     # the mutants, one line each
     python3 scripts/mutate.py NAME ...   # only these mutants
 
-Each mutant replaces one exact snippet of src/helpers/{analysis,changes,clean,validate,editions}.py
+Each mutant replaces one exact snippet of a module under src/helpers/ (the analysis's standings, findings and
+tables, what changed, cleaning, validation's rules, editions)
 with a bug a reviewer could plausibly write, runs the tests that cover that code (pytest -x, so a caught
 mutant stops at the first failure), and restores the file byte for byte, also on Ctrl-C. A copy of the
 file waits in build/mutate/ while a mutant is planted; a later run restores any copy a killed run left.
@@ -39,7 +40,7 @@ class Mutant:
     """One planted bug: where, the exact snippet and its replacement, what it breaks, and the tests to run."""
 
     name: str
-    module: str  # file name under src/helpers/
+    module: str  # path under src/helpers/, e.g. "analysis/standings.py"
     old: str
     new: str
     bug: str
@@ -48,116 +49,116 @@ class Mutant:
 
 MUTANTS: tuple[Mutant, ...] = (
     # --- The three bugs issue 24 found surviving the suite ----------------------------------------------
-    Mutant("changes-repeat-as-news", "changes.py",
+    Mutant("changes-repeat-as-news", "analysis/news_rules.py",
            "if earlier is not None and not renewed:",
            "if False:",
            "a stage an earlier report already gave counts as a new offer",
-           ("tests/test_changes.py", "tests/test_notebooks.py")),
+           ("tests/analysis/test_changes.py", "tests/pipeline/test_notebooks.py")),
     # The "added late" rule changed with the findings merge: only a new claim in a report the previous
     # edition already had is late; a new report is news whatever its date. Both directions are planted.
-    Mutant("changes-added-late-flag-dropped", "changes.py",
+    Mutant("changes-added-late-flag-dropped", "analysis/news.py",
            'return new.assign(_late=new["source_id"].isin(old_sources).to_numpy(dtype=bool))',
            "return new.assign(_late=False)",
            "a claim added to a report the previous edition already had is not marked added late",
-           ("tests/test_changes.py", "tests/test_notebooks.py")),
-    Mutant("changes-new-report-dated-early-marked-late", "changes.py",
+           ("tests/analysis/test_changes.py", "tests/pipeline/test_notebooks.py")),
+    Mutant("changes-new-report-dated-early-marked-late", "analysis/news.py",
            'return new.assign(_late=new["source_id"].isin(old_sources).to_numpy(dtype=bool))',
            'return new.assign(_late=(new["source_id"].isin(old_sources) | (new["reported_date"] <= previous["reported_date"].max())).to_numpy(dtype=bool))',
            "a new report dated before the previous edition's newest is marked added late, not news",
-           ("tests/test_changes.py", "tests/test_notebooks.py")),
-    Mutant("validate-quotes-ignore-case", "validate.py",
+           ("tests/analysis/test_changes.py", "tests/pipeline/test_notebooks.py")),
+    Mutant("validate-quotes-ignore-case", "data/rules.py",
            'if text is not None and normalise_space(row["quote"]) not in text:',
            'if text is not None and normalise_space(row["quote"]).lower() not in text.lower():',
            "a quote that differs from its report only in upper and lower case passes",
-           ("tests/test_validate.py",)),
-    Mutant("validate-report-line-breaks-kept", "validate.py",
+           ("tests/data/test_validate.py",)),
+    Mutant("validate-report-line-breaks-kept", "data/rules.py",
            'texts[sid] = normalise_space(raw.decode("utf-8"))',
            'texts[sid] = raw.decode("utf-8")',
            "a quote that runs across a line break of its report is refused",
-           ("tests/test_validate.py",)),
-    Mutant("validate-quotes-fold-apostrophes", "validate.py",
+           ("tests/data/test_validate.py",)),
+    Mutant("validate-quotes-fold-apostrophes", "data/rules.py",
            'if text is not None and normalise_space(row["quote"]) not in text:',
            'if text is not None and normalise_space(row["quote"]).replace("’", "\'") not in text.replace("’", "\'"):',
            "a straight apostrophe passes for the report's curly one",
-           ("tests/test_validate.py",)),
-    Mutant("validate-quotes-fold-dashes", "validate.py",
+           ("tests/data/test_validate.py",)),
+    Mutant("validate-quotes-fold-dashes", "data/rules.py",
            'if text is not None and normalise_space(row["quote"]) not in text:',
            'if text is not None and re.sub("[–—]", "-", normalise_space(row["quote"])) not in re.sub("[–—]", "-", text):',
            "a hyphen passes for the report's en or em dash",
-           ("tests/test_validate.py",)),
+           ("tests/data/test_validate.py",)),
     # --- Standings ----------------------------------------------------------------------------------
-    Mutant("standings-latest-claim-wins", "analysis.py",
+    Mutant("standings-latest-claim-wins", "analysis/standings.py",
            'best = positive.sort_values(["_rank", "_conf", "reported_date", "pledge_id"])',
            'best = positive.sort_values(["reported_date", "_rank", "_conf", "pledge_id"])',
            "a later, weaker mention demotes an offer (the latest claim stands, not the strongest)",
-           ("tests/test_analysis.py",)),
-    Mutant("standings-ties-to-the-later-claim", "analysis.py",
+           ("tests/analysis/test_analysis.py",)),
+    Mutant("standings-ties-to-the-later-claim", "analysis/standings.py",
            'best = positive.sort_values(["_rank", "_conf", "reported_date", "pledge_id"])',
            'best = positive.sort_values(["_rank", "reported_date", "_conf", "pledge_id"])',
            "between two claims at the same stage the later one stands, not the better-sourced one",
-           ("tests/test_analysis.py",)),
-    Mutant("standings-withdrawal-ignored", "analysis.py",
+           ("tests/analysis/test_analysis.py",)),
+    Mutant("standings-withdrawal-ignored", "analysis/standings.py",
            'positive = p[p["_rank"].notna() & (cut.isna() | (p["reported_date"] > cut))]',
            'positive = p[p["_rank"].notna()]',
            "a withdrawal does not take an earlier offer back",
-           ("tests/test_analysis.py",)),
-    Mutant("standings-outside-support-contributes", "analysis.py",
+           ("tests/analysis/test_analysis.py",)),
+    Mutant("standings-outside-support-contributes", "analysis/standings.py",
            's = standing[standing["part_of_force"].astype(bool) & (standing["rank"].fillna(-1) >= min_rank)]',
            's = standing[standing["rank"].fillna(-1) >= min_rank]',
            "support from outside the force (the US organisers, UK advisers) counts as a contribution",
-           ("tests/test_analysis.py",)),
-    Mutant("standings-linked-conditions-ignored", "analysis.py",
-           '"conditional": pd.Series(pair.isin(conditional_claims.index) | pair.isin(cond_labels.index) | pair.isin(limit_labels.index), index=b.index),',
-           '"conditional": pd.Series(pair.isin(conditional_claims.index) | pair.isin(limit_labels.index), index=b.index),',
+           ("tests/analysis/test_analysis.py",)),
+    Mutant("standings-linked-conditions-ignored", "analysis/standings.py",
+           '"conditional": pd.Series(pair.isin(conds["will_only_if"]) | pair.isin(conds["conditions"].index) | pair.isin(conds["limits"].index),',
+           '"conditional": pd.Series(pair.isin(conds["will_only_if"]) | pair.isin(conds["limits"].index),',
            "a condition linked to an offer does not make the standing 'only if'",
-           ("tests/test_analysis.py",)),
-    Mutant("information-date-oldest-report", "analysis.py",
+           ("tests/analysis/test_analysis.py",)),
+    Mutant("information-date-oldest-report", "analysis/findings.py",
            'newest = sources.sort_values(["published", "source_id"]).iloc[-1]',
            'newest = sources.sort_values(["published", "source_id"]).iloc[0]',
            "the information date is the oldest report's, not the newest",
-           ("tests/test_analysis.py",)),
+           ("tests/analysis/test_analysis.py",)),
     # --- Conditions ---------------------------------------------------------------------------------
-    Mutant("conditions-counted-from-non-contributors", "analysis.py",
+    Mutant("conditions-counted-from-non-contributors", "analysis/tables.py",
            'c = conditions[conditions["actor_id"].isin(ids) & conditions["applies_to"].ne("taking_part")]',
            'c = conditions[conditions["applies_to"].ne("taking_part")]',
            "a condition set by an actor that is not a willing contributor is counted",
-           ("tests/test_analysis.py",)),
-    Mutant("conditions-organisers-limits-as-only-if", "analysis.py",
+           ("tests/analysis/test_analysis.py",)),
+    Mutant("conditions-organisers-limits-as-only-if", "analysis/standings.py",
            'conds = conditions[conditions["pledge_id"].fillna("").ne("") & conditions["applies_to"].ne("taking_part")] if len(conditions) else conditions',
            'conds = conditions[conditions["pledge_id"].fillna("").ne("")] if len(conditions) else conditions',
            "the organiser's own limits (its staff stay outside Gaza) make its standing 'only if'",
-           ("tests/test_analysis.py",)),
-    Mutant("conditions-met-before-the-event-is-reported", "clean.py",
+           ("tests/analysis/test_analysis.py",)),
+    Mutant("conditions-met-before-the-event-is-reported", "data/clean.py",
            'conditions = conditions.assign(status=conditions["status"].where(known, "open"),',
            'conditions = conditions.assign(status=conditions["status"],',
            "an edition shows a condition met before the event reporting it is in that edition",
-           ("tests/test_analysis.py",)),
+           ("tests/analysis/test_analysis.py",)),
     # --- Editions -----------------------------------------------------------------------------------
-    Mutant("editions-previous-on-or-before", "editions.py",
+    Mutant("editions-previous-on-or-before", "publish/editions.py",
            "earlier = [e for e in current if e.as_of < as_of]",
            "earlier = [e for e in current if e.as_of <= as_of]",
            "an edition's 'previous edition' can be itself (on or before, not strictly before)",
-           ("tests/test_build.py", "tests/test_cli.py", "tests/test_site.py")),
-    Mutant("editions-broken-previous-skipped", "editions.py",
+           ("tests/publish/test_build.py", "tests/pipeline/test_cli.py", "tests/publish/test_site.py")),
+    Mutant("editions-broken-previous-skipped", "publish/editions.py",
            "earlier = [e for e in current if e.as_of < as_of]",
            "earlier = [e for e in current if e.as_of < as_of and isinstance(e, Edition)]",
            "a broken previous edition is skipped silently and an older one compared with",
-           ("tests/test_build.py", "tests/test_cli.py", "tests/test_site.py")),
-    Mutant("editions-current-is-lowest-revision", "editions.py",
+           ("tests/publish/test_build.py", "tests/pipeline/test_cli.py", "tests/publish/test_site.py")),
+    Mutant("editions-current-is-lowest-revision", "publish/editions.py",
            "return sorted([*self.editions, *self.broken], key=lambda e: (e.as_of, e.revision))",
            "return sorted([*self.editions, *self.broken], key=lambda e: (e.as_of, -e.revision))",
            "a date's current edition is its first build, not its latest revision",
-           ("tests/test_build.py", "tests/test_cli.py", "tests/test_site.py")),
-    Mutant("editions-revision-reuses-a-number", "editions.py",
+           ("tests/publish/test_build.py", "tests/pipeline/test_cli.py", "tests/publish/test_site.py")),
+    Mutant("editions-revision-reuses-a-number", "publish/editions.py",
            "return 1 + max((e.revision for e in self.folders() if e.as_of == as_of), default=-1)",
            "return max((e.revision for e in self.folders() if e.as_of == as_of), default=0)",
            "a revision gets the number of the edition it revises",
-           ("tests/test_build.py", "tests/test_cli.py", "tests/test_site.py")),
-    Mutant("editions-changed-file-not-noticed", "editions.py",
+           ("tests/publish/test_build.py", "tests/pipeline/test_cli.py", "tests/publish/test_site.py")),
+    Mutant("editions-changed-file-not-noticed", "publish/editions.py",
            'if not isinstance(info, dict) or (edition.path / rel).stat().st_size != info.get("bytes"):',
            "if not isinstance(info, dict) or not (edition.path / rel).exists():",
            "an edition file of another size than its manifest says is not reported",
-           ("tests/test_build.py", "tests/test_cli.py", "tests/test_site.py")),
+           ("tests/publish/test_build.py", "tests/pipeline/test_cli.py", "tests/publish/test_site.py")),
 )
 
 # Survivors kept on purpose, with the reason (name -> why the surviving mutant is acceptable).
@@ -172,9 +173,10 @@ def restore_leftovers() -> list[str]:
     """Put back any file a killed run left mutated (its copy is in build/mutate/)."""
     restored = []
     for copy in sorted(BACKUP_DIR.glob("*.py")) if BACKUP_DIR.is_dir() else []:
-        shutil.copyfile(copy, HELPERS / copy.name)
+        module = copy.name.replace("__", "/")  # the copy of analysis/standings.py is analysis__standings.py
+        shutil.copyfile(copy, HELPERS / module)
         copy.unlink()
-        restored.append(copy.name)
+        restored.append(module)
     return restored
 
 
@@ -186,7 +188,7 @@ def run(mutant: Mutant) -> tuple[str, float, str]:
     if text.count(mutant.old) != 1:
         return "stale", 0.0, f"snippet found {text.count(mutant.old)} times in {mutant.module}"
     BACKUP_DIR.mkdir(parents=True, exist_ok=True)
-    backup = BACKUP_DIR / mutant.module
+    backup = BACKUP_DIR / mutant.module.replace("/", "__")
     backup.write_bytes(original)
     start = time.monotonic()
     try:
@@ -215,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown mutant(s): {', '.join(sorted(unknown))} (see --list)")
     if args.list:
         for m in chosen:
-            print(f"{m.name:45} {m.module:12} {m.bug}")
+            print(f"{m.name:45} {m.module:24} {m.bug}")
         return 0
     for name in restore_leftovers():
         print(f"mutate: restored src/helpers/{name} from a run that was stopped")

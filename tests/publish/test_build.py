@@ -1038,9 +1038,9 @@ def test_real_ctrl_c_during_a_notebook(project: Path) -> None:
     ])
     before = snapshot(project / "reports")
     code = (
-        "import sys\nsys.path.insert(0, {tests!r})\nfrom pathlib import Path\nimport test_build as t\n"
+        "import sys\nsys.path[:0] = [{here!r}, {tests!r}]\nfrom pathlib import Path\nimport test_build as t\n"
         "from helpers.publish import build as b\nsys.exit(b.run_build(t.config_for(Path({root!r}), force=True)))\n"
-    ).format(tests=str(Path(__file__).parent), root=str(project))
+    ).format(here=str(Path(__file__).parent), tests=str(Path(__file__).parents[1]), root=str(project))
     child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 120

@@ -61,7 +61,7 @@ def flat(text: str) -> str:
 def test_the_font_list_is_read_from_styles_typ() -> None:
     listed = fonts.font_list()
     assert listed[0] == "DejaVu Sans" and "Noto Color Emoji" in listed and "Noto Sans CJK SC" in listed
-    assert listed == fonts.font_list(Path(__file__).parents[1] / "src/helpers/assets/styles.typ")
+    assert listed == fonts.font_list(Path(__file__).parents[2] / "src/helpers/assets/styles.typ")
 
 
 def test_the_fonts_cover_every_script_and_nothing_else_is_claimed() -> None:

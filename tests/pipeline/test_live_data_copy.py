@@ -24,7 +24,7 @@ from helpers.data import codebook, curate
 from helpers.data.validate import main as validate_main
 from helpers.data.validate import validate_data
 
-REPORT = Path(__file__).parent / "fixtures" / "sixth-report-unsc-2803.txt"
+REPORT = Path(__file__).parents[1] / "fixtures" / "sixth-report-unsc-2803.txt"
 SENTENCE = ("The UN Security Council on 17 November 2025 adopted Resolution 2803, endorsing President Trump's 20-point plan "
             "for Gaza and authorising the International Stabilization Force.")
 EVENT_DATE, REPORTED = "2025-11-17", "2025-11-18"
@@ -85,7 +85,7 @@ def test_live_data_tests_pass_with_a_sixth_report_added(tmp_path: Path) -> None:
     env = {**os.environ, "ISF_ROOT": str(root), "ISF_SOURCES_DIR": str(sources)}
     for name in ("ISF_BUILD_DIR", "ISF_REPORTS_DIR", "ISF_LOGS_DIR"):
         env.pop(name, None)  # under the copy's root
-    proc = subprocess.run([sys.executable, "-m", "pytest", "-m", "live_data", "-p", "no:cacheprovider", str(Path(__file__).parent)],
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-m", "live_data", "-p", "no:cacheprovider", str(Path(__file__).parents[1])],
                           cwd=paths.ROOT, env=env, capture_output=True, text=True, timeout=1800)
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, out[-6000:]
