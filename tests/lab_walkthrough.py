@@ -25,9 +25,9 @@ import time
 import urllib.request
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tests.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from tests.test_jupyter_server import free_port  # noqa: E402
+sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parent / "lab")]
+from browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from test_jupyter_server import free_port  # noqa: E402
 
 from helpers import paths  # noqa: E402
 from helpers.publish.kernelspec import ensure_kernelspec  # noqa: E402

@@ -392,7 +392,7 @@ def test_lab_saves_an_executed_notebook_clean_and_unchanged(lab_run_all: dict, t
 
 def test_strip_command_cleans_what_another_tool_saved(lab_run_all: dict, tmp_path: Path) -> None:
     from helpers.lab import nbclean
-    from tests.test_notebook_pairs import committed_notebook_problems
+    from notebook_checks import committed_notebook_problems
 
     saved = tmp_path / paths.BRIEFING_NOTEBOOK
     nbformat.write(nbformat.from_dict(executed_briefing(lab_run_all)), saved)
