@@ -14,7 +14,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from helpers.views import chart_renderer
+from helpers.views import chart_cache, chart_renderer
 from helpers.views.html_a11y import contrast_ratio
 
 HOSTILE = "</script><script>alert(1)</script> & <b>"
@@ -45,9 +45,9 @@ def test_vega_bundle_only_in_first_chart_after_enable(chart: alt.Chart) -> None:
     assert chart_renderer.BUNDLE_MARKER in first["text/html"]
     assert "if (window.vegaEmbed || window.isfVegaReady) return;" in first["text/html"]
     # gzipped and base64-encoded: the page carries about a third of the bundle's 0.9 MB
-    packed = chart_renderer.packed_vega_bundle()
-    assert packed in first["text/html"] and len(packed) < len(chart_renderer.vega_bundle()) / 2
-    assert gzip.decompress(base64.b64decode(packed)).decode("utf-8") == chart_renderer.vega_bundle()
+    packed = chart_cache.packed_vega_bundle()
+    assert packed in first["text/html"] and len(packed) < len(chart_cache.vega_bundle()) / 2
+    assert gzip.decompress(base64.b64decode(packed)).decode("utf-8") == chart_cache.vega_bundle()
     assert chart_renderer.BUNDLE_MARKER not in second["text/html"]
     assert len(second["text/html"]) < 20_000
     chart_renderer.enable()
@@ -187,14 +187,29 @@ def test_enable_sets_renderer_and_theme() -> None:
 
 
 def test_vega_bundle_is_cached_on_disk(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(chart_renderer.paths, "CACHE_DIR", tmp_path)
-    chart_renderer.vega_bundle.cache_clear()
+    monkeypatch.setattr(chart_cache.paths, "CACHE_DIR", tmp_path)
+    chart_cache.vega_bundle.cache_clear()
     try:
-        bundle = chart_renderer.vega_bundle()
+        bundle = chart_cache.vega_bundle()
         (cached,) = tmp_path.glob("vega-bundle-*.js")
         assert cached.read_text(encoding="utf-8") == bundle and "window.vegaEmbed" in bundle
         cached.write_text("// from disk", encoding="utf-8")
-        chart_renderer.vega_bundle.cache_clear()
-        assert chart_renderer.vega_bundle() == "// from disk"
+        chart_cache.vega_bundle.cache_clear()
+        assert chart_cache.vega_bundle() == "// from disk"
     finally:
-        chart_renderer.vega_bundle.cache_clear()
+        chart_cache.vega_bundle.cache_clear()
+
+
+def test_a_charts_svg_is_made_once_per_spec_and_read_back(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(chart_cache.paths, "CACHE_DIR", tmp_path)
+    spec = alt.Chart(pd.DataFrame({"x": [1, 2]})).mark_bar().encode(x="x:Q").to_dict()
+    svg = chart_cache.chart_svg(spec)
+    (cached,) = (tmp_path / "charts").glob("*.svg")
+    assert svg.startswith("<svg") and cached.read_text(encoding="utf-8") == svg
+    cached.write_text("<svg>from the cache</svg>", encoding="utf-8")  # the same spec is read back, not drawn again
+    assert chart_cache.chart_svg(spec) == "<svg>from the cache</svg>"
+    other = {**spec, "width": 123}
+    assert chart_cache.chart_svg(other).startswith("<svg") and len(list((tmp_path / "charts").glob("*.svg"))) == 2
+    monkeypatch.setattr(chart_cache, "fonts_fingerprint", lambda: "other fonts")  # other fonts lay text out otherwise
+    assert chart_cache.chart_svg(spec) != "<svg>from the cache</svg>"
+

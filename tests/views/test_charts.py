@@ -24,7 +24,7 @@ from helpers import paths
 from helpers.analysis import run
 from helpers.analysis import tables as analysis_tables
 from helpers.data import clean
-from helpers.views import captions, chart_renderer, charts
+from helpers.views import captions, chart_cache, chart_renderer, charts
 from fixture_data import condition, figure, make_data, pledge, position
 
 from conftest import after_newest_report
@@ -271,7 +271,7 @@ def test_live_charts_render_to_png(tmp_path: Path) -> None:
         spec = chart.to_dict()
         rows = [row for values in spec["datasets"].values() for row in values]
         assert rows and not {"quote", "notes", "attribution"} & {k for r in rows for k in r}, name
-        png = vlc.vegalite_to_png(spec, scale=1, vl_version=chart_renderer.VL_VERSION)
+        png = vlc.vegalite_to_png(spec, scale=1, vl_version=chart_cache.VL_VERSION)
         assert png.startswith(b"\x89PNG") and len(png) > 5000, name
 
 

@@ -28,22 +28,15 @@ Usage, once at the top of a notebook::
 
 from __future__ import annotations
 
-import base64
-import functools
-import gzip
 import hashlib
 import html
 import itertools
 import json
-import os
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import altair as alt
-import vl_convert as vlc
 
-from helpers import paths
+from helpers.views.chart_cache import chart_svg, packed_vega_bundle
 from helpers.views.html_a11y import REGION_CLASS
 from helpers.views.markdown import lab_display
 
@@ -85,8 +78,6 @@ USERMETA_KEY = "isf"
 # Fields starting with this are chart-internal (label positions, offsets): never tabled.
 INTERNAL_PREFIX = "_"
 
-# vl-convert wants "major.minor" of the Vega-Lite version Altair writes ("v6.4.1" -> "6.4").
-VL_VERSION = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
 
 # JupyterLab has none of the page's CSS (assets/briefing.css): without these rules the title and subtitle
 # run together and the narrow-screen note shows under every chart. Added only when a person runs the
@@ -176,7 +167,7 @@ def render_chart(spec: dict[str, Any], **_: Any) -> tuple[dict[str, str], dict[s
     global _bundle_pending
     alt_text = chart_alt_text(spec)
     # SVG first: if the spec is invalid this raises before the bundle counts as sent.
-    svg = vlc.vegalite_to_svg(spec, vl_version=VL_VERSION)
+    svg = chart_svg(spec)
     bundle = {
         "text/html": (LAB_STYLE if lab_display() else "") + chart_html(spec, alt_text, with_bundle=_bundle_pending),
         "image/svg+xml": svg,
@@ -399,52 +390,6 @@ def _readable(field: str) -> str:
     """
     words = " ".join(field.replace("_", " ").split())
     return words[:1].upper() + words[1:] if words else field
-
-
-@functools.cache
-def vega_bundle() -> str:
-    """Return the Vega + Vega-Lite + vega-embed JavaScript bundle.
-
-    vl-convert takes 1.2-3 s to build it, so it is kept in memory and in ``paths.CACHE_DIR`` (keyed by
-    the vl-convert and Vega-Lite versions) for the next kernel.
-
-    Returns:
-        JavaScript that sets ``window.vegaEmbed``.
-    """
-    cached = paths.CACHE_DIR / f"vega-bundle-vlc{vlc.__version__}-vl{VL_VERSION}.js"
-    if cached.is_file():
-        return cached.read_text(encoding="utf-8")
-    # pandoc (and so Quarto) expands tabs in raw HTML. The bundle's tabs all sit inside string
-    # literals, where the two characters \t mean the same thing.
-    bundle = vlc.javascript_bundle(vl_version=VL_VERSION).replace("\t", "\\t")
-    _write_cache(cached, bundle)
-    return bundle
-
-
-def _write_cache(path: Path, text: str) -> None:
-    """Write a cache file atomically; a cache that cannot be written is only a missed speed-up.
-
-    Args:
-        path: the cache file.
-        text: its content.
-    """
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False) as tmp:
-            tmp.write(text)
-        os.replace(tmp.name, path)
-    except OSError:
-        pass
-
-
-@functools.cache
-def packed_vega_bundle() -> str:
-    """Return the Vega bundle gzipped and base64-encoded: 0.9 MB of JavaScript in about 0.3 MB of page.
-
-    Returns:
-        Base64 text (deterministic: no timestamp in the gzip header).
-    """
-    return base64.b64encode(gzip.compress(vega_bundle().encode("utf-8"), compresslevel=9, mtime=0)).decode("ascii")
 
 
 def _bundle_script() -> str:
