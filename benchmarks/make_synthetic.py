@@ -1,8 +1,9 @@
 """Make a synthetic dataset N times the curated one, for benchmarking only (never curated data).
 
 It keeps the real tables' shapes: the same columns, reference tables and sources; every claim row is
-copied N times with a fresh id, and each copy after the first is given to a synthetic actor (a real ISO
-state from pycountry, so validation passes). Quotes stay those of the real rows, so they still appear in
+copied N times, the first copy keeping its id (so the tables that cite claims, e.g. tensions and
+open questions' answers, still find them) and each other copy with a fresh one, given to a synthetic actor
+(a real ISO state from pycountry, so validation passes). Quotes stay those of the real rows, so they still appear in
 the sources. The result passes `isf validate`.
 
     python benchmarks/make_synthetic.py OUT_DIR [--factor 100]
@@ -72,7 +73,8 @@ def make(out: Path, factor: int, source: Path = paths.DATA_DIR) -> dict[str, int
         for copy in range(factor):
             for row in rows:
                 new = dict(row)
-                new[id_col] = f"{prefix}-{len(out_rows) + 1:05d}"
+                if copy:  # five digits: never one of the curated (three-digit) ids
+                    new[id_col] = f"{prefix}-{len(out_rows) + 1:05d}"
                 if table == "conditions" and row["pledge_id"]:
                     new["pledge_id"] = f"{row['pledge_id']}#{copy}"  # resolved below
                 if copy and "actor_id" in new and row.get("actor_id"):

@@ -75,4 +75,4 @@ stamps.stamp(Path(out_dir) / "processed", as_of)  # notebooks 02 and 03 read onl
 # Each curated table's rows, those reported by the edition date, and those left out as reported later.
 
 # %%
-show_md(overview.validation_md(datapackage.read_tables(Path(data_dir)), tables, as_of, checked_by_build, quotes_dir))
+show_md(overview.validation_md(datapackage.row_counts(Path(data_dir)), tables, as_of, checked_by_build, quotes_dir))

@@ -61,7 +61,7 @@ def test_quarto_config_never_executes_and_hides_code() -> None:
     assert config["project"]["render"] == [STAGED_NOTEBOOK]
     assert config["project"]["post-render"] == "scripts/quarto_post_render.py"
     html, typst = config["format"]["html"], config["format"]["typst"]
-    assert list(config["format"]) == ["html", "typst"]  # one `quarto render` renders both
+    assert list(config["format"]) == ["html", "typst"]  # each rendered by its own `quarto render --to`
     assert html["embed-resources"] is True and html["toc"] is True
     assert typst["mainfont"] == "DejaVu Sans" and typst["toc"] is True
 
@@ -191,7 +191,8 @@ def test_staged_title_block_becomes_front_matter_and_charts_get_fig_alt(tmp_path
 # A stand-in for Quarto 1.9 where the project depends on it: `--version`; `render` in a project folder
 # with no input renders every file in `project: render` to every format under `format:` (or only the
 # `--to` list) and writes `<name>.html` / `<name>.pdf` beside the input; then runs `post-render` with
-# QUARTO_PYTHON and the outputs in QUARTO_PROJECT_OUTPUT_FILES, from the project folder. Like Quarto's
+# QUARTO_PYTHON and the outputs in QUARTO_PROJECT_OUTPUT_FILES, from the project folder; each call is logged
+# to FAKE_QUARTO_LOG (arguments | files in the project). Like Quarto's
 # widgets.ts, the page gets CDN script tags when an output carries text/html.
 FAKE_QUARTO = """#!{python}
 import json, os, pathlib, subprocess, sys
@@ -201,7 +202,7 @@ if args == ["--version"]:
     print("1.9.38")
     sys.exit(0)
 cwd = pathlib.Path.cwd()
-with open(cwd.parent / "quarto-calls.txt", "a") as log:
+with open(os.environ["FAKE_QUARTO_LOG"], "a") as log:
     log.write(" ".join(args) + " | " + ",".join(sorted(str(p.relative_to(cwd)) for p in cwd.rglob("*") if p.is_file())) + "\\n")
 if os.environ.get("FAKE_QUARTO_FAIL"):
     print("ERROR: stand-in failure", file=sys.stderr)
@@ -244,10 +245,11 @@ def fake_quarto(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("QUARTO_PYTHON", raising=False)
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "work"))
     (tmp_path / "work").mkdir()
+    monkeypatch.setenv("FAKE_QUARTO_LOG", str(tmp_path / "work" / "quarto-calls.txt"))
     return tmp_path / "work"
 
 
-def test_quarto_path_renders_both_formats_in_one_run_under_the_stem(
+def test_quarto_path_renders_both_formats_side_by_side_under_the_stem(
     tmp_path: Path, fake_quarto: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     result = render_briefing(fx.write_notebook(tmp_path), tmp_path / "out")
@@ -259,10 +261,12 @@ def test_quarto_path_renders_both_formats_in_one_run_under_the_stem(
     page = result.html.read_text(encoding="utf-8")
     assert f"<h1>{fx.TITLE}</h1>" in page
     assert external_refs(page) == []  # the post-render script ran, under this interpreter
-    calls = (fake_quarto / "quarto-calls.txt").read_text().splitlines()
-    assert [call.split(" | ")[0] for call in calls] == ["render"]  # one run, both formats, never --execute
-    staged = calls[0].split(" | ")[1].split(",")
-    assert {"_quarto.yml", STAGED_NOTEBOOK, *paths.QUARTO_PROJECT_FILES} <= set(staged)
+    calls = sorted((fake_quarto / "quarto-calls.txt").read_text().splitlines())
+    # one run per format, side by side, each in its own staged project; never --execute
+    assert [call.split(" | ")[0] for call in calls] == ["render --to html", "render --to typst"]
+    for call in calls:
+        staged = call.split(" | ")[1].split(",")
+        assert {"_quarto.yml", STAGED_NOTEBOOK, *paths.QUARTO_PROJECT_FILES} <= set(staged)
 
 
 def test_quarto_stages_under_the_stem_so_the_pdf_link_holds(tmp_path: Path, fake_quarto: Path) -> None:
@@ -284,7 +288,7 @@ def test_quarto_failure_is_one_line_and_writes_nothing(
     tmp_path: Path, fake_quarto: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("FAKE_QUARTO_FAIL", "1")
-    with pytest.raises(RenderError, match=r"quarto render failed \(exit 1\): ERROR: stand-in failure"):
+    with pytest.raises(RenderError, match=r"quarto render --to html failed \(exit 1\): ERROR: stand-in failure"):
         render_briefing(fx.write_notebook(tmp_path), tmp_path / "out")
     assert list((tmp_path / "out").iterdir()) == []
 

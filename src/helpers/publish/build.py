@@ -14,15 +14,17 @@ Drafts until published. `build(config)` makes or replaces the **draft** of a dat
    the current folder of the latest date before as_of (the last published edition, or an earlier draft
    that will be published with it). A draft (or published edition) of that date with the same key is
    reused: "unchanged: …" (this path imports nothing heavy).
-4. Otherwise check the data with `config.validator` first, so a bad cell is named before anything else
-   is said; then check the quotes: against the report texts when `sources_dir` holds them, else against
-   the quote-verification record (`helpers.data.quotes`), which fails the build for a quote added or edited
-   since it was written.
+4. Otherwise start the notebooks' kernel (it imports what they import meanwhile, on the other core) and
+   check the data with `config.validator`, so a bad cell is named before anything else is said and before
+   any notebook runs; then check the quotes: against the report texts when `sources_dir` holds them, else
+   against the quote-verification record (`helpers.data.quote_record`), which fails the build for a quote
+   added or edited since it was written.
 5. A published date is never rebuilt: its claims unchanged, there is nothing to do; a claim corrected,
    the build stops and names `correct`. A date before the latest published one is refused (it could
    never be published in order).
 6. Write `edition.json` and `claims_index.json` into a staging folder under reports/, execute every
-   notebook with papermill in ONE Python process, into `build/<as_of>/`, with the parameters `as_of`,
+   notebook with papermill in ONE Python process and one kernel (`helpers.publish.notebooks`: an empty
+   namespace for each notebook), into `build/<as_of>/`, with the parameters `as_of`,
    `data_dir`, `out_dir` (the staging folder) and `previous_edition`; render the briefing; write
    `manifest.json`; swap the staging folder in as the draft; refresh reports/briefing.html and .pdf
    (copies of the newest draft or edition).
@@ -48,6 +50,7 @@ import os
 import platform
 import shutil
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -70,7 +73,7 @@ from helpers.publish.manifest import (
 from helpers.publish.config import BuildConfig
 from helpers.publish.inputs import data_checksum, input_key, sources_checksum
 from helpers.publish.checks import QuoteCheck, check_data, check_quotes
-from helpers.publish.notebooks import NotebookError, NotebookRun, execute_notebooks
+from helpers.publish.notebooks import Kernel, NotebookError, NotebookRun, execute_notebooks, start_kernel
 
 # Exit codes of `run_build` (and so of `dev.py build`).
 EXIT_OK: int = 0
@@ -265,12 +268,40 @@ def _edition_info(config: BuildConfig, plan: _Plan, quotes: QuoteCheck) -> dict[
     }
 
 
-def _make_edition(config: BuildConfig, plan: _Plan, quotes: QuoteCheck, started: float) -> str:
-    """Record, run, render and manifest in a staging folder, then swap it in as the draft. Returns the renderer."""
+@contextlib.contextmanager
+def _notebook_kernel(config: BuildConfig) -> Iterator[Kernel | None]:
+    """The kernel this build's notebooks run in, started (and warming up with their imports) before the data is
+    checked, so the two overlap on two cores; shut down however the build ends. The source texts' folder
+    is in its environment."""
+    from helpers.publish.kernelspec import ensure_kernelspec
+
+    ensure_kernelspec()  # for notebooks that declare the `isf-briefing` kernel
+    with _environ(ISF_SOURCES_DIR=str(config.sources_dir)):
+        kernel = start_kernel(config.notebooks)
+    try:
+        yield kernel
+    finally:
+        if kernel is not None:
+            kernel.shutdown()
+
+
+def _prepare_render() -> None:
+    """helpers.publish.render imported and its fonts read (a speed-up only: any failure shows when rendering)."""
+    with contextlib.suppress(Exception):
+        from helpers.publish import render
+
+        render.prepare()
+
+
+def _make_edition(config: BuildConfig, plan: _Plan, quotes: QuoteCheck, started: float, kernel: Kernel | None = None) -> str:
+    """Record, run, render and manifest in a staging folder, then swap it in as the draft. Returns the renderer.
+
+    The notebooks run in ``kernel`` (``_notebook_kernel``), or in one started for them."""
     from helpers.publish.kernelspec import ensure_kernelspec
     from helpers.data.datapackage import CLAIM_TABLES
 
-    ensure_kernelspec()  # for notebooks that declare the `isf-briefing` kernel
+    if kernel is None:
+        ensure_kernelspec()  # for notebooks that declare the `isf-briefing` kernel
     staging = config.reports_dir / f".staging-{plan.final.name}-{os.getpid()}"
     executed_dir = config.build_dir / plan.final.name
     shutil.rmtree(executed_dir, ignore_errors=True)
@@ -287,8 +318,10 @@ def _make_edition(config: BuildConfig, plan: _Plan, quotes: QuoteCheck, started:
         what = f"draft of revision {plan.revision} of edition" if plan.revision > 0 else "draft of edition"
         print(f"building {what} {config.as_of} (compared with: {plan.previous.name if plan.previous else 'no earlier edition'})",
               flush=True)
+        # While the notebooks run in the kernel, this process reads what rendering will need.
+        threading.Thread(target=_prepare_render, daemon=True).start()
         with _environ(ISF_SOURCES_DIR=str(config.sources_dir)):
-            runs = execute_notebooks(config.notebooks, parameters, executed_dir, config.execution_timeout)
+            runs = execute_notebooks(config.notebooks, parameters, executed_dir, config.execution_timeout, kernel)
         renderer = _render(config, runs[-1].executed, staging)
         write_manifest(staging, _manifest(config, plan, quotes, parameters, runs, renderer, staging, started))
         _replace_draft(staging, plan.final)
@@ -419,9 +452,10 @@ def build(config: BuildConfig) -> BuildResult:
         if reuse is not None:
             print(f"unchanged: reusing draft {reuse.path} (key {reuse.input_key[:12]})", flush=True)
             return _skip(config, started, reuse)
-        check_data(config)
-        quotes = check_quotes(config)
-        renderer = _make_edition(config, plan, quotes, started)
+        with _notebook_kernel(config) as kernel:
+            check_data(config)
+            quotes = check_quotes(config)
+            renderer = _make_edition(config, plan, quotes, started, kernel)
         return _finish(config, plan, renderer, started)
 
 

@@ -1,14 +1,17 @@
-"""The Quarto path: stage the executed notebook in a copy of the Quarto project, render both formats in one run.
+"""The Quarto path: stage the executed notebook in a copy of the Quarto project, render the HTML page and the
+typst PDF side by side (one Quarto process per format, on the two cores).
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -26,19 +29,22 @@ from helpers.publish.printable import printable_svgs, unprintable
 STAGED_NOTEBOOK = "briefing.ipynb"
 
 
-# What Quarto writes beside the staged notebook in one run (no output-dir: outputs go beside the input).
+# What Quarto writes beside the staged notebook (no output-dir: outputs go beside the input).
 QUARTO_OUTPUTS = {"html": ".html", "pdf": ".pdf"}
 
 
 def render_with_quarto(quarto: str, nb: nbformat.NotebookNode, briefing: Briefing, stem: Path) -> RenderResult:
-    """Render with Quarto: stage the notebook in a copy of the Quarto project, render both formats.
+    """Render with Quarto: stage the notebook in a copy of the Quarto project, render the two formats side by side.
 
     The staged copy gets a front-matter cell (title, date, title-block fields), loses its title
     heading, its hidden cells and its title-block output, and is rendered as it is
-    (``execute: enabled: false`` in ``_quarto.yml``; no --execute). One ``quarto render`` with no
-    ``--to`` renders every format the project lists (quarto.org, "Including Other Formats": "To render
-    all formats use quarto render"), so Quarto starts and reads the project once, and the HTML page
-    links the PDF it rendered in the same run.
+    (``execute: enabled: false`` in ``_quarto.yml``; no --execute). Quarto renders a project's formats one
+    after another in one process (quarto-cli src/command/render/render-files.ts loops over the formats), so
+    each format gets its own copy of the staged project and its own ``quarto render --to <format>``
+    (quarto.org, CLI reference: "-t, --to  Specify output format(s)"), run at the same time on the two cores;
+    each run writes only beside its own input. The page links its PDF through the ``pdf-file`` field of the
+    title-block partial, so the HTML run does not need the typst run (``format-links: false``). Only the HTML
+    run has a ``post-render`` step: the script only reads HTML pages.
 
     Args:
         quarto: the quarto executable.
@@ -55,22 +61,43 @@ def render_with_quarto(quarto: str, nb: nbformat.NotebookNode, briefing: Briefin
     html_path, pdf_path = stem.with_suffix(".html"), stem.with_suffix(".pdf")
     # The post-render script runs under QUARTO_PYTHON: this interpreter, so it can import helpers.
     env = {**os.environ, "QUARTO_PYTHON": sys.executable}
-    with tempfile.TemporaryDirectory(prefix="isf-quarto-") as work:
-        project = Path(work)
+    with tempfile.TemporaryDirectory(prefix="isf-quarto-") as work, ThreadPoolExecutor(max_workers=3) as pool:
+        version = pool.submit(quarto_version, quarto)  # read ahead by render.prepare() in a build
         # Staged under the stem, so the page's "PDF" link names the file that sits beside it.
-        staged = stage_quarto_project(nb, briefing, project, stem.name)
-        # A project render (no file argument) so the post-render script surely runs.
-        done = subprocess.run([quarto, "render"], cwd=project, env=env, capture_output=True, text=True)
-        if done.returncode != 0:
-            tail = " | ".join((done.stderr or done.stdout).strip().splitlines()[-3:])
-            raise RenderError(f"quarto render failed (exit {done.returncode}): {tail}")
-        for suffix, target in ((QUARTO_OUTPUTS["html"], html_path), (QUARTO_OUTPUTS["pdf"], pdf_path)):
-            produced = staged.with_suffix(suffix)
+        html_staged = stage_quarto_project(nb, briefing, Path(work) / "html", stem.name)
+        pdf_staged = Path(work) / "typst" / html_staged.name
+        shutil.copytree(html_staged.parent, pdf_staged.parent)
+        _drop_post_render(pdf_staged.parent)
+        runs = {fmt: pool.submit(subprocess.run, [quarto, "render", "--to", fmt], cwd=staged.parent, env=env,
+                                 capture_output=True, text=True)
+                for fmt, staged in (("html", html_staged), ("typst", pdf_staged))}
+        for fmt, run in runs.items():
+            done = run.result()
+            if done.returncode != 0:
+                tail = " | ".join((done.stderr or done.stdout).strip().splitlines()[-3:])
+                raise RenderError(f"quarto render --to {fmt} failed (exit {done.returncode}): {tail}")
+        for produced, target in ((html_staged.with_suffix(QUARTO_OUTPUTS["html"]), html_path),
+                                 (pdf_staged.with_suffix(QUARTO_OUTPUTS["pdf"]), pdf_path)):
             if not produced.is_file():
                 raise RenderError(f"quarto render wrote no {produced.name} in the staged project")
-            shutil.move(produced, target)
-    version = subprocess.run([quarto, "--version"], capture_output=True, text=True, check=True).stdout.strip()
-    return RenderResult(html=html_path, pdf=pdf_path, renderer=f"quarto {version}")
+        shutil.move(html_staged.with_suffix(QUARTO_OUTPUTS["html"]), html_path)
+        shutil.move(pdf_staged.with_suffix(QUARTO_OUTPUTS["pdf"]), pdf_path)
+        return RenderResult(html=html_path, pdf=pdf_path, renderer=f"quarto {version.result()}")
+
+
+@functools.lru_cache(maxsize=4)
+def quarto_version(quarto: str) -> str:
+    """What ``quarto --version`` prints (each Quarto start costs about a second: a build asks while its
+    notebooks run, through ``render.prepare``)."""
+    return subprocess.run([quarto, "--version"], capture_output=True, text=True, check=True).stdout.strip()
+
+
+def _drop_post_render(project: Path) -> None:
+    """Take the ``post-render`` step out of a staged project's ``_quarto.yml`` (its script reads HTML only)."""
+    config_path = project / paths.QUARTO_CONFIG.name
+    config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
+    config["project"].pop("post-render", None)
+    config_path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
 def stage_quarto_project(

@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from importlib.metadata import version
 from pathlib import Path
@@ -25,11 +26,12 @@ import typst
 import yaml
 
 from helpers import fmt, paths
+from helpers.views import fonts
 from helpers.views.html_a11y import make_tables_accessible
 from helpers.views.markdown import KICKER, escape_md
 from helpers.publish.briefing_doc import Briefing, Chart, RenderResult, hex_codes, read_briefing
 from helpers.publish.printable import printable_svgs, unprintable
-from helpers.publish.quarto import render_with_quarto
+from helpers.publish.quarto import quarto_version, render_with_quarto
 
 QUARTO_HINT = "install Quarto: conda install -c conda-forge quarto, or pip install quarto-cli"
 
@@ -70,7 +72,7 @@ def render_briefing(executed_notebook: Path, out_dir: Path, stem: str = "briefin
 
 
 def render_with_pandoc(briefing: Briefing, stem: Path) -> RenderResult:
-    """Write ``stem``.html with pandoc and ``stem``.pdf with pandoc + typst.
+    """Write ``stem``.html with pandoc and ``stem``.pdf with pandoc + typst, side by side (two cores, two jobs).
 
     Args:
         briefing: the notebook's visible content.
@@ -81,16 +83,33 @@ def render_with_pandoc(briefing: Briefing, stem: Path) -> RenderResult:
     """
     front = _front_matter(briefing, stem.with_suffix(".pdf").name, unprintable(briefing))
     html_path, pdf_path = stem.with_suffix(".html"), stem.with_suffix(".pdf")
-    html_path.write_text(_html_page(front, briefing.blocks), encoding="utf-8")
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        pdf = pool.submit(_write_pdf, front, briefing.blocks, pdf_path)
+        html_path.write_text(_html_page(front, briefing.blocks), encoding="utf-8")
+        pdf.result()
+    engines = f"pandoc {pypandoc.get_pandoc_version()} + typst {version('typst')}"
+    return RenderResult(html=html_path, pdf=pdf_path, renderer=engines)
+
+
+def _write_pdf(front: str, blocks: list[str | Chart], pdf_path: Path) -> None:
+    """The PDF: print-safe chart SVGs, typst source by pandoc, compiled by typst."""
     with tempfile.TemporaryDirectory(prefix="isf-render-") as work:
-        svgs = iter(printable_svgs([block.svg for block in briefing.blocks if isinstance(block, Chart)]))
-        blocks = [replace(block, svg=next(svgs)) if isinstance(block, Chart) else block for block in briefing.blocks]
-        typ_path = _write_typst(front, blocks, Path(work))
+        svgs = iter(printable_svgs([block.svg for block in blocks if isinstance(block, Chart)]))
+        printable = [replace(block, svg=next(svgs)) if isinstance(block, Chart) else block for block in blocks]
+        typ_path = _write_typst(front, printable, Path(work))
         # PDF/UA-1: typst then checks every image has alt text and the title is set, tags the title
         # heading H1 and sets DisplayDocTitle, so viewers show the title rather than the file name.
         typst.compile(str(typ_path), output=str(pdf_path), pdf_standards=[PDF_STANDARD])
-    engines = f"pandoc {pypandoc.get_pandoc_version()} + typst {version('typst')}"
-    return RenderResult(html=html_path, pdf=pdf_path, renderer=engines)
+
+
+def prepare() -> None:
+    """Read what rendering needs before there is anything to render (a build calls it while the notebooks
+    run): the fonts' character maps, pandoc's version, and Quarto's when it will render (a Quarto start)."""
+    fonts.unprintable("")
+    pypandoc.get_pandoc_version()
+    quarto = shutil.which("quarto")
+    if quarto and os.environ.get("ISF_RENDERER") != "pandoc":
+        quarto_version(quarto)
 
 
 def _front_matter(briefing: Briefing, pdf_name: str, missing: list[str] = ()) -> str:

@@ -114,9 +114,3 @@ def chart_svg(spec: dict[str, Any]) -> str:
     svg = vlc.vegalite_to_svg(spec, vl_version=VL_VERSION)
     write_cache(cached, svg)
     return svg
-
-
-def warm_up() -> None:
-    """Start vl-convert's engine (0.4 s) before the first chart needs it: a build runs this while the data is checked."""
-    vlc.vegalite_to_svg({"mark": "point", "data": {"values": [{"x": 1}]}, "encoding": {"x": {"field": "x", "type": "quantitative"}}},
-                        vl_version=VL_VERSION)

@@ -101,14 +101,16 @@ _chart_numbers = itertools.count(1)
 def enable() -> None:
     """Register and enable the ``isf`` renderer and theme.
 
-    Also marks the Vega bundle as not yet sent, so the next chart displayed carries it: call this once
-    at the top of every notebook (each notebook is a fresh page).
+    Also marks the Vega bundle as not yet sent, so the next chart displayed carries it, and numbers charts
+    from 1 again: call this once at the top of every notebook (each notebook is a fresh page, also when a
+    build runs its notebooks in one kernel).
     """
-    global _bundle_pending
+    global _bundle_pending, _chart_numbers
     alt.renderers.register(RENDERER_NAME, render_chart)
     alt.renderers.enable(RENDERER_NAME)
     alt.theme.register(THEME_NAME, enable=True)(theme)
     _bundle_pending = True
+    _chart_numbers = itertools.count(1)
 
 
 def theme() -> alt.theme.ThemeConfig:

@@ -20,12 +20,12 @@ from helpers.data.datapackage import CLAIM_TABLES
 EDITION_TABLES: tuple[str, ...] = ("sources", "actors", *CLAIM_TABLES)
 
 
-def validation_md(raw: dict[str, pd.DataFrame], tables: dict[str, pd.DataFrame], as_of: str, checked_by_build: bool,
+def validation_md(stored: dict[str, int], tables: dict[str, pd.DataFrame], as_of: str, checked_by_build: bool,
                   quotes_dir: Path | None) -> str:
     """How the data was checked, and each table's rows: in the data, in this edition, left out.
 
     Args:
-        raw: the curated tables (``helpers.data.datapackage.read_tables``).
+        stored: rows each curated table holds (``helpers.data.datapackage.row_counts``).
         tables: ``clean.build_processed`` for ``as_of``.
         as_of: the edition date.
         checked_by_build: the build validated the data before the notebook ran.
@@ -43,8 +43,9 @@ def validation_md(raw: dict[str, pd.DataFrame], tables: dict[str, pd.DataFrame],
         checked = "Checked here: the schema and the cross-table rules. **Quotes not checked**: the reports folder is missing."
     rows = []
     for name in EDITION_TABLES:
-        stored, kept = len(raw.get(name, ())), len(tables.get(name, ()))
-        rows.append({"Table": name.replace("_", " "), "In the data": stored, "In this edition": kept, "Left out": stored - kept})
+        kept = len(tables.get(name, ()))
+        rows.append({"Table": name.replace("_", " "), "In the data": stored.get(name, 0), "In this edition": kept,
+                     "Left out": stored.get(name, 0) - kept})
     claims = [r for r in rows if r["Table"].replace(" ", "_") in CLAIM_TABLES]
     rows.append({"Table": "all claims", **{k: sum(r[k] for r in claims) for k in ("In the data", "In this edition", "Left out")}})
     note = (f"Edition of {esc(fmt.date_label(as_of))}: claims and reports dated after it are left out, and so are actors "
