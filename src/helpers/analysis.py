@@ -136,7 +136,7 @@ def standings(pledges: pd.DataFrame, conditions: pd.DataFrame) -> pd.DataFrame:
     columns = ["actor_id", "actor_name", "actor_kind", "population", "population_label", "contribution_type", "contribution_label",
                "part_of_force", "stage", "stage_label", "rank", "basis_id", "basis_source", "basis_date", "basis_label", "basis_confidence",
                "basis_via", "basis_voice", "own_word", "location_label", "locations", "conditional", "conditions", "limits",
-               "condition_sources", "figure", "figure_text", "figure_sources", "figures_differ", "reports", "since", "history", "sources",
+               "condition_sources", "figure", "figure_text", "figure_sources", "figures_differ", "reports", "since", "history", "history_rank", "sources",
                "origins", "requested_by_name"]
     if pledges.empty:
         return pd.DataFrame(columns=columns)
@@ -181,6 +181,8 @@ def standings(pledges: pd.DataFrame, conditions: pd.DataFrame) -> pd.DataFrame:
     # every stated figure of the pair, oldest first: shown whole where reports are in tension
     reports = _claim_words(stated).groupby([stated[k] for k in keys]).agg("; ".join) if len(stated) else pd.Series(dtype=str)
     history = _claim_words(old).groupby([old[k] for k in keys]).agg("; ".join) if len(old) else pd.Series(dtype=str)
+    # the furthest stage the superseded reports gave (an offer the actor's own word has since put on conditions)
+    history_rank = old.groupby(keys)["_rank"].max() if len(old) else pd.Series(dtype=float)
     locations = everything.groupby(keys)["location_label"].agg(lambda s: fmt.names(sorted({fmt.lower_first(x) for x in s.dropna() if x and x != "Not stated"})))
     sources = everything.groupby(keys)["source_id"].agg(fmt.cite)
 
@@ -223,7 +225,8 @@ def standings(pledges: pd.DataFrame, conditions: pd.DataFrame) -> pd.DataFrame:
         "conditions": look(cond_labels), "limits": look(limit_labels), "condition_sources": look(cond_sources),
         "figure": b["amount_label"].where(own, latest_label).fillna(""), "figure_text": b["amount_text"].where(own, latest_text).fillna(""),
         "figure_sources": look(figure_sources), "figures_differ": pd.Series(pair.map(n_amounts.to_dict().get), index=b.index).fillna(0) > 1,
-        "reports": look(reports), "since": look(since), "history": look(history), "sources": look(sources),
+        "reports": look(reports), "since": look(since), "history": look(history),
+        "history_rank": pd.Series(pair.map(history_rank.to_dict().get), index=b.index, dtype=float), "sources": look(sources),
         "origins": pd.Series(pair.map(pair_origins.to_dict().get), index=b.index).map(lambda o: o if isinstance(o, list) else []),
         "requested_by_name": b["requested_by_name"] if "requested_by_name" in b else "",
     })[columns]
@@ -303,6 +306,8 @@ def _actor_list(rows: pd.DataFrame) -> list[dict[str, Any]]:
              "conditions": r.conditions, "limits": r.limits, "condition_sources": r.condition_sources,
              "basis": r.basis_id, "source_id": r.basis_source, "reported_date": r.basis_label, "confidence": r.basis_confidence,
              "via": r.basis_via, "voice": r.basis_voice, "own_word": bool(r.own_word), "since": r.since, "history": r.history,
+             # an earlier report of an offer that the actor's own word has since put on conditions
+             "offered_before": bool(pd.notna(r.history_rank) and r.history_rank >= OFFERED_RANK),
              "figure": r.figure, "figures_differ": bool(r.figures_differ), "reports": r.reports, "sources": r.sources,
              "origins": list(r.origins)}
             for r in rows.itertuples()]
@@ -999,6 +1004,10 @@ def funnel_steps(figures: pd.DataFrame, summary: dict[str, Any]) -> pd.DataFrame
             # the report's own words when they add something and fit a bar label
             if text and text.lower() not in words.lower() and len(text) <= 40:
                 words += f' ("{text}")'
+            # what the counted countries would give: counts from two reports may not count alike
+            gives = next((c.get("contributions", "") for c in summary.get(metric, []) if c.get("figure_id") == r.figure_id), "")
+            if gives:
+                words += ", to give " + fmt.names([g.strip() for g in gives.replace(" and ", ", ").split(",") if g.strip()], conjunction="or")
             rows.append({"step": order, "kind": FUNNEL_REPORTED, "value": float(value), "open": r.precision in ("at_least", "vague"),
                          "label": words, "row": f"{step} · {r.source_id}, {r.reported_label}",
                          "reported": r.reported_label, "sources": r.source_id})

@@ -488,11 +488,12 @@ def _contribution(row: dict[str, Any]) -> str:
     return amount if words.split()[0] in amount.split() else f"{amount} ({words})"
 
 
-def _pledge_sentence(actors: list[str], stage: str, contributions: list[str], ctx: Context, requester: str = "") -> str:
+def _pledge_sentence(actors: list[str], stage: str, contributions: list[str], ctx: Context, requester: str = "",
+                     conjunction: str = "and") -> str:
     """ "Indonesia publicly offered 20,000 troops", "United States asked France and Italy for ..."."""
     plural = ctx.plural(actors)
     who = fmt.names([ctx.name(a) for a in actors])
-    what = fmt.names(list(dict.fromkeys(contributions)))
+    what = fmt.names(list(dict.fromkeys(contributions)), conjunction=conjunction)
     if stage == "approached" and requester:
         return f"{ctx.name(requester)} asked {who} for {what}"
     template = STAGE_SENTENCES.get(stage)
@@ -579,7 +580,7 @@ def pledge_news(new: pd.DataFrame, previous: Tables, ctx: Context) -> list[NewsI
                            old=_text(standing.get("stage")) if standing else None, new=stage, basis=basis,
                            value_low=r.get("amount_low"), value_high=r.get("amount_high"),
                            _row={"actor_id": _text(r.get("actor_id")), "stage": stage, "contribution": _contribution(r),
-                                 "requested_by": _text(r.get("requested_by")), "noted": noted}))
+                                 "requested_by": _text(r.get("requested_by")), "noted": noted, "quote": _text(r.get("quote"))}))
 
     def key(i: NewsItem) -> Hashable | None:
         row = i["_row"]  # type: ignore[typeddict-item]
@@ -592,8 +593,10 @@ def pledge_news(new: pd.DataFrame, previous: Tables, ctx: Context) -> list[NewsI
 
     def compose(group: list[NewsItem]) -> str:
         rows = [g["_row"] for g in group]  # type: ignore[typeddict-item]
+        # one sentence of a report covering several kinds ("troops, equipment or logistical support") is an "or"
+        one_passage = len({r["quote"] for r in rows}) == 1
         return _pledge_sentence(list(dict.fromkeys(r["actor_id"] for r in rows)), rows[0]["stage"],
-                                [r["contribution"] for r in rows], ctx, rows[0]["requested_by"])
+                                [r["contribution"] for r in rows], ctx, rows[0]["requested_by"], "or" if one_passage else "and")
 
     return _merge(items, key, compose)
 
@@ -764,7 +767,10 @@ def figure_news(new: pd.DataFrame, previous: pd.DataFrame, ctx: Context) -> list
         shown, old = _text(r.get(value)), _text(before.get(value)) if before else ""
         kind = "repeat" if old and old == shown else "count" if _text(r.get("metric")) in COUNT_METRICS else "figure"
         who = _text(r.get("actor_name"))
-        text = f"{_label(r, 'metric')}{f' ({who})' if who else ''}: {shown}" + (f" (before: {old})" if old and old != shown else "")
+        # a new count is told on its own: counts from different reports often count different things ("19 willing to give
+        # troops, equipment or logistics" against "several that insist on a mandate"), so no "before" beside it
+        before_note = f" (before: {old})" if old and old != shown and kind != "count" else ""
+        text = f"{_label(r, 'metric')}{f' ({who})' if who else ''}: {shown}" + before_note
         basis = _basis(before["source_id"], before["reported_date"], ctx, old) if kind == "repeat" and before else None
         items.append(_item(kind, "figures", r, "figure_id", ctx, text, subject=_text(r.get("metric")), old=old or None, new=shown,
                            value_low=r.get("value_low"), value_high=r.get("value_high"), basis=basis))

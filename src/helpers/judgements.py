@@ -262,6 +262,10 @@ def parse(path: Path, data_dir: Path) -> JudgementsFile:
         if item:
             current = Judgement(int(item.group(1)), [(number, item.group(2))])
             judgements.append(current)
+        elif current is not None and current.lines[-1][1].count("[") > current.lines[-1][1].count("]"):
+            # a citation wrapped onto the next line ("[PL-015,\n PO-005]") is one citation: keep it on its first line
+            first, before = current.lines[-1]
+            current.lines[-1] = (first, f"{before} {text}")
         elif current is not None:
             current.lines.append((number, text))
         else:
@@ -691,9 +695,9 @@ class EditionJudgements:
             lines += [f"**Not yet reviewed:** {esc(self.stale)}", ""]
         if self.days_old > stale_after_days and not self.stale:  # "not yet reviewed" already says when they were written
             written = fmt.date_label(self.file.written_for)
-            lines += [f"**Not reassessed since {esc(written)}:** these judgements were written for the edition of {esc(written)}, "
-                      f"{esc(fmt.plural(self.days_old, 'day'))} before this one. Their time frames (“in the coming weeks”) run "
-                      "from that date and may have run out.", ""]
+            lines += [f"**Archived judgements of {esc(written)}, not reassessed:** written for the edition of {esc(written)}, "
+                      f"{esc(fmt.plural(self.days_old, 'day'))} before this one. Their likelihoods and time frames (“in the coming "
+                      "weeks”) are as of that date: read them as the assessment then, not as a current estimate.", ""]
         lines += [f"{j.number}. {render_text(j, self.evidence)}" for j in self.file.judgements]
         lines += ["", f"*Key judgements by the analyst, written for the edition of {esc(fmt.date_label(self.file.written_for))} and "
                       "checked against the claims they cite when this edition was built. Likelihood words follow the scale under "
