@@ -194,7 +194,8 @@ show_md(briefing.sources_md(tables["sources"]))
 # from the report, and whose word it is: the actor's own, a third party's, or the outlet's.
 # Contradictory claims are kept side by side. Numbers keep their vagueness: "some …" or
 # "about …" is approximate, "up to …" has no lower bound, and a number the report gives only in words
-# ("several", "about two dozen") is printed in those words and never drawn as a bar. Descriptions of
+# is printed in those words: one with no number at all ("several") is never drawn,
+# one that implies a number ("about two dozen") is drawn as an approximate point. Descriptions of
 # countries the reports do not name are never turned into a number of countries. The codebook (linked
 # under "Data, citation and licence") has every field, code and rule.
 

@@ -290,3 +290,11 @@ def test_without_judgements_the_generated_bottom_line_is_plain_sentences_with_so
     assert text.endswith("*Generated from the findings: no analyst has written key judgements for this edition.*")
     assert cite.mark(["S013", "", "S011", "S013"]) == "^[S011](#src-S011),\\ [S013](#src-S013)^"
     assert cite.mark([]) == ""
+
+
+def test_a_citation_wrapped_onto_the_next_line_is_one_citation(tmp_path: Path) -> None:
+    """Editors wrap long lines: "[PO-001,\n   PL-001]" is the same citation as on one line, never typed numbers."""
+    data = data_package(tmp_path)
+    wrapped = "1. Indonesia is likely to send troops first: it offers 20,000 troops.[PO-001,\n   PL-001]"
+    write(data, EARLY, [wrapped, *GOOD[1:]])
+    assert problems(data) == []

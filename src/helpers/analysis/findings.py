@@ -79,6 +79,8 @@ def _actor_list(rows: pd.DataFrame) -> list[dict[str, Any]]:
              "conditions": r.conditions, "limits": r.limits, "condition_sources": r.condition_sources,
              "basis": r.basis_id, "source_id": r.basis_source, "reported_date": r.basis_label, "confidence": r.basis_confidence,
              "via": r.basis_via, "voice": r.basis_voice, "own_word": bool(r.own_word), "since": r.since, "history": r.history,
+             # an earlier report of an offer that the actor's own word has since put on conditions
+             "offered_before": bool(pd.notna(r.history_rank) and r.history_rank >= OFFERED_RANK),
              "figure": r.figure, "figures_differ": bool(r.figures_differ), "reports": r.reports, "sources": r.sources,
              "origins": list(r.origins)}
             for r in rows.itertuples()]

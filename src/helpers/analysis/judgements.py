@@ -260,6 +260,10 @@ def parse(path: Path, data_dir: Path) -> JudgementsFile:
         if item:
             current = Judgement(int(item.group(1)), [(number, item.group(2))])
             judgements.append(current)
+        elif current is not None and current.lines[-1][1].count("[") > current.lines[-1][1].count("]"):
+            # a citation wrapped onto the next line ("[PL-015,\n PO-005]") is one citation: keep it on its first line
+            first, before = current.lines[-1]
+            current.lines[-1] = (first, f"{before} {text}")
         elif current is not None:
             current.lines.append((number, text))
         else:

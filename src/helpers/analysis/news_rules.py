@@ -134,7 +134,7 @@ def pledge_news(new: pd.DataFrame, previous: Tables, ctx: Context) -> list[NewsI
                            old=cell_text(standing.get("stage")) if standing else None, new=stage, basis=basis,
                            value_low=r.get("amount_low"), value_high=r.get("amount_high"),
                            _row={"actor_id": cell_text(r.get("actor_id")), "stage": stage, "contribution": contribution_words(r),
-                                 "requested_by": cell_text(r.get("requested_by")), "noted": noted}))
+                                 "requested_by": cell_text(r.get("requested_by")), "noted": noted, "quote": cell_text(r.get("quote"))}))
 
     def key(i: NewsItem) -> Hashable | None:
         row = i["_row"]  # type: ignore[typeddict-item]
@@ -147,8 +147,10 @@ def pledge_news(new: pd.DataFrame, previous: Tables, ctx: Context) -> list[NewsI
 
     def compose(group: list[NewsItem]) -> str:
         rows = [g["_row"] for g in group]  # type: ignore[typeddict-item]
+        # one sentence of a report covering several kinds ("troops, equipment or logistical support") is an "or"
+        one_passage = len({r["quote"] for r in rows}) == 1
         return pledge_sentence(list(dict.fromkeys(r["actor_id"] for r in rows)), rows[0]["stage"],
-                                [r["contribution"] for r in rows], ctx, rows[0]["requested_by"])
+                               [r["contribution"] for r in rows], ctx, rows[0]["requested_by"], "or" if one_passage else "and")
 
     return merge(items, key, compose)
 
@@ -305,7 +307,10 @@ def figure_news(new: pd.DataFrame, previous: pd.DataFrame, ctx: Context) -> list
         shown, old = cell_text(r.get(value)), cell_text(before.get(value)) if before else ""
         kind = "repeat" if old and old == shown else "count" if cell_text(r.get("metric")) in COUNT_METRICS else "figure"
         who = cell_text(r.get("actor_name"))
-        text = f"{label_of(r, 'metric')}{f' ({who})' if who else ''}: {shown}" + (f" (before: {old})" if old and old != shown else "")
+        # a new count is told on its own: counts from different reports often count different things ("19 willing to give
+        # troops, equipment or logistics" against "several that insist on a mandate"), so no "before" beside it
+        before_note = f" (before: {old})" if old and old != shown and kind != "count" else ""
+        text = f"{label_of(r, 'metric')}{f' ({who})' if who else ''}: {shown}" + before_note
         basis = basis_of(before["source_id"], before["reported_date"], ctx, old) if kind == "repeat" and before else None
         items.append(new_item(kind, "figures", r, "figure_id", ctx, text, subject=cell_text(r.get("metric")), old=old or None, new=shown,
                            value_low=r.get("value_low"), value_high=r.get("value_high"), basis=basis))

@@ -60,11 +60,12 @@ def contribution_words(row: dict[str, Any]) -> str:
     return amount if words.split()[0] in amount.split() else f"{amount} ({words})"
 
 
-def pledge_sentence(actors: list[str], stage: str, contributions: list[str], ctx: Context, requester: str = "") -> str:
+def pledge_sentence(actors: list[str], stage: str, contributions: list[str], ctx: Context, requester: str = "",
+                    conjunction: str = "and") -> str:
     """ "Indonesia publicly offered 20,000 troops", "United States asked France and Italy for ..."."""
     plural = ctx.plural(actors)
     who = fmt.names([ctx.name(a) for a in actors])
-    what = fmt.names(list(dict.fromkeys(contributions)))
+    what = fmt.names(list(dict.fromkeys(contributions)), conjunction=conjunction)
     if stage == "approached" and requester:
         return f"{ctx.name(requester)} asked {who} for {what}"
     template = STAGE_SENTENCES.get(stage)

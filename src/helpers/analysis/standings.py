@@ -82,8 +82,8 @@ STANDING_COLUMNS: list[str] = [
     "actor_id", "actor_name", "actor_kind", "population", "population_label", "contribution_type", "contribution_label",
     "contribution_short", "part_of_force", "stage", "stage_label", "rank", "basis_id", "basis_source", "basis_date", "basis_label", "basis_confidence",
     "basis_via", "basis_voice", "own_word", "location_label", "locations", "conditional", "conditions", "limits",
-    "condition_sources", "figure", "figure_text", "figure_sources", "figures_differ", "reports", "since", "history", "sources",
-    "origins", "requested_by_name"]
+    "condition_sources", "figure", "figure_text", "figure_sources", "figures_differ", "reports", "since", "history", "history_rank",
+    "sources", "origins", "requested_by_name"]
 # One standing per actor and kind of contribution.
 PAIR: list[str] = ["actor_id", "contribution_type"]
 
@@ -116,7 +116,8 @@ def standings(pledges: pd.DataFrame, conditions: pd.DataFrame) -> pd.DataFrame:
         label), basis_confidence, basis_via, basis_voice, own_word (the standing is the actor's own word),
         location_label, locations, conditional, conditions (labels with their status), limits,
         condition_sources, figure, figure_text, figure_sources, figures_differ, reports, since (later
-        claims as text), history (claims the actor's own word superseded), sources, origins (list),
+        claims as text), history (claims the actor's own word superseded), history_rank (the furthest rank
+        those superseded claims gave, NaN without any), sources, origins (list),
         requested_by_name. Contributors to the force first, furthest along first.
     """
     if pledges.empty:
@@ -160,6 +161,9 @@ def standings(pledges: pd.DataFrame, conditions: pd.DataFrame) -> pd.DataFrame:
         "figures_differ": pd.Series(pair.map(_amounts_per_pair(stated).to_dict().get), index=basis.index).fillna(0) > 1,
         # every stated figure of the pair, oldest first: shown whole where reports are in tension
         "reports": look(_joined_words(stated)), "since": look(later_mentions(p, basis)), "history": look(_joined_words(history)),
+        # the furthest stage the superseded reports gave (an offer the actor's own word has since put on conditions)
+        "history_rank": pd.Series(pair.map(history.groupby(PAIR)["_rank"].max().to_dict().get) if len(history) else float("nan"),
+                                  index=basis.index, dtype=float),
         "sources": look(claims.groupby(PAIR)["source_id"].agg(fmt.cite)),
         "origins": pd.Series(pair.map(basis_origins(p, basis).to_dict().get), index=basis.index).map(lambda o: o if isinstance(o, list) else []),
         "requested_by_name": basis["requested_by_name"] if "requested_by_name" in basis else "",

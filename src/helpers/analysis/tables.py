@@ -277,6 +277,10 @@ def funnel_steps(figures: pd.DataFrame, summary: dict[str, Any]) -> pd.DataFrame
             # the report's own words when they add something and fit a bar label
             if text and text.lower() not in words.lower() and len(text) <= 40:
                 words += f' ("{text}")'
+            # what the counted countries would give: counts from two reports may not count alike
+            gives = next((c.get("contributions", "") for c in summary.get(metric, []) if c.get("figure_id") == r.figure_id), "")
+            if gives:
+                words += ", to give " + fmt.names([g.strip() for g in gives.replace(" and ", ", ").split(",") if g.strip()], conjunction="or")
             rows.append({"step": order, "kind": FUNNEL_REPORTED, "value": float(value), "open": r.precision in ("at_least", "vague"),
                          "label": words, "row": f"{step} · {r.source_id}, {r.reported_label}",
                          "reported": r.reported_label, "sources": r.source_id})

@@ -203,7 +203,11 @@ def key_figures_md(summary: dict[str, Any]) -> str:
                                    + (f", {esc(fmt.lower_first(w['contribution']))}" if w['contribution_type'] != 'unspecified' else "")
                                    + (f"; its conditions: {esc(w['conditions'])}" if w["conditions"] else "") for w in willing) + ")" if willing else ""))
     offers = summary["troop_offers"]
-    lines.append(f"- **Named states offering troops:** {len(offers)}" + (f" ({_names(offers)})" if offers else ""))
+    # a state reported offering that has since set conditions in its own word is said beside the count, not dropped silently
+    since_own = [w for w in willing if w.get("offered_before") and w["name"] not in {o["name"] for o in offers}]
+    lines.append(f"- **Named states offering troops:** {len(offers)}" + (f" ({_names(offers)})" if offers else "")
+                 + "".join(f"; {esc(w['name'])}, reported earlier as offering, now sets conditions in its own word "
+                           f"{_sourced(w['source_id'], w['reported_date'], w['confidence'], w['via'] or '', w.get('voice', ''))}" for w in since_own))
     for p in summary.get("would_be", []):
         described = _joined(f"{esc(fmt.group_name(d['name']))} ({ref(d['source_id'])})" for d in p["descriptions"])
         lines.append(f"- **{esc(p['label'].replace(' (unnamed)', ''))}, not named:** the reports describe them "
@@ -276,6 +280,11 @@ def commitments_md(standing: pd.DataFrame, summary: dict[str, Any] | None = None
             what = " · ".join(f"described as {fmt.group_name(name)}: " + " · ".join(_standing_cell(r) for r in d.itertuples())
                               for name, d in g.groupby("actor_name", sort=False))
             actor = f"{key}, counted once as a group"
+            # where each description would serve: a limit one description sets is not the whole group's
+            places = [f"{fmt.group_name(name)}: {_serve(d['locations'])}" for name, d in g.groupby("actor_name", sort=False)
+                      if _serve(d["locations"]) != "—"]
+            rows.append({"actor": actor, "what": what, "where": "; ".join(places) or "—"})
+            continue
         else:
             what = " · ".join(_standing_cell(r) for r in g.itertuples())
             actor = key

@@ -50,6 +50,7 @@ def commitments(summary: dict[str, Any], standing: pd.DataFrame) -> Caption:
         title = f"Only 1 named state offers troops {when}: {names[0]}"
     else:
         title = f"{len(offers)} named states offer troops {when}: {fmt.names(names, 3)}"
+    since_own = [w["name"] for w in summary["contributors_willing"] if w.get("offered_before") and w["name"] not in {o["name"] for o in offers}]
     outside = fmt.names(sorted({o["name"] for o in summary["outside_support"]}))
     outside_kinds = fmt.names(sorted({fmt.lower_first(o["contribution"]) for o in summary["outside_support"]}))
     subtitle = [
@@ -58,7 +59,8 @@ def commitments(summary: dict[str, Any], standing: pd.DataFrame) -> Caption:
         "\"Only if\": it will contribute only on stated conditions.",
         (f"{outside}: support from outside the force ({outside_kinds}), not contributions to it. " if outside else "")
         + "Unnamed groups are descriptions of countries the reports do not name, not counts of countries.",
-    ]
+    ] + ([f"{fmt.names(since_own)}: reported earlier as offering troops; {'its' if len(since_own) == 1 else 'their'} own word now sets conditions."]
+         if since_own else [])
     by_stage = []
     for label, g in standing.groupby("stage_label", sort=False):
         items = [f"{r.actor_name} ({fmt.lower_first(r.contribution_label)}{', only if ' + r.conditions if r.conditions else ''})"

@@ -63,9 +63,9 @@ def bottom_line_md(ej: EditionJudgements, stale_after_days: int = 30) -> str:
         lines += [f"**Not yet reviewed:** {esc(ej.stale)}", ""]
     if ej.days_old > stale_after_days and not ej.stale:  # "not yet reviewed" already says when they were written
         written = fmt.date_label(ej.file.written_for)
-        lines += [f"**Not reassessed since {esc(written)}:** these judgements were written for the edition of {esc(written)}, "
-                  f"{esc(fmt.plural(ej.days_old, 'day'))} before this one. Their time frames (“in the coming weeks”) run "
-                  "from that date and may have run out.", ""]
+        lines += [f"**Archived judgements of {esc(written)}, not reassessed:** written for the edition of {esc(written)}, "
+                  f"{esc(fmt.plural(ej.days_old, 'day'))} before this one. Their likelihoods and time frames (“in the coming "
+                  "weeks”) are as of that date: read them as the assessment then, not as a current estimate.", ""]
     lines += [f"{j.number}. {render_text(j, ej.evidence)}" for j in ej.file.judgements]
     lines += ["", f"*Key judgements by the analyst, written for the edition of {esc(fmt.date_label(ej.file.written_for))} and "
                   "checked against the claims they cite when this edition was built. Likelihood words follow the scale under "
