@@ -322,6 +322,8 @@ def _make_edition(config: BuildConfig, plan: _Plan, quotes: QuoteCheck, started:
         threading.Thread(target=_prepare_render, daemon=True).start()
         with _environ(ISF_SOURCES_DIR=str(config.sources_dir)):
             runs = execute_notebooks(config.notebooks, parameters, executed_dir, config.execution_timeout, kernel)
+        if kernel is not None:
+            kernel.shutdown()  # its memory back before rendering starts two more processes
         renderer = _render(config, runs[-1].executed, staging)
         write_manifest(staging, _manifest(config, plan, quotes, parameters, runs, renderer, staging, started))
         _replace_draft(staging, plan.final)

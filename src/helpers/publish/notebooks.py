@@ -167,6 +167,7 @@ class Kernel:
         self._used = True
 
     def shutdown(self) -> None:
+        """Stop the kernel (again: a no-op)."""
         with contextlib.suppress(Exception):
             self.kc.stop_channels()
         with contextlib.suppress(Exception):
