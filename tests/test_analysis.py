@@ -196,7 +196,7 @@ def test_a_limit_is_never_met_and_a_condition_has_its_status(tmp_path) -> None:
                conditions=[condition("CO-001", "AZE", "after_fighting_stops", "S012", "PL-001"),
                            condition("CO-002", "AZE", "non_combat", "S012", "PL-001")])
     aze = standing_of(t, "AZE")
-    assert (aze["conditions"], aze["limits"]) == ("only once fighting completely stops (not reported met)", "non-combat role")
+    assert (aze["conditions"], aze["limits"]) == ("only once fighting completely stops (not reported met)", "non-combative role")
     matrix = analysis.conditions_matrix(t["conditions"]).set_index("condition_type")
     assert matrix.loc["non_combat", ["kind", "status_label"]].tolist() == ["limit", ""]
     assert matrix.loc["after_fighting_stops", ["kind", "status_label"]].tolist() == ["condition", "Not reported met"]

@@ -142,7 +142,7 @@ def test_news_is_ranked_by_kind_then_named_states_then_newer(two_weeks) -> None:
     # at most five of weight 1-5 lead
     assert [i["source_id"] for i in result["headline_items"]] == ["S2"] * 5
     assert [i["kind"] for i in result["headline_items"]] == ["milestone", "condition", "offer", "refusal", "count"]
-    assert result["headline"][1] == "Turkey will deploy troops only in a non-combat role (S2, c. 15 Jan 2025)"
+    assert result["headline"][1] == "Turkey will deploy troops only in a non-combative role (S2, c. 15 Jan 2025)"
 
 
 def test_each_kind_says_what_changed_in_a_plain_sentence(two_weeks) -> None:
@@ -238,9 +238,9 @@ def test_one_reports_conditions_and_the_pledge_they_qualify_are_one_item(tmp_pat
              claim("conditions", "CO-5", "S2", "2025-01-15", actor_id="EGY", condition_type="non_combat", applies_to="supporting_resolution")]
     news = compare(tmp_path, [S1], after)["news"]
     assert [(i["kind"], i["claim_ids"], i["text"]) for i in news[:3]] == [
-        ("condition", ["CO-4", "CO-5"], "Egypt will support the draft resolution only with a UN Security Council mandate and in a non-combat role"),
+        ("condition", ["CO-4", "CO-5"], "Egypt will support the draft resolution only with a UN Security Council mandate and in a non-combative role"),
         ("condition", ["PL-1", "CO-1", "CO-2"], "Turkey will deploy troops only once fighting completely stops and with parliamentary approval"),
-        ("condition", ["PL-2", "CO-3"], "Some countries (unnamed) signalled willingness to provide troops; they will deploy troops only in a non-combat role")]
+        ("condition", ["PL-2", "CO-3"], "Some countries (unnamed) signalled willingness to provide troops; they will deploy troops only in a non-combative role")]
 
 
 def test_background_is_what_happened_before_the_previous_editions_newest_report(tmp_path) -> None:
