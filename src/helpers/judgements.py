@@ -378,7 +378,8 @@ class Evidence:
         claims: the edition's claims (processed ``claims``: claim_id, source_id, reported_date, summary, quote, ...).
         keys: what each claim is about: claim_id, kind ("actor", "topic", "condition", "contribution"), code, label.
         findings: the edition's findings (``analysis/key_figures.json``).
-        sources: every source in the data (source_id, published, date_precision), to say when a later one was reported.
+        sources: every source in the data (source_id, published, date_precision, published_latest), to say when a later
+            one was reported.
         every_claim: every claim in the data (claim_id, source_id), to tell a later claim from a missing one.
     """
 
@@ -397,7 +398,9 @@ class Evidence:
         cur = Path(data_dir) / "curated"
         every = pd.concat([read_table(cur / f"{name}.csv").rename(columns={col: "claim_id"})[["claim_id", "source_id"]]
                            for name, col in ID_COLUMNS.items()], ignore_index=True)
-        sources = read_table(cur / "sources.csv")[["source_id", "published", "date_precision"]]
+        sources = read_table(cur / "sources.csv")
+        sources = sources.assign(published_latest=sources["published_latest"].fillna(sources["published"]) if "published_latest" in sources
+                                 else sources["published"])[["source_id", "published", "date_precision", "published_latest"]]
         return cls(as_of, tables["claims"], claim_keys(tables), findings, sources, every)
 
     def source_label(self, source_id: str) -> str:
@@ -486,6 +489,7 @@ def check(jf: JudgementsFile, evidence: Evidence) -> list[Problem]:
     quotes = dict(zip(evidence.claims["claim_id"], evidence.claims["quote"].fillna("")))
     every = dict(zip(evidence.every_claim["claim_id"], evidence.every_claim["source_id"]))
     published = dict(zip(evidence.sources["source_id"], evidence.sources["published"]))
+    latest = dict(zip(evidence.sources["source_id"], evidence.sources["published_latest"]))
     read = set(jf.reports_read)
     for sid in jf.reports_read:
         if sid not in published:
@@ -493,6 +497,11 @@ def check(jf: JudgementsFile, evidence: Evidence) -> list[Problem]:
         elif jf.written_for and published[sid] > jf.written_for:
             problems.append(Problem(label, jf.front_line, f"reports_read lists {evidence.source_label(sid)}, dated after this file's "
                                                           f"edition ({fmt.date_label(jf.written_for)}): write a file for a later edition"))
+        elif jf.written_for and latest[sid] > jf.written_for:
+            problems.append(Problem(label, jf.front_line, f"reports_read lists {evidence.source_label(sid)}, which may have appeared as late "
+                                                          f"as {fmt.date_label(latest[sid])}, after this file's edition "
+                                                          f"({fmt.date_label(jf.written_for)}): an edition uses a report only once it "
+                                                          "cannot post-date it"))
     for j in jf.judgements:
         name = f"judgement {j.number}"
         if not j.citations:
