@@ -131,13 +131,13 @@ def standings(pledges: pd.DataFrame, conditions: pd.DataFrame) -> pd.DataFrame:
         location_label, locations, conditional, conditions (labels with their status), limits,
         condition_sources, figure, figure_text, figure_sources, figures_differ, reports, since (later
         claims as text), history (claims the actor's own word superseded), sources, origins (list),
-        requested_by_name.
+        requested_by_name, alternatives (the kinds one "or" sentence names, :func:`alternatives`; "" otherwise).
     """
     columns = ["actor_id", "actor_name", "actor_kind", "population", "population_label", "contribution_type", "contribution_label",
                "part_of_force", "stage", "stage_label", "rank", "basis_id", "basis_source", "basis_date", "basis_label", "basis_confidence",
                "basis_via", "basis_voice", "own_word", "location_label", "locations", "conditional", "conditions", "limits",
                "condition_sources", "figure", "figure_text", "figure_sources", "figures_differ", "reports", "since", "history", "history_rank", "sources",
-               "origins", "requested_by_name"]
+               "origins", "requested_by_name", "alternatives"]
     if pledges.empty:
         return pd.DataFrame(columns=columns)
     keys = ["actor_id", "contribution_type"]
@@ -229,12 +229,30 @@ def standings(pledges: pd.DataFrame, conditions: pd.DataFrame) -> pd.DataFrame:
         "history_rank": pd.Series(pair.map(history_rank.to_dict().get), index=b.index, dtype=float), "sources": look(sources),
         "origins": pd.Series(pair.map(pair_origins.to_dict().get), index=b.index).map(lambda o: o if isinstance(o, list) else []),
         "requested_by_name": b["requested_by_name"] if "requested_by_name" in b else "",
+        "alternatives": alternatives(b),
     })[columns]
     # contributors to the force first, furthest along first; outside support after them
     out["_order"] = out["rank"].fillna(-1)
     out["_force"] = out["part_of_force"].astype(bool)
     out = out.sort_values(["_force", "_order", "actor_name", "contribution_type"], ascending=[False, False, True, True])
     return out.drop(columns=["_order", "_force"]).reset_index(drop=True)
+
+
+def alternatives(basis: pd.DataFrame) -> pd.Series:
+    """For standings that rest on one sentence naming several kinds with "or" (S001's 19 countries: "troops,
+    equipment or logistical support"), those kinds as the sentence gives them ("troops, equipment or
+    logistics"); "" for a standing of its own. The sentence says the actor would give one or more of them,
+    not each, so views show the kinds together, never as separate offers.
+
+    Args:
+        basis: the standings' basis claims (actor_id, source_id, quote, contribution_label), one per standing.
+    """
+    if basis.empty or "quote" not in basis:
+        return pd.Series("", index=basis.index, dtype=object)
+    key = basis["actor_id"].astype(str) + "\x1f" + basis["source_id"].astype(str) + "\x1f" + basis["quote"].fillna("").astype(str)
+    labels = basis["contribution_label"].map(fmt.lower_first)
+    joined = labels.groupby(key).agg(lambda s: fmt.names(list(dict.fromkeys(s)), conjunction="or") if s.nunique() > 1 else "")
+    return key.map(joined).fillna("")
 
 
 def contributors(standing: pd.DataFrame, min_rank: int = WILLING_RANK, contribution: str | None = None,
