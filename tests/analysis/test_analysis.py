@@ -199,7 +199,7 @@ def test_a_limit_is_never_met_and_a_condition_has_its_status(tmp_path) -> None:
                conditions=[condition("CO-001", "AZE", "after_fighting_stops", "S012", "PL-001"),
                            condition("CO-002", "AZE", "non_combat", "S012", "PL-001")])
     aze = standing_of(t, "AZE")
-    assert (aze["conditions"], aze["limits"]) == ("only once fighting completely stops (not reported met)", "non-combat role")
+    assert (aze["conditions"], aze["limits"]) == ("only once fighting completely stops (not reported met)", "non-combative role")
     matrix = analysis_tables.conditions_matrix(t["conditions"]).set_index("condition_type")
     assert matrix.loc["non_combat", ["kind", "status_label"]].tolist() == ["limit", ""]
     assert matrix.loc["after_fighting_stops", ["kind", "status_label"]].tolist() == ["condition", "Not reported met"]
@@ -387,3 +387,20 @@ def test_an_open_question_is_answered_only_in_editions_that_hold_the_answer(tmp_
     assert before[["question", "status", "answered_by"]].values.tolist() == [["Will the Council vote?", "open", ""]]
     after = analysis_tables.open_questions(tables(tmp_path / "b", as_of="2025-12-20", **rows))
     assert after[["status", "answered_by"]].values.tolist() == [["answered", "Council adopts the resolution (S013)"]]
+
+
+def test_one_sentence_naming_kinds_with_or_is_one_entry_not_an_offer_of_each(tmp_path) -> None:
+    said = "willingness to contribute troops, equipment or logistical support"
+    t = tables(tmp_path, pledges=[pledge("PL-001", "GRP-19", "signalled_willingness", "S013", "troops", quote=said),
+                                  pledge("PL-002", "GRP-19", "signalled_willingness", "S013", "equipment", quote=said),
+                                  pledge("PL-003", "GRP-19", "signalled_willingness", "S013", "logistics", quote=said),
+                                  pledge("PL-004", "IDN", "offered_public", "S011", "troops"),
+                                  pledge("PL-005", "IDN", "signalled_willingness", "S011", "equipment")])
+    standing = standings.standings(t["pledges"], t["conditions"]).set_index(["actor_id", "contribution_type"])
+    assert standing.loc["GRP-19", "alternatives"].tolist() == ["troops, equipment or logistics"] * 3
+    assert standing.loc["IDN", "alternatives"].tolist() == ["", ""]  # two sentences: two standings of their own
+    from helpers.views import briefing
+
+    table = briefing.commitments_md(standing.reset_index()).replace("\\", "")  # the Markdown escapes dropped
+    assert table.count("Troops, equipment or logistics (the mix not stated): signalled willingness (S013") == 1
+    assert "Equipment: signalled" not in table.split("19 willing")[-1]

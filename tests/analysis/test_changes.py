@@ -118,7 +118,7 @@ def test_news_is_ranked_by_kind_then_named_states_then_newer(two_weeks) -> None:
     # at most five of weight 1-5 lead
     assert [i["source_id"] for i in result["headline_items"]] == ["S2"] * 5
     assert [i["kind"] for i in result["headline_items"]] == ["milestone", "condition", "offer", "refusal", "count"]
-    assert result["headline"][1] == "Turkey will deploy troops only in a non-combat role (S2, c. 15 Jan 2025)"
+    assert result["headline"][1] == "Turkey will deploy troops only in a non-combative role (S2, c. 15 Jan 2025)"
 
 
 def test_each_kind_says_what_changed_in_a_plain_sentence(two_weeks) -> None:
@@ -214,9 +214,9 @@ def test_one_reports_conditions_and_the_pledge_they_qualify_are_one_item(tmp_pat
              claim("conditions", "CO-5", "S2", "2025-01-15", actor_id="EGY", condition_type="non_combat", applies_to="supporting_resolution")]
     news = compare(tmp_path, [S1], after)["news"]
     assert [(i["kind"], i["claim_ids"], i["text"]) for i in news[:3]] == [
-        ("condition", ["CO-4", "CO-5"], "Egypt will support the draft resolution only with a UN Security Council mandate and in a non-combat role"),
+        ("condition", ["CO-4", "CO-5"], "Egypt will support the draft resolution only with a UN Security Council mandate and in a non-combative role"),
         ("condition", ["PL-1", "CO-1", "CO-2"], "Turkey will deploy troops only once fighting completely stops and with parliamentary approval"),
-        ("condition", ["PL-2", "CO-3"], "Some countries (unnamed) signalled willingness to provide troops; they will deploy troops only in a non-combat role")]
+        ("condition", ["PL-2", "CO-3"], "Some countries (unnamed) signalled willingness to provide troops; they will deploy troops only in a non-combative role")]
 
 
 def test_background_is_what_happened_before_the_previous_editions_newest_report(tmp_path) -> None:
@@ -390,7 +390,7 @@ def test_the_editions_page_and_feed_cite_the_headline_items(tmp_path) -> None:
 
 def weekly_dates(sources: pd.DataFrame) -> list[str]:
     """The issue's weekly editions plus one the day after the last report, in date order."""
-    after_all = (pd.to_datetime(sources["published"]).max() + pd.Timedelta(days=1)).strftime("%Y-%m-%d")
+    after_all = (pd.to_datetime(sources["published_latest"]).max() + pd.Timedelta(days=1)).strftime("%Y-%m-%d")
     return sorted({"2025-10-17", "2025-10-20", "2025-11-10", "2025-11-20", after_all})
 
 
@@ -405,8 +405,8 @@ def weekly() -> tuple[pd.DataFrame, dict[str, dict], dict[str, dict]]:
 
 
 def with_report(sources: pd.DataFrame, source_id: str) -> str:
-    """The first weekly edition that has the report."""
-    published = pd.Timestamp(sources.set_index("source_id").at[source_id, "published"])
+    """The first weekly edition that has the report (once the last day it could have appeared has passed)."""
+    published = pd.Timestamp(sources.set_index("source_id").at[source_id, "published_latest"])
     return min(d for d in weekly_dates(sources) if pd.Timestamp(d) >= published)
 
 
@@ -456,16 +456,18 @@ def test_weekly_editions_hold_the_news_models_invariants(weekly) -> None:
 
 def add_council_vote(data: Path) -> tuple[str, str]:
     """A fixture report added to a copy of the curated data: the Council adopts the resolution on the newest
-    report's day, and the fixture reports it the day after; the vote meets every UN-mandate condition reported
-    before it (as the codebook says).
+    report's day; the previous edition is the first day that may use every report, and the fixture reports
+    the vote the day after it; the vote meets every UN-mandate condition reported before it (as the codebook
+    says).
 
     Returns:
-        (the previous edition's date: the day of the vote and of its newest report, the edition's date: the day
-        of the fixture report).
+        (the vote's day: the newest report's, the previous edition's date, the edition's date: the fixture
+        report's day).
     """
     sources = read_csv_text(data / "curated" / "sources.csv")
-    newest = pd.to_datetime(sources["published"]).max()
-    vote, reported = f"{newest:%Y-%m-%d}", f"{newest + pd.Timedelta(days=1):%Y-%m-%d}"
+    newest = pd.to_datetime(sources["published"]).max()  # the previous edition's information date
+    holds_all = pd.to_datetime(sources["published_latest"]).max()  # the first day an edition may use every report
+    vote, previous, reported = f"{newest:%Y-%m-%d}", f"{holds_all:%Y-%m-%d}", f"{holds_all + pd.Timedelta(days=1):%Y-%m-%d}"
 
     def append(table: str, row: dict[str, str]) -> None:
         path = data / "curated" / f"{table}.csv"
@@ -485,18 +487,19 @@ def add_council_vote(data: Path) -> tuple[str, str]:
     assert mandate.any(), "the curated data has a UN-mandate condition"
     conditions.loc[mandate, ["status", "status_event_id"]] = ["met", "EV-905"]
     conditions.to_csv(data / "curated" / "conditions.csv", index=False)
-    return vote, reported
+    return vote, previous, reported
 
 
 def test_a_council_vote_on_the_previous_editions_day_leads_its_edition(tmp_path) -> None:
     data = tmp_path / "data"
     shutil.copytree(paths.DATA_DIR, data)
-    previous_as_of, as_of = add_council_vote(data)
+    vote, previous_as_of, as_of = add_council_vote(data)
     result = changes.changes_since(clean.build_processed(data, as_of), clean.build_processed(data, previous_as_of), as_of, previous_as_of)
-    # the vote is dated on the previous edition's day, which is also its information date: still news
-    assert result["previous_information"]["date"] == previous_as_of
+    # the vote is dated on the previous edition's information date (its newest report's day), on or before its
+    # own date: still news, the previous edition could not have known it
+    assert result["previous_information"]["date"] == vote <= previous_as_of
     lead = result["news"][0]
-    assert (lead["kind"], lead["source_id"], lead["subject"]) == ("milestone", "S905", previous_as_of)
+    assert (lead["kind"], lead["source_id"], lead["subject"]) == ("milestone", "S905", vote)
     assert lead["text"].startswith("Security Council adopts the resolution endorsing the force (")
     assert result["news"][1]["kind"] == "condition_met" and result["news"][1]["source_id"] == "S905"
     assert result["counts"]["late_claims"] == 0 and not any(i["late"] for i in result["news"] + result["not_news"])

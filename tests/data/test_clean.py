@@ -105,7 +105,8 @@ def _csv(path) -> list[dict[str, str]]:
 @pytest.mark.live_data
 def test_build_processed_on_curated_data_counts_and_cuts_at_as_of(tmp_path) -> None:
     # Invariants of the live data, each checked against the raw CSVs read with the csv module.
-    dates = {r["source_id"]: r["published"] for r in _csv(paths.CURATED_DIR / "sources.csv")}
+    # A report counts once the last day it could have appeared has passed (published_latest).
+    dates = {r["source_id"]: r["published_latest"] or r["published"] for r in _csv(paths.CURATED_DIR / "sources.csv")}
     first = min(dates.values())
     raw = {name: _csv(paths.CURATED_DIR / f"{name}.csv") for name in CLAIM_TABLES}
     full = clean.build_processed(paths.DATA_DIR, AS_OF)
@@ -114,7 +115,8 @@ def test_build_processed_on_curated_data_counts_and_cuts_at_as_of(tmp_path) -> N
     assert len(full["claims"]) == sum(len(rows) for rows in raw.values())
     # The edition of the first report's date holds the reports published by then, and only their claims.
     assert set(early["sources"]["source_id"]) == {s for s, d in dates.items() if d <= first}
-    assert {name: len(early[name]) for name in CLAIM_TABLES} == {name: sum(r["reported_date"] <= first for r in rows) for name, rows in raw.items()}
+    usable = {s for s, d in dates.items() if d <= first}
+    assert {name: len(early[name]) for name in CLAIM_TABLES} == {name: sum(r["source_id"] in usable for r in rows) for name, rows in raw.items()}
     # Labels joined from the reference tables, row by row.
     stages = {r["stage"]: r for r in _csv(paths.REFERENCE_DIR / "stages.csv")}
     inside = {r["location"]: {"true": True, "false": False, "": None}[r["inside_gaza"]] for r in _csv(paths.REFERENCE_DIR / "locations.csv")}
@@ -127,3 +129,28 @@ def test_build_processed_on_curated_data_counts_and_cuts_at_as_of(tmp_path) -> N
     back = processed.read_processed(tmp_path)
     assert back["pledges"]["reported_date"].dtype.kind == "M"
     pd.testing.assert_series_equal(back["pledges"]["amount_low"].reset_index(drop=True), pledges["amount_low"].reset_index(drop=True))
+
+
+def test_a_report_dated_only_roughly_waits_for_the_first_edition_it_cannot_post_date(tmp_path) -> None:
+    from fixture_data import make_data, pledge
+
+    from helpers.publish.manifest import claim_hashes
+
+    data = make_data(tmp_path, pledges=[pledge("PL-001", "IDN", "offered_public", "S012"), pledge("PL-002", "TUR", "offered_private", "S013")])
+    path = data / "curated" / "sources.csv"
+    rows = _csv(path)
+    for r in rows:
+        if r["source_id"] == "S013":  # c. 13 Dec 2025, within 13-19 Dec
+            r["published_latest"] = "2025-12-19"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    inside = clean.build_processed(data, "2025-12-15")  # after its recorded date, inside its range
+    assert inside["sources"]["source_id"].tolist() == ["S011", "S012"]
+    assert inside["pledges"]["pledge_id"].tolist() == ["PL-001"]
+    assert set(claim_hashes(data / "curated", "2025-12-15", CLAIM_TABLES)) == {"PL-001"}
+    after = clean.build_processed(data, "2025-12-19")  # the range's last day: used, under its recorded date
+    assert after["sources"]["source_id"].tolist() == ["S011", "S012", "S013"]
+    assert after["pledges"].set_index("pledge_id").at["PL-002", "reported_label"] == "c. 13 Dec 2025"
+    assert set(claim_hashes(data / "curated", "2025-12-19", CLAIM_TABLES)) == {"PL-001", "PL-002"}

@@ -870,7 +870,8 @@ def later_material(curated: Path, as_of: str) -> tuple[re.Pattern[str], list[str
         with (curated / f"{name}.csv").open(encoding="utf-8", newline="") as fh:
             return list(csv.DictReader(fh))
 
-    later = {s["source_id"]: s for s in rows("sources") if s["published"] > as_of}
+    # a report the edition may not use yet: its latest possible date is after as_of
+    later = {s["source_id"]: s for s in rows("sources") if (s["published_latest"] or s["published"]) > as_of}
     texts = [s[k] for s in later.values() for k in ("file", "title", "date_note", "notes")]
     texts += [r["quote"] for name in CLAIM_FILES for r in rows(name) if r["source_id"] in later]
     later_actors = [a for a in rows("actors") if {m.strip() for m in a["mentioned_in"].split(";")} <= set(later)]
@@ -902,9 +903,10 @@ def leaks(folder: Path, ids: re.Pattern[str], texts: list[str]) -> list[str]:
 
 
 def report_dates(curated: Path = paths.CURATED_DIR) -> dict[str, str]:
-    """Each report's publication date as sources.csv records it (whatever reports the data holds)."""
+    """The first edition date that may use each report: the latest day sources.csv says it could have
+    appeared (whatever reports the data holds)."""
     with (curated / "sources.csv").open(encoding="utf-8", newline="") as fh:
-        return {r["source_id"]: r["published"] for r in csv.DictReader(fh)}
+        return {r["source_id"]: r["published_latest"] or r["published"] for r in csv.DictReader(fh)}
 
 
 def test_leak_scanner_finds_later_material_in_the_curated_tables(tmp_path: Path) -> None:

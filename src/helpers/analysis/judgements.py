@@ -376,7 +376,8 @@ class Evidence:
         claims: the edition's claims (processed ``claims``: claim_id, source_id, reported_date, summary, quote, ...).
         keys: what each claim is about: claim_id, kind ("actor", "topic", "condition", "contribution"), code, label.
         findings: the edition's findings (``analysis/key_figures.json``).
-        sources: every source in the data (source_id, published, date_precision), to say when a later one was reported.
+        sources: every source in the data (source_id, published, date_precision, published_latest), to say when a later
+            one was reported.
         every_claim: every claim in the data (claim_id, source_id), to tell a later claim from a missing one.
     """
 
@@ -394,7 +395,9 @@ class Evidence:
         table = lambda name: read_table(Path(data_dir), resource(descriptor, name))  # noqa: E731
         every = pd.concat([table(name).rename(columns={col: "claim_id"})[["claim_id", "source_id"]]
                            for name, col in claim_id_columns().items()], ignore_index=True)
-        sources = table("sources")[["source_id", "published", "date_precision"]]
+        sources = table("sources")
+        sources = sources.assign(published_latest=sources["published_latest"].fillna(sources["published"]) if "published_latest" in sources
+                                 else sources["published"])[["source_id", "published", "date_precision", "published_latest"]]
         return cls(as_of, tables["claims"], claim_keys(tables), findings, sources, every)
 
     def source_label(self, source_id: str) -> str:
@@ -483,6 +486,7 @@ def check(jf: JudgementsFile, evidence: Evidence) -> list[Problem]:
     quotes = dict(zip(evidence.claims["claim_id"], evidence.claims["quote"].fillna("")))
     every = dict(zip(evidence.every_claim["claim_id"], evidence.every_claim["source_id"]))
     published = dict(zip(evidence.sources["source_id"], evidence.sources["published"]))
+    latest = dict(zip(evidence.sources["source_id"], evidence.sources["published_latest"]))
     read = set(jf.reports_read)
     for sid in jf.reports_read:
         if sid not in published:
@@ -490,6 +494,11 @@ def check(jf: JudgementsFile, evidence: Evidence) -> list[Problem]:
         elif jf.written_for and published[sid] > pd.Timestamp(jf.written_for):
             problems.append(Problem(label, jf.front_line, f"reports_read lists {evidence.source_label(sid)}, dated after this file's "
                                                           f"edition ({fmt.date_label(jf.written_for)}): write a file for a later edition"))
+        elif jf.written_for and latest[sid] > pd.Timestamp(jf.written_for):
+            problems.append(Problem(label, jf.front_line, f"reports_read lists {evidence.source_label(sid)}, which may have appeared as late "
+                                                          f"as {fmt.date_label(latest[sid])}, after this file's edition "
+                                                          f"({fmt.date_label(jf.written_for)}): an edition uses a report only once it "
+                                                          "cannot post-date it"))
     for j in jf.judgements:
         name = f"judgement {j.number}"
         if not j.citations:

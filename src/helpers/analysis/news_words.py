@@ -40,7 +40,8 @@ CONDITION_SCOPES: dict[str, str] = {"deploying_troops": "deploy troops", "suppor
 
 CONDITION_WORDS: dict[str, str] = {
     "un_mandate": "with a UN Security Council mandate",
-    "non_combat": "in a non-combat role",
+    "non_combat": "in a non-combative role",
+    "will_not_fight_hamas": "if their soldiers do not fight Hamas",
     "israeli_controlled_areas_only": "inside Israeli-controlled areas",
     "after_fighting_stops": "once fighting completely stops",
     "parliamentary_approval": "with parliamentary approval",

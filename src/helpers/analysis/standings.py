@@ -83,7 +83,7 @@ STANDING_COLUMNS: list[str] = [
     "contribution_short", "part_of_force", "stage", "stage_label", "rank", "basis_id", "basis_source", "basis_date", "basis_label", "basis_confidence",
     "basis_via", "basis_voice", "own_word", "location_label", "locations", "conditional", "conditions", "limits",
     "condition_sources", "figure", "figure_text", "figure_sources", "figures_differ", "reports", "since", "history", "history_rank",
-    "sources", "origins", "requested_by_name"]
+    "sources", "origins", "requested_by_name", "alternatives"]
 # One standing per actor and kind of contribution.
 PAIR: list[str] = ["actor_id", "contribution_type"]
 
@@ -118,7 +118,8 @@ def standings(pledges: pd.DataFrame, conditions: pd.DataFrame) -> pd.DataFrame:
         condition_sources, figure, figure_text, figure_sources, figures_differ, reports, since (later
         claims as text), history (claims the actor's own word superseded), history_rank (the furthest rank
         those superseded claims gave, NaN without any), sources, origins (list),
-        requested_by_name. Contributors to the force first, furthest along first.
+        requested_by_name, alternatives (the kinds one "or" sentence names, :func:`alternatives`; "" otherwise).
+        Contributors to the force first, furthest along first.
     """
     if pledges.empty:
         return pd.DataFrame(columns=STANDING_COLUMNS)
@@ -167,11 +168,30 @@ def standings(pledges: pd.DataFrame, conditions: pd.DataFrame) -> pd.DataFrame:
         "sources": look(claims.groupby(PAIR)["source_id"].agg(fmt.cite)),
         "origins": pd.Series(pair.map(basis_origins(p, basis).to_dict().get), index=basis.index).map(lambda o: o if isinstance(o, list) else []),
         "requested_by_name": basis["requested_by_name"] if "requested_by_name" in basis else "",
+        "alternatives": alternatives(basis),
     })[STANDING_COLUMNS]
     return _furthest_first(out)
 
 
 # --- the rules --------------------------------------------------------------------------------------
+
+
+def alternatives(basis: pd.DataFrame) -> pd.Series:
+    """For standings that rest on one sentence naming several kinds with "or" (S001's 19 countries: "troops,
+    equipment or logistical support"), those kinds as the sentence gives them ("troops, equipment or
+    logistics"); "" for a standing of its own. The sentence says the actor would give one or more of them,
+    not each, so views show the kinds together, never as separate offers.
+
+    Args:
+        basis: the standings' basis claims (actor_id, source_id, quote, contribution_label), one per standing.
+    """
+    if basis.empty or "quote" not in basis:
+        return pd.Series("", index=basis.index, dtype=object)
+    key = basis["actor_id"].astype(str) + "\x1f" + basis["source_id"].astype(str) + "\x1f" + basis["quote"].fillna("").astype(str)
+    labels = basis["contribution_label"].map(fmt.lower_first)
+    joined = labels.groupby(key).agg(lambda s: fmt.names(list(dict.fromkeys(s)), conjunction="or") if s.nunique() > 1 else "")
+    return key.map(joined).fillna("")
+
 
 
 def _ranked(pledges: pd.DataFrame) -> pd.DataFrame:

@@ -206,6 +206,14 @@ def filter_as_of(df: pd.DataFrame, as_of: str | pd.Timestamp, column: str = "rep
     return df[df[column] <= pd.Timestamp(as_of)].reset_index(drop=True)
 
 
+def edition_sources(sources: pd.DataFrame, as_of: str | pd.Timestamp) -> pd.DataFrame:
+    """The reports an edition of ``as_of`` may use: those whose latest possible publication date is on or
+    before it. A report dated only roughly (S004: c. 16 Oct, within 15-21 Oct) waits for the first edition
+    it cannot post-date; its claims keep their recorded date."""
+    latest = sources["published_latest"].fillna(sources["published"]) if "published_latest" in sources else sources["published"]
+    return sources[latest <= pd.Timestamp(as_of)].reset_index(drop=True)
+
+
 def source_label(sources: pd.DataFrame) -> pd.Series:
     """A short citation per source: "Dawn, 8 Nov 2025" or "S002 (unnamed outlet), 18 Oct 2025, via The Guardian"."""
     def label(row: pd.Series) -> str:
@@ -221,9 +229,9 @@ def build_processed(data_dir: Path, as_of: str) -> dict[str, pd.DataFrame]:
     ``outlet``; pledges also gain ``stage_rank``, ``on_ladder``, ``inside_gaza`` and ``amount_label``.
     ``claims`` stacks every claim table into one long table for the timeline and the change log.
 
-    Nothing reported after ``as_of`` leaks into an edition: sources are those published by then (with
-    date notes and notes that cite a later source blanked), claim notes citing a later source are blanked,
-    and actors are cut by :func:`edition_actors`.
+    Nothing reported after ``as_of`` leaks into an edition: sources are those surely published by then
+    (:func:`edition_sources`; only their claims count), with date notes and notes that cite a later source
+    blanked; claim notes citing a later source are blanked, and actors are cut by :func:`edition_actors`.
 
     Args:
         data_dir: folder holding curated/ and reference/ (already validated).
@@ -236,7 +244,7 @@ def build_processed(data_dir: Path, as_of: str) -> dict[str, pd.DataFrame]:
     t = read_tables(data_dir)
     curated_actors = t["actors"]
     sources = t["sources"].assign(source_label=lambda d: source_label(d))
-    sources = sources[sources["published"] <= pd.Timestamp(as_of)].reset_index(drop=True)
+    sources = edition_sources(sources, as_of)
     source_ids = set(sources["source_id"])
     sources = withhold_later_notes(sources, ("date_note", "notes"), source_ids)
     cite = sources.set_index("source_id")
@@ -247,7 +255,8 @@ def build_processed(data_dir: Path, as_of: str) -> dict[str, pd.DataFrame]:
         t["actors"] = t["actors"].assign(population_label=t["actors"]["population"].map(population_labels).fillna(""))
 
     def common(df: pd.DataFrame) -> pd.DataFrame:
-        df = withhold_later_notes(filter_as_of(df, as_of), ("notes",), source_ids)
+        df = filter_as_of(df, as_of)
+        df = withhold_later_notes(df[df["source_id"].isin(source_ids)].reset_index(drop=True), ("notes",), source_ids)
         df = add_actor_names(df, t["actors"]) if "actor_id" in df else df
         df = add_labels(df, conf, "confidence", {"label": "confidence_label", "rank": "confidence_rank"})
         if "voice" in df:
@@ -272,7 +281,7 @@ def build_processed(data_dir: Path, as_of: str) -> dict[str, pd.DataFrame]:
     ]
     conditions = add_labels(common(t["conditions"]), t["condition_types"], "condition_type", {"label": "condition_label", "kind": "condition_kind"})
     # a condition is met or lapsed in an edition only once the event reporting it is in that edition
-    reported_events = set(filter_as_of(t["events"], as_of)["event_id"])
+    reported_events = set(t["events"].loc[t["events"]["source_id"].isin(source_ids) & (t["events"]["reported_date"] <= pd.Timestamp(as_of)), "event_id"])
     known = conditions["status_event_id"].isin(reported_events)
     conditions = conditions.assign(status=conditions["status"].where(known, "open"),
                                    status_event_id=conditions["status_event_id"].where(known, ""))  # no later event ids leak

@@ -145,7 +145,8 @@ def row_sha256(row: Mapping[str, str]) -> str:
 
 
 def claim_hashes(curated_dir: Path, as_of: str, tables: Iterable[str]) -> dict[str, dict[str, str]]:
-    """The claims reported on or before ``as_of``, each with its table and content hash.
+    """The claims reported on or before ``as_of`` by a report the edition may use (:func:`edition_source_ids`),
+    each with its table and content hash.
 
     Args:
         curated_dir: folder of the curated CSVs.
@@ -159,12 +160,13 @@ def claim_hashes(curated_dir: Path, as_of: str, tables: Iterable[str]) -> dict[s
         ManifestError: a table without ``reported_date`` or an id column, or a claim id seen twice.
     """
     found: dict[str, dict[str, str]] = {}
+    sources = edition_source_ids(curated_dir, as_of)
     for name in tables:
         path = curated_dir / f"{name}.csv"
         if not path.is_file():
             continue
         try:
-            rows = _read_claims(path, as_of)
+            rows = _read_claims(path, as_of, sources)
         except (UnicodeDecodeError, csv.Error) as exc:
             raise ManifestError(f"{path}: not readable as UTF-8 CSV ({exc}); run `python3 dev.py validate`") from None
         for claim_id, line, digest in rows:
@@ -174,14 +176,26 @@ def claim_hashes(curated_dir: Path, as_of: str, tables: Iterable[str]) -> dict[s
     return dict(sorted(found.items()))
 
 
-def _read_claims(path: Path, as_of: str) -> list[tuple[str, int, str]]:
-    """(claim id, line number, row hash) of each row of one claim table reported on or before as_of."""
+def edition_source_ids(curated_dir: Path, as_of: str) -> set[str] | None:
+    """The reports an edition of ``as_of`` may use: those whose latest possible publication date
+    (``published_latest``, else ``published``) is on or before it, so a report dated only roughly is never
+    used by an edition it may post-date. None when ``sources.csv`` is absent (every report counts)."""
+    path = curated_dir / "sources.csv"
+    if not path.is_file():
+        return None
+    return {row.get("source_id") or "" for row in read_csv(path)[1] if (row.get("published_latest") or row.get("published") or "") <= as_of}
+
+
+def _read_claims(path: Path, as_of: str, sources: set[str] | None = None) -> list[tuple[str, int, str]]:
+    """(claim id, line number, row hash) of each row of one claim table reported on or before as_of, from a
+    report the edition may use (``sources``; None: any)."""
     header, rows = read_csv(path)
     if "reported_date" not in header:
         raise ManifestError(f"{path}: no reported_date column, so its claims cannot be cut at as_of")
     id_col = id_column(path.stem)
     # The line number counts from the header (line 1), as validate's problems do.
-    return [(row.get(id_col) or "", line, row_sha256(row)) for line, row in enumerate(rows, start=2) if (row.get("reported_date") or "") <= as_of]
+    return [(row.get(id_col) or "", line, row_sha256(row)) for line, row in enumerate(rows, start=2)
+            if (row.get("reported_date") or "") <= as_of and (sources is None or (row.get("source_id") or "") in sources)]
 
 
 def write_claims_index(folder: Path, as_of: str, claims: Mapping[str, Mapping[str, str]]) -> Path:

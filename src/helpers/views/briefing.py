@@ -249,7 +249,9 @@ def _standing_cell(r: Any) -> str:
     limits = f"; limits: {r.limits}" if r.limits else ""
     since = f"; since then {r.since}" if r.since else ""
     earlier = f". Reports its own word supersedes: {r.history}" if r.history else ""
-    return (f"{r.contribution_label}: {fmt.lower_first(r.stage_label)}{fig} ({r.basis_source}, {r.basis_label}; "
+    # one sentence's "troops, equipment or logistics": one entry, the mix not stated
+    label = f"{r.alternatives[:1].upper()}{r.alternatives[1:]} (the mix not stated)" if getattr(r, "alternatives", "") else r.contribution_label
+    return (f"{label}: {fmt.lower_first(r.stage_label)}{fig} ({r.basis_source}, {r.basis_label}; "
             f"{fmt.sourcing(r.basis_confidence, r.basis_via or '', r.basis_voice)}){cond}{limits}{since}{earlier}")
 
 
@@ -259,6 +261,14 @@ def _serve(locations: Any) -> str:
     places = sorted({p.strip() for cell in locations if cell for p in re.split(r",| and ", cell) if p.strip()})
     narrower = [p for p in places if not any(o != p and o.startswith(p) for o in places)]
     return fmt.names(narrower) or "—"
+
+
+def _one_entry_per_sentence(rows: pd.DataFrame) -> pd.DataFrame:
+    """The standings of one actor with the kinds one "or" sentence names kept once (the first of them)."""
+    if "alternatives" not in rows:
+        return rows
+    alt = rows["alternatives"].fillna("")
+    return rows[alt.eq("") | ~(rows["actor_id"] + "|" + alt).duplicated()]
 
 
 def commitments_md(standing: pd.DataFrame, summary: dict[str, Any] | None = None) -> str:
@@ -277,7 +287,7 @@ def commitments_md(standing: pd.DataFrame, summary: dict[str, Any] | None = None
     for key, g in beyond.groupby(row_key, sort=False):
         pooled = g["population"].ne("").any()
         if pooled:
-            what = " · ".join(f"described as {fmt.group_name(name)}: " + " · ".join(_standing_cell(r) for r in d.itertuples())
+            what = " · ".join(f"described as {fmt.group_name(name)}: " + " · ".join(_standing_cell(r) for r in _one_entry_per_sentence(d).itertuples())
                               for name, d in g.groupby("actor_name", sort=False))
             actor = f"{key}, counted once as a group"
             # where each description would serve: a limit one description sets is not the whole group's
@@ -286,7 +296,7 @@ def commitments_md(standing: pd.DataFrame, summary: dict[str, Any] | None = None
             rows.append({"actor": actor, "what": what, "where": "; ".join(places) or "—"})
             continue
         else:
-            what = " · ".join(_standing_cell(r) for r in g.itertuples())
+            what = " · ".join(_standing_cell(r) for r in _one_entry_per_sentence(g).itertuples())
             actor = key
             if key in not_ready:  # the offer stands; the actor's own later word on readiness is beside it
                 n = not_ready[key]

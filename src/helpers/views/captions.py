@@ -61,6 +61,8 @@ def commitments(summary: dict[str, Any], standing: pd.DataFrame) -> Caption:
         + "Unnamed groups are descriptions of countries the reports do not name, not counts of countries.",
     ] + ([f"{fmt.names(since_own)}: reported earlier as offering troops; {'its' if len(since_own) == 1 else 'their'} own word now sets conditions."]
          if since_own else [])
+    either = standing.loc[standing["alternatives"].fillna("").ne(""), ["actor_name", "alternatives"]].drop_duplicates() if "alternatives" in standing else []
+    subtitle += [f"\"Any of\": {fmt.group_name(r.actor_name)} would give {r.alternatives}, one report says; the mix is not stated." for r in getattr(either, "itertuples", lambda: [])()]
     by_stage = []
     for label, g in standing.groupby("stage_label", sort=False):
         items = [f"{r.actor_name} ({fmt.lower_first(r.contribution_label)}{', only if ' + r.conditions if r.conditions else ''})"

@@ -287,9 +287,12 @@ def commitments_chart(standing: pd.DataFrame, stages: pd.DataFrame, caption: Cap
         "stage": cells["stage_label"].to_numpy(),
         # a conditional standing reads "offered / only if" (the tooltip names the conditions)
         # "offered / only if" for conditions (a mandate, an approval), "willing / with limits" for limits on the mission only
+        # "willing / any of" where one sentence names the kinds with "or" (the subtitle names them)
         "_cell": [cell(s).split("\n")[0] + ("\nonly if" if (s == "conditional" or cond) else "\nwith limits")
-                  if c else cell(s)
-                  for s, c, cond in zip(cells["stage"], cells["conditional"].astype(bool), cells["conditions"].fillna("") if "conditions" in cells else [""] * len(cells))],
+                  if c else cell(s).split("\n")[0] + "\nany of" if alt else cell(s)
+                  for s, c, cond, alt in zip(cells["stage"], cells["conditional"].astype(bool),
+                                             cells["conditions"].fillna("") if "conditions" in cells else [""] * len(cells),
+                                             cells["alternatives"].fillna("") if "alternatives" in cells else [""] * len(cells))],
         # white text only where it reaches 4.5:1 on the cell's fill
         "_dark": cells["stage"].map(lambda s: text_colour_on(STAGE_FILL.get(s, "#FFFFFF")) == "#FFFFFF").to_numpy(),
         "conditions": [("; ".join(x for x in (c, f"limits: {lim}" if lim else "") if x)) for c, lim in zip(cells["conditions"].fillna(""), cells["limits"].fillna(""))],
