@@ -56,12 +56,23 @@ def dateline(information_date: str, information_label: str, as_of: str, built_on
             edition; later events are not covered"), else "".
 
     Returns:
-        "Information current to c. 13 Dec 2025 (newest report) · Edition 20 Dec 2025 · Built 2 Dec 2026", or
-        "No report is in yet · Edition … · Built …" when the edition predates every report.
+        "Information current to 13 Dec 2025 (newest report) · Edition 20 Dec 2025 · Built 20 Dec 2025", or
+        "No report is in yet · Edition … · Built …" when the edition predates every report. An edition built
+        after its date says so: "· Built 2 Dec 2026, back-dated (only reports it could have had on its date)".
     """
     info = (f"Information current to {information_label} (newest report" + (f", {stale_note})" if stale_note else ")")
             if information_date else "No report is in yet")
-    return f"{info} · Edition {date_label(as_of)} · Built {date_label(built_on)}"
+    return f"{info} · Edition {date_label(as_of)} · Built {date_label(built_on)}{back_dated_note(as_of, built_on)}"
+
+
+def back_dated_note(as_of: str, built_on: str) -> str:
+    """", back-dated (only reports it could have had on its date)" for an edition built after its date, else "".
+
+    Scheduled editions are built on their date; one built later (a rehearsal, an archive rebuilt from the
+    data) must not read as written on its date."""
+    if not as_of or not built_on or iso_day(built_on) <= iso_day(as_of):
+        return ""
+    return ", back-dated (only reports it could have had on its date)"
 
 
 def iso_day(value: Any) -> str:

@@ -23,7 +23,7 @@ from urllib.parse import unquote, urlparse
 import pytest
 import yaml
 
-from helpers import paths
+from helpers import fmt, paths
 from helpers.publish import site as site_module
 from helpers.publish.site_editions import PublishResult
 from helpers.publish.manifest import file_sha256, files_listing, tree_digest
@@ -209,6 +209,23 @@ def test_editions_page_lists_editions_newest_first_with_dates_changes_revisions_
             assert f"editions/{folder}/{name}" in links
     for href in links:
         assert (site / href).is_file(), f"broken link {href}"
+
+
+def test_an_edition_built_after_its_date_says_it_is_back_dated_on_the_page_and_in_the_feed(tmp_path: Path) -> None:
+    reports = tmp_path / "reports"
+    make_edition(reports, "2025-10-17", headline=[], has_previous=False)  # built on its date
+    make_edition(reports, "2025-11-10", headline=[], manifest_extra={"built_at": "2026-12-05T04:00:00+00:00"})
+    site = tmp_path / "site"
+    publish_site(reports, site, first_run=True, now=NOW)
+    page = (site / "editions.html").read_text(encoding="utf-8")
+    note = "after its date: a back-dated edition, holding only the reports it could have had on its date"
+    assert page.count(note) == 1
+    assert f"Built on 5 December 2026, {note}" in page.split('id="edition-2025-11-10"')[1]
+    feed = (site / "feed.xml").read_text(encoding="utf-8")
+    assert feed.count("a back-dated edition") == 2  # summary and content of the one entry
+    assert fmt.dateline("2025-11-08", "8 Nov 2025", "2025-11-10", "2026-12-05T04:00:00+00:00").endswith(
+        "· Built 5 Dec 2026, back-dated (only reports it could have had on its date)")
+    assert fmt.dateline("2025-11-08", "8 Nov 2025", "2025-11-10", "2025-11-10").endswith("· Built 10 Nov 2025")
 
 
 def test_front_page_is_the_latest_briefing_with_links_to_the_archive(reports: Path, tmp_path: Path) -> None:

@@ -80,6 +80,9 @@ def edition_summary(edition: SiteEdition, with_changes: bool = True) -> str:
     if edition.revision:
         parts.append(sentence(f"Revision {edition.revision} of the {fmt.dated_text(edition.as_of)} edition"
                               + (f": {edition.revision_note}" if edition.revision_note.strip() else "")))
+    if not edition.revision and fmt.back_dated_note(edition.as_of, edition.built_at):
+        parts.append(sentence(f"Built on {fmt.dated_text(edition.built_at)}, after its date: a back-dated edition, holding only the "
+                              "reports it could have had on its date"))
     if edition.information_date:
         parts.append(sentence(f"Information current to {information_text(edition)}"))
     if not with_changes:

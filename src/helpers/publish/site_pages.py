@@ -123,6 +123,9 @@ def _edition_item(edition: SiteEdition, superseded: bool, newest_folder: str) ->
         + (" · latest edition" if edition.folder == newest_folder else "")
         + "</p>"
     )
+    if not edition.revision and fmt.back_dated_note(edition.as_of, edition.built_at):
+        lines.append(f'<p class="revised">Built on {esc(fmt.dated_text(edition.built_at))}, after its date: a back-dated edition, '
+                     "holding only the reports it could have had on its date.</p>")
     if edition.revision:
         note = f": {esc(edition.revision_note)}" if edition.revision_note else ""
         lines.append(f'<p class="revised">Revision {edition.revision} of the {esc(fmt.dated_text(edition.as_of))} edition{note}.</p>')
@@ -180,7 +183,7 @@ def editions_page(editions: Sequence[SiteEdition], generated_at: str) -> str:
 <p><a href="{FRONT_PAGE}">Latest briefing</a> · <a href="{FEED_NAME}">Subscribe (Atom feed)</a></p>
 <h1>{html.escape(SITE_TITLE)}</h1>
 <p class="lede">{count} edition{"" if count == 1 else "s"}, newest first. Each edition is kept as it was
-published; a rebuilt date appears as a revision beside the original. Page generated
+published; a corrected edition appears as a revision beside the original. Page generated
 {html.escape(fmt.dated_text(generated_at))}.</p>
 </header>
 <main>
