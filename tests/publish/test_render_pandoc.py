@@ -30,7 +30,7 @@ from render_checks import (
     without_sample,
 )
 
-DATELINE = "Information current to c. 13 Nov 2025 (newest report) · Edition 20 Nov 2025 · Built 2 Dec 2026"
+DATELINE = "Information current to c. 13 Nov 2025 (newest report) · Edition 20 Nov 2025 · Built 2 Dec 2026, back-dated (only reports it could have had on its date)"
 
 
 def with_title_block(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:

@@ -175,7 +175,7 @@ def test_staged_title_block_becomes_front_matter_and_charts_get_fig_alt(tmp_path
         "kicker": "Analytical briefing",
         "pdf-file": "briefing.pdf",
         "date": fx.AS_OF,
-        "dateline": "Information current to c. 13 Nov 2025 (newest report) · Edition 20 Nov 2025 · Built 2 Dec 2026",
+        "dateline": "Information current to c. 13 Nov 2025 (newest report) · Edition 20 Nov 2025 · Built 2 Dec 2026, back-dated (only reports it could have had on its date)",
     }
     outputs = [output for c in staged.cells for output in c.get("outputs", [])]
     assert not any("isf" in output.get("metadata", {}) for output in outputs)  # the line is in the title block
@@ -356,7 +356,7 @@ def test_typst_show_partial_gives_the_title_block_in_quartos_template_order(tmp_
         "title": fx.TITLE,
         "kicker": "Analytical briefing",
         "date": "20 November 2025",
-        "dateline": "Information current to 13 Nov 2025 (newest report) · Edition 20 Nov 2025 · Built 2 Dec 2026",
+        "dateline": "Information current to 13 Nov 2025 (newest report) · Edition 20 Nov 2025 · Built 2 Dec 2026, back-dated (only reports it could have had on its date)",
         "toc": True,
         "toc-depth": 2,
     }
