@@ -218,7 +218,7 @@ show_md(briefing.quotes_note(editions.read_edition_info(Path(out_dir))))
 # report's figure is shown, not a range. Figures carry the number of independent origins behind them:
 # a report that relays another outlet and that outlet are one origin. Descriptions of the plan are kept
 # apart from events, undated. When the newest report is more than a set number of days older than the
-# edition, the title and the bottom line say so.
+# edition, the dates under the title and the top of the bottom line say so.
 #
 # ### The stage ladder
 #

@@ -113,7 +113,7 @@ def test_news_is_ranked_by_kind_then_named_states_then_newer(two_weeks) -> None:
         ("count", 4, "FI-2"), ("count", 4, "FI-3"), ("stance_change", 5, "PO-2"), ("ladder", 6, "PL-4"),
         ("position", 7, "PO-3"), ("question", 10, "OQ-2"), ("actor", 11, "EV-1"), ("source", 11, "S2")]
     assert kinds(result["not_news"]) == [("background", ["EV-2"])]
-    assert result["counts"] == {"new_claims": 11, "late_claims": 0, "restated_claims": 0, "background_claims": 1, "news": 12,
+    assert result["counts"] == {"new_claims": 11, "late_claims": 0, "restated_claims": 0, "background_claims": 1, "older_claims": 0, "news": 12,
                                      "not_news": 1, "corrections": 0, "new_sources": 1}
     # at most five of weight 1-5 lead
     assert [i["source_id"] for i in result["headline_items"]] == ["S2"] * 5
@@ -209,14 +209,17 @@ def test_one_reports_conditions_and_the_pledge_they_qualify_are_one_item(tmp_pat
              claim("conditions", "CO-1", "S2", "2025-01-15", actor_id="TUR", condition_type="after_fighting_stops", pledge_id="PL-1", applies_to="deploying_troops"),
              claim("conditions", "CO-2", "S2", "2025-01-15", actor_id="TUR", condition_type="parliamentary_approval", pledge_id="PL-1", applies_to="deploying_troops"),
              claim("pledges", "PL-2", "S2", "2025-01-15", actor_id="GRP-X", contribution_type="troops", stage="signalled_willingness", **NO_AMOUNT),
-             claim("conditions", "CO-3", "S2", "2025-01-15", actor_id="GRP-X", condition_type="non_combat", pledge_id="PL-2", applies_to="deploying_troops"),
+             claim("conditions", "CO-3", "S2", "2025-01-15", actor_id="GRP-X", condition_type="will_not_fight_hamas", pledge_id="PL-2",
+                   applies_to="deploying_troops"),
              claim("conditions", "CO-4", "S2", "2025-01-15", actor_id="EGY", condition_type="un_mandate", applies_to="supporting_resolution"),
              claim("conditions", "CO-5", "S2", "2025-01-15", actor_id="EGY", condition_type="non_combat", applies_to="supporting_resolution")]
     news = compare(tmp_path, [S1], after)["news"]
     assert [(i["kind"], i["claim_ids"], i["text"]) for i in news[:3]] == [
         ("condition", ["CO-4", "CO-5"], "Egypt will support the draft resolution only with a UN Security Council mandate and in a non-combative role"),
         ("condition", ["PL-1", "CO-1", "CO-2"], "Turkey will deploy troops only once fighting completely stops and with parliamentary approval"),
-        ("condition", ["PL-2", "CO-3"], "Some countries (unnamed) signalled willingness to provide troops; they will deploy troops only in a non-combative role")]
+        # a limit the report gives as the group's own statement is said as such, never as "only if"
+        ("condition", ["PL-2", "CO-3"], "Some countries (unnamed) signalled willingness to provide troops; they stressed that their soldiers will "
+                                        "not fight Hamas")]
 
 
 def test_background_is_what_happened_before_the_previous_editions_newest_report(tmp_path) -> None:
@@ -243,12 +246,33 @@ def test_a_new_report_dated_before_the_previous_edition_is_never_added_late(tmp_
              claim("pledges", "PL-9", "S0", "2025-01-03", actor_id="EGY", contribution_type="troops", stage="offered_public", **NO_AMOUNT),
              claim("events", "EV-9", "S0", "2025-01-03", event_date="2025-01-02", event_type="diplomatic_contact", title="A call", actor_id="EGY")]
     result = compare(tmp_path, WEEK_ONE, after)
-    assert [(i["kind"], i["claim_id"], i["late"]) for i in result["news"]] == [("offer", "PL-9", False), ("actor", "EV-9", False), ("source", "S0", False)]
-    assert [(i["kind"], i["claim_id"], i["late"]) for i in result["not_news"]] == [("background", "EV-9", False)]
-    assert result["counts"]["late_claims"] == 0
-    assert result["news"][2]["text"] == ("New report: Outlet S0, “Title S0” (published before the previous edition's newest report of "
-                                         "5 Jan 2025; newly added)")
-    assert "added late" not in changes_md.changes_md(result) and not any("added late" in line for line in result["headline"])
+    # the report is news; its claims, older than the previous edition's newest report, are listed apart
+    assert [(i["kind"], i["claim_id"], i["late"]) for i in result["news"]] == [("source", "S0", False)]
+    assert [(i["kind"], i["claim_id"], i["late"]) for i in result["not_news"]] == [
+        ("background", "EV-9", False), ("older_report", "PL-9", False), ("older_report", "EV-9", False)]
+    assert (result["counts"]["late_claims"], result["counts"]["background_claims"], result["counts"]["older_claims"]) == (0, 1, 1)
+    assert result["news"][0]["text"] == ("New report: Outlet S0, “Title S0” (published before the previous edition's newest report of "
+                                         "5 Jan 2025; newly added; its claims are listed apart)")
+    text = changes_md.changes_md(result)
+    assert "1 event from before the previous edition and 1 claim from an older report added now are listed apart" in text.splitlines()[0]
+    assert ("- Egypt publicly offered troops ([S0](#src-S0), 3 Jan 2025): from a report older than the previous edition's newest "
+            "([S1](#src-S1), 5 Jan 2025), added now") in text
+    assert "added late" not in text and not any("added late" in line for line in result["headline"])
+
+
+def test_a_report_whose_date_may_postdate_the_previous_edition_says_why_it_is_new_now(tmp_path) -> None:
+    # c. 4 Jan, within 3-11 Jan: the edition of 10 Jan could not use it
+    uncertain = ("sources", {"source_id": "S0", "outlet": "Outlet S0", "title": "Title S0", "published": "2025-01-04",
+                             "date_precision": "approximate", "published_earliest": "2025-01-03", "published_latest": "2025-01-11"})
+    after = [*WEEK_ONE, uncertain, claim("pledges", "PL-9", "S0", "2025-01-04", actor_id="EGY", contribution_type="troops",
+                                         stage="offered_public", **NO_AMOUNT)]
+    before = build(tmp_path / "before", after, FIRST)
+    assert "S0" not in set(before["sources"]["source_id"])
+    result = changes.changes_since(build(tmp_path / "after", after, SECOND), before, SECOND, FIRST)
+    assert [(i["kind"], i["claim_id"]) for i in result["news"]] == [("source", "S0")]
+    assert result["news"][0]["text"] == ("New report: Outlet S0, “Title S0” (dated c. 4 Jan 2025 but possibly as late as 11 Jan 2025, "
+                                         "so the previous edition could not use it; its claims are listed apart)")
+    assert [(i["kind"], i["claim_id"]) for i in result["not_news"]][0] == ("older_report", "PL-9")
 
 
 def test_a_claim_added_to_a_report_already_covered_is_news_marked_late(tmp_path) -> None:

@@ -33,7 +33,7 @@ from helpers import fmt
 from helpers.analysis import news_rules
 from helpers.analysis.cells import Tables, table
 from helpers.analysis.corrections import corrections, correction_text
-from helpers.analysis.news import NOT_NEWS, Context, NewsItem, context, new_claims, ranked
+from helpers.analysis.news import NOT_NEWS, Context, NewsItem, basis_of, context, new_claims, ranked
 from helpers.data.datapackage import claim_id_columns
 
 # Headline: the news items of weight up to HEADLINE_WEIGHT, at most HEADLINE_MAX; at least HEADLINE_MIN
@@ -72,13 +72,27 @@ def news_items(current: Tables, previous: Tables, ctx: Context | None = None) ->
     ]
     for i in items:
         i.pop("_row", None)  # type: ignore[misc]
+    items = _older_reports_apart(items, ctx)
     news = ranked([i for i in items if i["news"]])
     rest = sorted((i for i in items if not i["news"]), key=lambda i: (list(NOT_NEWS).index(i["kind"]), list(claim_id_columns()).index(i["table"]), i["claim_id"]))
     counts = {"new_claims": int(sum(len(df) for df in new.values())),
               "late_claims": len(late_ids),
               "restated_claims": sum(len(i["claim_ids"]) for i in rest if i["kind"] in ("repeat", "weaker")),
-              "background_claims": sum(len(i["claim_ids"]) for i in rest if i["kind"] == "background")}
+              "background_claims": sum(len(i["claim_ids"]) for i in rest if i["kind"] == "background"),
+              "older_claims": sum(len(i["claim_ids"]) for i in rest if i["kind"] == "older_report")}
     return news, rest, counts
+
+
+def _older_reports_apart(items: list[NewsItem], ctx: Context) -> list[NewsItem]:
+    """Claims of a report new to this edition but older than the previous edition's newest report become
+    "older_report": a reader gets them, apart from the news, never as the week's headline (the report's own
+    line stays among the news, saying why it is new now)."""
+    older = {i["source_id"] for i in items if i["kind"] == "source" and i["subject"] == "older"}
+    if not older or not ctx.previous_info:
+        return items
+    basis = basis_of(ctx.previous_info["source_id"], ctx.previous_info["date"], ctx, ctx.previous_info["label"])
+    return [i | {"kind": "older_report", "news": False, "weight": None, "group": i["table"], "basis": basis}  # type: ignore[misc]
+            if i["news"] and i["kind"] != "source" and i["source_id"] in older else i for i in items]
 
 
 def changes_since(current: Tables, previous: Tables | None, as_of: str, previous_as_of: str | None) -> dict[str, Any]:
@@ -99,12 +113,12 @@ def changes_since(current: Tables, previous: Tables | None, as_of: str, previous
         why there is none), news (NewsItem dicts, most important first), not_news (restatements and
         background) and corrections (Correction dicts).
     """
-    empty = {"new_claims": 0, "late_claims": 0, "restated_claims": 0, "background_claims": 0, "news": 0, "not_news": 0,
+    empty = {"new_claims": 0, "late_claims": 0, "restated_claims": 0, "background_claims": 0, "older_claims": 0, "news": 0, "not_news": 0,
              "corrections": 0, "new_sources": 0}
     if previous is None:
         return {"as_of": as_of, "previous_as_of": previous_as_of, "previous_information": None, "has_previous": False,
                 "quiet": False, "counts": empty, "headline_items": [], "headline": [], "news": [], "not_news": [], "corrections": []}
-    ctx = context(current, previous)
+    ctx = context(current, previous, previous_as_of)
     news, not_news, counts = news_items(current, previous, ctx)
     fixes = corrections(current, previous)
     counts = empty | counts | {"news": len(news), "not_news": len(not_news), "corrections": len(fixes),
@@ -149,7 +163,7 @@ def headline(lead: list[dict[str, Any]], counts: dict[str, int], previous_as_of:
     if lead:
         return [f"{i['text']} {plain_cite(i)}".strip() for i in lead]
     since = f" since the previous edition of {fmt.date_label(previous_as_of)}" if previous_as_of else " since the previous edition"
-    old = counts["restated_claims"] + counts["background_claims"]
+    old = counts["restated_claims"] + counts["background_claims"] + counts.get("older_claims", 0)
     if old:
         return [f"No news{since}: {fmt.plural(old, 'new claim')} {'adds' if old == 1 else 'add'} nothing to earlier reports"
                 + (f"; {fmt.plural(counts['corrections'], 'correction')}." if counts["corrections"] else ".")]

@@ -55,6 +55,9 @@ NOT_NEWS: dict[str, str] = {
     "repeat": "reported again",
     "weaker": "weaker than where the actor already stands",
     "background": "background newly reported",
+    # a claim from a report new to this edition but older than the previous edition's newest report (a report
+    # curated late, or one whose uncertain date kept it out of the previous edition): shown, never headline news
+    "older_report": "from a report older than the previous edition's newest",
 }
 
 
@@ -134,6 +137,7 @@ class Context:
         names: actor_id -> name.
         previous_info: the previous edition's information date (its newest report) and that report, or None.
         old_sources: source ids of the previous edition.
+        previous_as_of: the previous edition's date, YYYY-MM-DD ("" when not known).
     """
 
     precision: dict[str, str]
@@ -141,6 +145,7 @@ class Context:
     names: dict[str, str]
     previous_info: dict[str, str] | None
     old_sources: set[str] = field(default_factory=set)
+    previous_as_of: str = ""
 
     def name(self, actor_id: str) -> str:
         return self.names.get(actor_id, actor_id)
@@ -234,8 +239,9 @@ def ranked(items: list[NewsItem]) -> list[NewsItem]:
     return sorted(by_date, key=lambda i: (i["weight"] if i["weight"] is not None else 99, i["named"]))
 
 
-def context(current: Tables, previous: Tables) -> Context:
-    """The comparison's context: report date precisions, actors' kinds and names, the previous information date."""
+def context(current: Tables, previous: Tables, previous_as_of: str | None = None) -> Context:
+    """The comparison's context: report date precisions, actors' kinds and names, the previous information date
+    and the previous edition's date."""
     actors = pd.concat([table(previous, "actors"), table(current, "actors")])
     has = {"actor_id", "kind", "name"} <= set(actors.columns)
     old_sources = table(previous, "sources")
@@ -244,4 +250,4 @@ def context(current: Tables, previous: Tables) -> Context:
                    kinds=dict(zip(actors["actor_id"], actors["kind"].map(cell_text))) if has else {},
                    names=dict(zip(actors["actor_id"], actors["name"].map(cell_text))) if has else {},
                    previous_info=info if info and info.get("date") else None,
-                   old_sources=set(old_sources.get("source_id", [])))
+                   old_sources=set(old_sources.get("source_id", [])), previous_as_of=previous_as_of or "")

@@ -450,7 +450,13 @@ def source_news(current: pd.DataFrame, previous: pd.DataFrame, ctx: Context) -> 
         older = bool(cutoff) and iso_or_none(r.get("published")) is not None and iso_or_none(r.get("published")) < cutoff
         row = {"source_id": r["source_id"], "reported_date": r.get("published"), "_late": False}
         text = f"New report: {outlet}" + (f", “{title}”" if title else "")
-        text += f" (published before the previous edition's newest report of {ctx.previous_info['label']}; newly added)" if older else ""
+        if older:
+            latest = iso_or_none(r.get("published_latest"))
+            may_postdate = bool(ctx.previous_as_of) and latest is not None and latest > ctx.previous_as_of
+            text += (f" (dated {fmt.date_label(r.get('published'), cell_text(r.get('date_precision')) or 'day')} but possibly as late as "
+                     f"{fmt.date_label(latest)}, so the previous edition could not use it; its claims are listed apart)" if may_postdate else
+                     f" (published before the previous edition's newest report of {ctx.previous_info['label']}; newly added; its claims "
+                     "are listed apart)")
         items.append(new_item("source", "sources", row, "source_id", ctx, text, subject="older" if older else "", claim_ids=[]))
     return items
 

@@ -41,7 +41,6 @@ CONDITION_SCOPES: dict[str, str] = {"deploying_troops": "deploy troops", "suppor
 CONDITION_WORDS: dict[str, str] = {
     "un_mandate": "with a UN Security Council mandate",
     "non_combat": "in a non-combative role",
-    "will_not_fight_hamas": "if their soldiers do not fight Hamas",
     "israeli_controlled_areas_only": "inside Israeli-controlled areas",
     "after_fighting_stops": "once fighting completely stops",
     "parliamentary_approval": "with parliamentary approval",
@@ -82,10 +81,18 @@ def standing_words(standing: dict[str, Any]) -> str:
     return f"{cell_text(standing.get('stage_label')).lower()}, {fmt.lower_first(cell_text(standing.get('contribution_label')))}" + (f" ({figure})" if figure else "")
 
 
+# Limits a report gives as the actor's own statement, not as a term it sets: a clause of their own, never "only if".
+CONDITION_CLAUSES: dict[str, str] = {"will_not_fight_hamas": "stressed that their soldiers will not fight Hamas"}
+
+
 def condition_clause(rows: list[dict[str, Any]], ctx: Context, subject: str) -> str:
     """ "Azerbaijan will deploy troops only once fighting completely stops and with parliamentary approval"."""
     by_scope: dict[str, list[str]] = {}
+    clauses: list[str] = []
     for r in rows:
+        if cell_text(r.get("condition_type")) in CONDITION_CLAUSES:
+            clauses.append(CONDITION_CLAUSES[cell_text(r.get("condition_type"))])
+            continue
         scope = cell_text(r.get("applies_to"))
         words = CONDITION_WORDS.get(cell_text(r.get("condition_type"))) or f"on condition of {fmt.lower_first(label_of(r, 'condition_type'))}"
         by_scope.setdefault(scope, []).append(words)
@@ -93,4 +100,4 @@ def condition_clause(rows: list[dict[str, Any]], ctx: Context, subject: str) -> 
     for scope, words in by_scope.items():
         verb = CONDITION_SCOPES.get(scope) or f"agree to {fmt.lower_first(label_of({'applies_to': scope}, 'applies_to'))}"
         parts.append(f"will {verb} only {fmt.names(list(dict.fromkeys(words)))}")
-    return f"{subject} " + "; and ".join(parts)
+    return f"{subject} " + "; and ".join([*parts, *dict.fromkeys(clauses)])

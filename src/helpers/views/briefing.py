@@ -174,10 +174,10 @@ def bottom_line(summary: dict[str, Any], conditions: pd.DataFrame | None = None)
     un = summary["un_track"]
     if un:
         last = un[-1]
-        line = f"The last step on the UN track the reports give, from {esc(last['date'])}: {esc(fmt.lower_first(last['title']))}.{mark([last['source_id']])}"
+        line = f"The last step on the UN track the reports give, from {esc(last['date'])}: {esc(last['title'])}.{mark([last['source_id']])}"
         passed = [t for t in summary.get("targets", []) if t["status"] == "passed"]
         if passed:
-            line += " " + " ".join(f"A target has passed with no report of it being met: {esc(fmt.lower_first(t['title']))}.{mark([t['source_id']])}"
+            line += " " + " ".join(f"A target has passed with no report of it being met: {esc(t['title'])}.{mark([t['source_id']])}"
                                    for t in passed)
         items.append(line)
     body = "\n".join(f"{i}. {text}" for i, text in enumerate(items[:5], start=1))
@@ -390,7 +390,7 @@ def watch_md(summary: dict[str, Any], conditions: pd.DataFrame) -> str:
     if summary["un_track"]:
         last = summary["un_track"][-1]
         mandate_open = len(conditions) and ((conditions["condition_type"] == "un_mandate") & ~conditions["status"].str.contains("Met", na=False)).any()
-        items.append(f"- **UN Security Council:** the last step reported is from {esc(last['date'])}: {esc(fmt.lower_first(last['title']))}"
+        items.append(f"- **UN Security Council:** the last step reported is from {esc(last['date'])}: {esc(last['title'])}"
                      f"{_mark(last['source_id'])}." + (" A mandate, if a later report gives one, would meet the UN-mandate condition below."
                                                       if mandate_open else ""))
     open_conds = conditions[conditions["kind"] == "condition"] if len(conditions) else conditions

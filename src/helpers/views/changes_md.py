@@ -51,6 +51,8 @@ def _old_line(item: dict[str, Any]) -> str:
         why = f"reported again, as in {earlier}" if earlier else "reported again"
     elif item["kind"] == "weaker":
         why = f"a weaker mention; the actor already stood at {esc(basis.get('label', ''))} ({earlier})"
+    elif item["kind"] == "older_report":
+        why = f"from a report older than the previous edition's newest ({earlier}), added now"
     else:
         why = f"it happened before the previous edition's newest report ({earlier})" if earlier else "it happened before the previous edition"
     return f"{_news_line(item)}: {why}"
@@ -94,10 +96,12 @@ def changes_md(changes: dict[str, Any]) -> str:
     reports = fmt.plural(counts["new_sources"], "new report") if counts["new_sources"] else "no new report"
     late = f" ({counts['late_claims']} added late to reports the previous edition had)" if counts["late_claims"] else ""
     lines = [f"Since the previous edition{since_text}: {reports} and {fmt.plural(counts['new_claims'], 'new claim')}{late}."]
-    restated, background = counts["restated_claims"], counts["background_claims"]
+    restated, background, older = counts["restated_claims"], counts["background_claims"], counts.get("older_claims", 0)
     apart = [p for p in (f"{fmt.plural(restated, 'claim')} that {'adds' if restated == 1 else 'add'} nothing to earlier reports" if restated else "",
-                         f"{fmt.plural(background, 'event')} from before the previous edition" if background else "") if p]
-    verb = "is" if restated + background == 1 else "are"
+                         f"{fmt.plural(background, 'event')} from before the previous edition" if background else "",
+                         f"{fmt.plural(older, 'claim')} from an older report added now" if older else "") if p]
+    apart = [", ".join(apart[:-1]) + " and " + apart[-1]] if len(apart) > 2 else apart
+    verb = "is" if restated + background + older == 1 else "are"
     if news:
         lines[0] += " The news first, the most important at the top" + (f"; {' and '.join(apart)} {verb} listed apart." if apart else ".")
         lead = [i for i in changes.get("headline_items") or [] if i.get("kind") != "correction"]  # a revision's lead its corrections
@@ -116,7 +120,8 @@ def changes_md(changes: dict[str, Any]) -> str:
     if not_news:
         lines += ["", "### Not new: reported again, or background", "",
                   "New rows that tell a reader of the previous edition nothing new: a claim an earlier report already made (or a "
-                  "weaker one than where the actor stands), or an event from before the previous edition's newest report."]
+                  "weaker one than where the actor stands), an event from before the previous edition's newest report, or a claim "
+                  "from a report older than that one, added now."]
         show = "Show the claim" if len(not_news) == 1 else f"Show the {len(not_news)} claims"
         lines += _collapsible(show, _capped([_old_line(i) for i in not_news], "claims"))
     if changes["corrections"]:
