@@ -167,7 +167,7 @@ def test_the_chronology_names_who_from_tables_read_back_from_disk(full: Path) ->
 LAB_AS_OF = "2026-01-31"
 # What JupyterLab shows of an output: the first of these MIME types it holds (Lab's rendermime order).
 LAB_MIME_ORDER = ("application/javascript", "text/html", "text/markdown", "text/latex", "image/svg+xml", "image/png", "text/plain")
-RENDERER_MARKUP = re.compile(r"\{=(?:html|typst|latex)\}|\{#src-|data:[\w/+.-]+;base64|[A-Za-z0-9+/]{120,}={0,2}")
+RENDERER_MARKUP = re.compile(r"\{=(?:html|typst|latex)\}|\{#src-|\^\[S\d+\]|data:[\w/+.-]+;base64|[A-Za-z0-9+/]{120,}={0,2}")
 
 
 class LabCopy:
@@ -319,7 +319,7 @@ def test_the_markup_check_finds_what_the_renderers_need(full: Path) -> None:
     # the same notebook run by a build keeps its raw blocks and anchors for pandoc and Quarto
     built = nbformat.read(full / "executed" / "03-write-briefing.ipynb", as_version=4)
     found = {m[:6] for text in lab_shown(built) for m in RENDERER_MARKUP.findall(text)}
-    assert {"{=html", "{=typs", "{#src-"} <= found
+    assert {"{=html", "{=typs", "{#src-", "^[S011"} <= found  # raw blocks, anchors, source marks
 
 
 def test_a_new_working_date_gets_its_own_folder(lab: LabCopy) -> None:

@@ -112,6 +112,12 @@ def test_lab_markdown_shows_raw_blocks_as_text_and_drops_anchors() -> None:
     )
 
 
+def test_lab_markdown_shows_source_marks_as_superscript() -> None:
+    text = "Hamas refuses.^[S001](#src-S001),\\ [S002](#src-S002)^ A caret \\^ stays^[S003](#src-S003)^"
+    assert markdown.lab_markdown(text) == (
+        "Hamas refuses.<sup>[S001](#src-S001), [S002](#src-S002)</sup> A caret \\^ stays<sup>[S003](#src-S003)</sup>")
+
+
 def test_show_md_in_lab_leaves_out_renderer_markup_and_empty_text(monkeypatch: pytest.MonkeyPatch) -> None:
     shown: list[dict] = []
     monkeypatch.setattr(markdown, "display", lambda data, **_: shown.append(data))

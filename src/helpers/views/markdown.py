@@ -48,6 +48,8 @@ _MIN_WIDTH, _MAX_WIDTH = 10, 40
 # shows both literally (lab_markdown). A span's text may hold escaped brackets.
 _RAW_BLOCK = re.compile(r"^```\{=(?P<format>[A-Za-z0-9_-]+)\}\n(?P<body>.*?)\n```[ \t]*$", re.M | re.S)
 _ATTRIBUTE_SPAN = re.compile(r"(?<!\\)\[((?:[^\]\\]|\\.)*)\]\{[#.][^}]*\}")
+# pandoc's superscript (^S001,\ S002^: a space inside is escaped), the briefing's source marks
+_SUPERSCRIPT = re.compile(r"(?<!\\)\^((?:[^^\s\\]|\\.)+)\^")
 _lab_display = False
 
 
@@ -150,8 +152,9 @@ def lab_markdown(text: str) -> str:
 
     JupyterLab shows pandoc's extensions literally: a raw ```` ```{=html} ```` block becomes a code block
     (with its ``data:`` links, a screen of base64) and ``[S000]{#src-S000}`` prints its braces. So a raw
-    HTML block becomes its text, a block for another format (typst) is dropped, and a bracketed span
-    with attributes becomes its text.
+    HTML block becomes its text, a block for another format (typst) is dropped, a bracketed span
+    with attributes becomes its text, and a superscript (``^S001,\\ S002^``, the source marks) becomes
+    ``<sup>S001, S002</sup>``.
 
     Args:
         text: Markdown written for pandoc and Quarto.
@@ -167,6 +170,7 @@ def lab_markdown(text: str) -> str:
 
     text = _RAW_BLOCK.sub(raw_block, text)
     text = _ATTRIBUTE_SPAN.sub(lambda m: m.group(1), text)
+    text = _SUPERSCRIPT.sub(lambda m: "<sup>" + m.group(1).replace("\\ ", " ") + "</sup>", text)
     return re.sub(r"\n{3,}", "\n\n", text).strip("\n")
 
 
