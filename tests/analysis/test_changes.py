@@ -374,8 +374,9 @@ def test_the_section_links_citations_and_folds_the_rest_away(two_weeks) -> None:
     assert len([line for line in headline.splitlines() if line.startswith("- ")]) == 5
     more, _, old = rest.partition("### Not new: reported again, or background")
     assert '```{=html}\n<details class="isf-changes"><summary>Show the other 7 news items</summary>\n```' in more
-    assert [line for line in more.splitlines() if line.startswith("**")] == [
-        "**Offers and requests**", "**Positions**", "**Figures**", "**Open questions**", "**Reports and actors named for the first time**"]
+    # the groups are headings, so the PDF never leaves one at a page's foot (typst keeps a heading with what follows)
+    assert [line for line in more.splitlines() if line.startswith("#### ")] == [
+        "#### Offers and requests", "#### Positions", "#### Figures", "#### Open questions", "#### Reports and actors named for the first time"]
     assert "- Old ceasefire \\(Dec 2024\\) ([S2](#src-S2), c\\. 15 Jan 2025): it happened before the previous edition's newest report " \
            "([S1](#src-S1), 5 Jan 2025)" in old
     assert text.count("<details") == text.count("</details>") == 2
@@ -559,3 +560,13 @@ def test_an_edition_before_any_report_compares_without_error(tmp_path) -> None:
     assert result["counts"]["new_claims"] == len(WEEK_ONE) - 1 and result["corrections"] == [] and result["not_news"] == []
     assert {i["claim_id"] for i in result["news"] if i["kind"] == "source"} == {"S1"}
     assert changes.changes_since(empty, empty, "2025-01-02", "2025-01-01")["quiet"] is True
+
+
+def test_a_stance_others_report_is_said_as_reported(tmp_path) -> None:
+    after = [S1, S2,
+             claim("positions", "PO-8", "S2", "2025-01-15", actor_id="USA", topic="turkish_troops", direction="supports",
+                   summary="Backs Turkey's offer of troops", voice="outlet", confidence="relayed"),
+             claim("positions", "PO-9", "S2", "2025-01-15", actor_id="ISR", topic="hamas_disarmament", direction="supports",
+                   summary="Backs efforts to disarm Hamas", voice="own", confidence="on_record")]
+    texts = {i["claim_id"]: i["text"] for i in compare(tmp_path, [S1], after)["news"] if i["kind"] in ("position", "stance_change")}
+    assert texts == {"PO-8": "United States: reportedly backs Turkey's offer of troops", "PO-9": "Israel: backs efforts to disarm Hamas"}

@@ -228,6 +228,18 @@ def test_an_edition_built_after_its_date_says_it_is_back_dated_on_the_page_and_i
     assert fmt.dateline("2025-11-08", "8 Nov 2025", "2025-11-10", "2025-11-10").endswith("· Built 10 Nov 2025")
 
 
+def test_an_edition_whose_newest_report_is_old_says_so_on_the_page_and_in_the_feed(tmp_path: Path) -> None:
+    reports = tmp_path / "reports"
+    make_edition(reports, "2025-11-10", headline=[], has_previous=False, information_date="2025-11-08")  # 2 days: fresh
+    make_edition(reports, "2026-12-05", headline=[], information_date="2025-12-13", information_label="c. 13 Dec 2025")
+    site = tmp_path / "site"
+    publish_site(reports, site, first_run=True, now=NOW)
+    page = (site / "editions.html").read_text(encoding="utf-8")
+    note = "The newest report is 357 days older than this edition: later events are not covered."
+    assert page.count(note) == 1 and note in page.split('id="edition-2026-12-05"')[1].split("</li>")[0]
+    assert (site / "feed.xml").read_text(encoding="utf-8").count("357 days older than this edition") == 2
+
+
 def test_front_page_is_the_latest_briefing_with_links_to_the_archive(reports: Path, tmp_path: Path) -> None:
     site = tmp_path / "site"
     publish_site(reports, site, first_run=True, now=NOW)

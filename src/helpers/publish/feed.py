@@ -13,7 +13,7 @@ from helpers import fmt
 from helpers.publish.site_editions import (
     DATA_ZIP, EDITIONS_PAGE, FEED_NAME, HTML_NAME, PDF_NAME, SETTINGS_NAME, SITE_TITLE, PublishError, SiteEdition, cited,
 )
-from helpers.publish.site_pages import edition_label, information_text, no_changes_text
+from helpers.publish.site_pages import edition_label, information_text, no_changes_text, stale_text
 
 # A namespace for the feed's entry ids: stable across runs, hosts and base URLs.
 _ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "isf-briefing/editions")
@@ -85,6 +85,8 @@ def edition_summary(edition: SiteEdition, with_changes: bool = True) -> str:
                               "reports it could have had on its date"))
     if edition.information_date:
         parts.append(sentence(f"Information current to {information_text(edition)}"))
+    if stale_text(edition):
+        parts.append(stale_text(edition))
     if not with_changes:
         pass
     elif edition.headline:

@@ -8,6 +8,7 @@ import re
 from collections.abc import Sequence
 
 from helpers import fmt
+from helpers.analysis.findings import staleness
 from helpers.publish.site_editions import (
     DATA_ZIP, EDITIONS_PAGE, FEED_NAME, FRONT_PAGE, HTML_NAME, MANIFEST_NAME, PDF_NAME, SITE_TITLE, SiteEdition, cited,
 )
@@ -35,6 +36,16 @@ def information_text(edition: SiteEdition) -> str:
         else the long form of the bare date, else "".
     """
     return edition.information_label or fmt.dated_text(edition.information_date)
+
+
+def stale_text(edition: SiteEdition) -> str:
+    """ "The newest report is 357 days older than this edition: later events are not covered." past the
+    briefing's staleness threshold (``analysis.findings.staleness``), else ""."""
+    if not edition.information_date:
+        return ""
+    old = staleness({"date": edition.information_date, "label": information_text(edition)}, edition.as_of)
+    return (f"The newest report is {old['age_days']} days older than this edition: later events are not covered."
+            if old["stale"] else "")
 
 
 def no_changes_text(edition: SiteEdition) -> str:
@@ -123,6 +134,8 @@ def _edition_item(edition: SiteEdition, superseded: bool, newest_folder: str) ->
         + (" · latest edition" if edition.folder == newest_folder else "")
         + "</p>"
     )
+    if stale_text(edition):
+        lines.append(f'<p class="revised">{esc(stale_text(edition))}</p>')
     if not edition.revision and fmt.back_dated_note(edition.as_of, edition.built_at):
         lines.append(f'<p class="revised">Built on {esc(fmt.dated_text(edition.built_at))}, after its date: a back-dated edition, '
                      "holding only the reports it could have had on its date.</p>")

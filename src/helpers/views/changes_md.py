@@ -112,7 +112,7 @@ def changes_md(changes: dict[str, Any]) -> str:
             for group, title in GROUPS.items():
                 members = [_news_line(i) for i in more if i["group"] == group]
                 if members:
-                    grouped += ["", f"**{title}**", "", *_capped(members, "items")]
+                    grouped += ["", f"#### {title}", "", *_capped(members, "items")]
             show = "Show the other news item" if len(more) == 1 else f"Show the other {len(more)} news items"
             lines += ["", "### More news, by kind", *_collapsible(show, grouped[1:])]
     else:
