@@ -570,3 +570,12 @@ def test_a_stance_others_report_is_said_as_reported(tmp_path) -> None:
                    summary="Backs efforts to disarm Hamas", voice="own", confidence="on_record")]
     texts = {i["claim_id"]: i["text"] for i in compare(tmp_path, [S1], after)["news"] if i["kind"] in ("position", "stance_change")}
     assert texts == {"PO-8": "United States: reportedly backs Turkey's offer of troops", "PO-9": "Israel: backs efforts to disarm Hamas"}
+
+
+def test_a_description_of_the_plan_is_listed_with_the_plan_not_among_events(tmp_path) -> None:
+    after = [S1, S2, claim("events", "EV-8", "S2", "2025-01-15", event_type="force_task", title="Secure border areas"),
+             claim("events", "EV-9", "S2", "2025-01-15", event_date="2025-01-14", event_type="diplomatic_contact", title="A call", actor_id="USA")]
+    result = compare(tmp_path, [S1], after)
+    kinds = {i["claim_id"]: (i["kind"], i["group"]) for i in result["news"] if i["table"] == "events" and i["kind"] != "actor"}
+    assert kinds == {"EV-8": ("plan", "plan"), "EV-9": ("event", "events")}
+    assert news.GROUPS["plan"] == "The plan as reported" and list(news.GROUPS).index("events") < list(news.GROUPS).index("plan")

@@ -44,6 +44,7 @@ KINDS: dict[str, Kind] = {
     "position": Kind(7, "positions"),          # a first stance on a topic, or an unnamed group's change
     "figure": Kind(8, "figures"),              # any other figure
     "event": Kind(9, "events"),
+    "plan": Kind(9, "plan"),                    # a description of the plan (event_types.plan): the force's form and tasks
     "question": Kind(10, "questions"),
     "source": Kind(11, "sources"),
     "actor": Kind(11, "sources"),
@@ -68,6 +69,7 @@ GROUPS: dict[str, str] = {
     "positions": "Positions",
     "figures": "Figures",
     "events": "Events",
+    "plan": "The plan as reported",
     "questions": "Open questions",
     "sources": "Reports and actors named for the first time",
 }

@@ -332,7 +332,7 @@ def event_news(new: pd.DataFrame, ctx: Context) -> list[NewsItem]:
         ctx: the comparison's context (``previous_info``: the previous edition's information date).
 
     Returns:
-        Items of kind milestone, event or background; ``subject`` is the event's own date.
+        Items of kind milestone, event, plan or background; ``subject`` is the event's own date.
     """
     items = []
     cutoff = pd.Timestamp(ctx.previous_info["date"]) if ctx.previous_info and ctx.previous_info.get("date") else None
@@ -341,6 +341,8 @@ def event_news(new: pd.DataFrame, ctx: Context) -> list[NewsItem]:
         end = event_end(date, precision)
         if cutoff is not None and end is not None and end < cutoff:
             kind = "background"
+        elif flag(r.get("plan")):
+            kind = "plan"  # the plan as a report describes it: undated, apart from what happened
         else:
             kind = "milestone" if flag(r.get("milestone")) else "event"
         # The event's own date, when it says more than the report's date beside it.
