@@ -567,9 +567,12 @@ def test_a_stance_others_report_is_said_as_reported(tmp_path) -> None:
              claim("positions", "PO-8", "S2", "2025-01-15", actor_id="USA", topic="turkish_troops", direction="supports",
                    summary="Backs Turkey's offer of troops", voice="outlet", confidence="relayed"),
              claim("positions", "PO-9", "S2", "2025-01-15", actor_id="ISR", topic="hamas_disarmament", direction="supports",
-                   summary="Backs efforts to disarm Hamas", voice="own", confidence="on_record")]
+                   summary="Backs efforts to disarm Hamas", voice="own", confidence="on_record"),
+             claim("positions", "PO-7", "S2", "2025-01-15", actor_id="EGY", topic="turkish_troops", direction="opposes",
+                   summary="Opposes Turkish troops", voice="outlet", confidence="unattributed")]  # the outlet says it flatly
     texts = {i["claim_id"]: i["text"] for i in compare(tmp_path, [S1], after)["news"] if i["kind"] in ("position", "stance_change")}
-    assert texts == {"PO-8": "United States: reportedly backs Turkey's offer of troops", "PO-9": "Israel: backs efforts to disarm Hamas"}
+    assert texts == {"PO-8": "United States: reportedly backs Turkey's offer of troops", "PO-9": "Israel: backs efforts to disarm Hamas",
+                     "PO-7": "Egypt: opposes Turkish troops"}
 
 
 def test_a_description_of_the_plan_is_listed_with_the_plan_not_among_events(tmp_path) -> None:

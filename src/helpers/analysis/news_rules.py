@@ -271,8 +271,10 @@ def position_news(new: pd.DataFrame, previous: pd.DataFrame, ctx: Context) -> li
             kind = "position"
         summary = cell_text(r.get("summary"))
         said = fmt.lower_first(summary) if summary else f"{label_of(r, 'direction').lower()} on {label_of(r, 'topic')}"
-        # a stance others report (a relay, an outlet's own statement) is said as reported, never as the actor's word
-        if cell_text(r.get("voice")) not in ("", "own") and "reportedly" not in said:
+        # a stance the report attributes to others (a relay, unnamed officials) is said as reported, never as the
+        # actor's word; an outlet's flat statement stays flat
+        if (cell_text(r.get("voice")) not in ("", "own") and cell_text(r.get("confidence")) in ("relayed", "anonymous_officials")
+                and "reportedly" not in said):
             said = f"reportedly {said}"
         text = f"{ctx.name(actor)}: {said}" + (f" (before: {cell_text(before.get('direction_label')).lower()})" if old and old != direction else "")
         basis = basis_of(before["source_id"], before["reported_date"], ctx, fmt.lower_first(cell_text(before.get("summary")))) if kind == "repeat" and before else None

@@ -40,6 +40,7 @@ CONDITION_SCOPES: dict[str, str] = {"deploying_troops": "deploy troops", "suppor
 
 CONDITION_WORDS: dict[str, str] = {
     "un_mandate": "with a UN Security Council mandate",
+    "clear_un_mandate": "with a clear UN mandate in its text",
     "non_combat": "in a non-combative role",
     "israeli_controlled_areas_only": "inside Israeli-controlled areas",
     "after_fighting_stops": "once fighting completely stops",
