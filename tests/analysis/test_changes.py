@@ -273,6 +273,8 @@ def test_a_report_whose_date_may_postdate_the_previous_edition_says_why_it_is_ne
     assert result["news"][0]["text"] == ("New report: Outlet S0, “Title S0” (dated c. 4 Jan 2025 but possibly as late as 11 Jan 2025, "
                                          "so the previous edition could not use it; its claims are listed apart)")
     assert [(i["kind"], i["claim_id"]) for i in result["not_news"]][0] == ("older_report", "PL-9")
+    assert ("- Egypt publicly offered troops ([S0](#src-S0), c\\. 4 Jan 2025): from a report dated before the previous edition but "
+            "possibly published after it, which that edition could not use; added now") in changes_md.changes_md(result)
 
 
 def test_a_claim_added_to_a_report_already_covered_is_news_marked_late(tmp_path) -> None:

@@ -87,12 +87,14 @@ def _older_reports_apart(items: list[NewsItem], ctx: Context) -> list[NewsItem]:
     """Claims of a report new to this edition but older than the previous edition's newest report become
     "older_report": a reader gets them, apart from the news, never as the week's headline (the report's own
     line stays among the news, saying why it is new now)."""
-    older = {i["source_id"] for i in items if i["kind"] == "source" and i["subject"] == "older"}
-    if not older or not ctx.previous_info:
+    why = {i["source_id"]: i["subject"] for i in items if i["kind"] == "source" and i["subject"] in ("older", "may_postdate")}
+    if not why or not ctx.previous_info:
         return items
-    basis = basis_of(ctx.previous_info["source_id"], ctx.previous_info["date"], ctx, ctx.previous_info["label"])
-    return [i | {"kind": "older_report", "news": False, "weight": None, "group": i["table"], "basis": basis}  # type: ignore[misc]
-            if i["news"] and i["kind"] != "source" and i["source_id"] in older else i for i in items]
+    newest = basis_of(ctx.previous_info["source_id"], ctx.previous_info["date"], ctx, ctx.previous_info["label"])
+    # a report whose date may fall after the previous edition's is not said to be older than its newest report
+    basis = {sid: newest if reason == "older" else newest | {"label": "may_postdate"} for sid, reason in why.items()}
+    return [i | {"kind": "older_report", "news": False, "weight": None, "group": i["table"], "basis": basis[i["source_id"]]}  # type: ignore[misc]
+            if i["news"] and i["kind"] != "source" and i["source_id"] in why else i for i in items]
 
 
 def changes_since(current: Tables, previous: Tables | None, as_of: str, previous_as_of: str | None) -> dict[str, Any]:

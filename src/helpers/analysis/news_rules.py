@@ -457,6 +457,7 @@ def source_news(current: pd.DataFrame, previous: pd.DataFrame, ctx: Context) -> 
         older = bool(cutoff) and iso_or_none(r.get("published")) is not None and iso_or_none(r.get("published")) < cutoff
         row = {"source_id": r["source_id"], "reported_date": r.get("published"), "_late": False}
         text = f"New report: {outlet}" + (f", “{title}”" if title else "")
+        may_postdate = False
         if older:
             latest = iso_or_none(r.get("published_latest"))
             may_postdate = bool(ctx.previous_as_of) and latest is not None and latest > ctx.previous_as_of
@@ -464,7 +465,8 @@ def source_news(current: pd.DataFrame, previous: pd.DataFrame, ctx: Context) -> 
                      f"{fmt.date_label(latest)}, so the previous edition could not use it; its claims are listed apart)" if may_postdate else
                      f" (published before the previous edition's newest report of {ctx.previous_info['label']}; newly added; its claims "
                      "are listed apart)")
-        items.append(new_item("source", "sources", row, "source_id", ctx, text, subject="older" if older else "", claim_ids=[]))
+        subject = ("may_postdate" if may_postdate else "older") if older else ""
+        items.append(new_item("source", "sources", row, "source_id", ctx, text, subject=subject, claim_ids=[]))
     return items
 
 

@@ -40,7 +40,8 @@ def origin(via_outlet: Any, outlet: Any) -> str:
 
 
 def origins(claims: pd.DataFrame) -> list[str]:
-    """The independent origins behind some claims: a report that relays the WSJ and the WSJ itself are one.
+    """The independent origins behind some claims: a report that relays the WSJ and the WSJ itself are one;
+    a report's "reportedly", naming no source, adds no origin beside a claim that names one.
 
     Args:
         claims: processed claim rows with ``via_outlet`` and ``outlet`` (the report's outlet).
@@ -52,7 +53,12 @@ def origins(claims: pd.DataFrame) -> list[str]:
         return []
     via = claims["via_outlet"] if "via_outlet" in claims else pd.Series("", index=claims.index)
     outlet = claims["outlet"] if "outlet" in claims else pd.Series("", index=claims.index)
-    return sorted({o for o in (origin(v, w) for v, w in zip(via, outlet)) if o})
+    # "has reportedly offered", naming no source, relays an origin it does not name: it adds none of its own
+    # (unless every claim is such a relay: then the outlets are all a reader can be told)
+    confidence = claims["confidence"].fillna("") if "confidence" in claims else pd.Series("", index=claims.index)
+    unnamed_relay = confidence.eq("relayed") & via.map(lambda v: not (isinstance(v, str) and v.strip()))
+    keep = ~unnamed_relay if (~unnamed_relay).any() else unnamed_relay
+    return sorted({o for o in (origin(v, w) for v, w in zip(via[keep], outlet[keep])) if o})
 
 
 def own_word_cut(claims: pd.DataFrame, keys: list[str]) -> pd.Series:

@@ -51,6 +51,9 @@ def _old_line(item: dict[str, Any]) -> str:
         why = f"reported again, as in {earlier}" if earlier else "reported again"
     elif item["kind"] == "weaker":
         why = f"a weaker mention; the actor already stood at {esc(basis.get('label', ''))} ({earlier})"
+    elif item["kind"] == "older_report" and basis.get("label") == "may_postdate":
+        why = ("from a report dated before the previous edition but possibly published after it, which that edition could not use; "
+               "added now")
     elif item["kind"] == "older_report":
         why = f"from a report older than the previous edition's newest ({earlier}), added now"
     else:
