@@ -409,3 +409,14 @@ def test_one_sentence_naming_kinds_with_or_is_one_entry_not_an_offer_of_each(tmp
     table = briefing.commitments_md(standing.reset_index()).replace("\\", "")  # the Markdown escapes dropped
     assert table.count("Troops, equipment or logistics (the mix not stated): signalled willingness (S013") == 1
     assert "Equipment: signalled" not in table.split("19 willing")[-1]
+
+
+def test_a_public_offer_a_report_repeats_as_reportedly_is_drawn_as_it_says(tmp_path) -> None:
+    t = tables(tmp_path, pledges=[
+        pledge("PL-001", "IDN", "offered_public", "S011", amount_low=20000, amount_high=20000, amount_unit="troops", amount_text="20,000",
+               confidence="on_record", voice="own"),
+        pledge("PL-002", "IDN", "offered_public", "S013", amount_low=20000, amount_high=20000, amount_unit="troops", amount_text="some 20.000",
+               amount_precision="approximate", confidence="relayed", voice="outlet")])
+    stated = analysis_tables.stated_figures(t["pledges"]).set_index("pledge_id")
+    assert stated.loc["PL-001", "stage_short"] == "offered publicly"
+    assert stated.loc["PL-002", "stage_short"] == "reportedly offered"

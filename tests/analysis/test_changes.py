@@ -584,3 +584,12 @@ def test_a_description_of_the_plan_is_listed_with_the_plan_not_among_events(tmp_
     kinds = {i["claim_id"]: (i["kind"], i["group"]) for i in result["news"] if i["table"] == "events" and i["kind"] != "actor"}
     assert kinds == {"EV-8": ("plan", "plan"), "EV-9": ("event", "events")}
     assert news.GROUPS["plan"] == "The plan as reported" and list(news.GROUPS).index("events") < list(news.GROUPS).index("plan")
+
+
+def test_a_public_offer_repeated_as_reportedly_is_said_as_reported(tmp_path) -> None:
+    offer = claim("pledges", "PL-1", "S1", "2025-01-05", actor_id="IDN", contribution_type="troops", stage="offered_public",
+                  confidence="on_record", **NO_AMOUNT)
+    again = claim("pledges", "PL-9", "S2", "2025-01-15", actor_id="IDN", contribution_type="troops", stage="offered_public",
+                  confidence="relayed", **NO_AMOUNT)
+    result = compare(tmp_path, [S1, offer], [S1, S2, offer, again])
+    assert [(i["kind"], i["text"]) for i in result["not_news"]] == [("repeat", "Indonesia reportedly offered troops")]

@@ -83,3 +83,8 @@ def precisions(sources: pd.DataFrame) -> dict[str, str]:
 def label_of(row: dict[str, Any], code: str) -> str:
     """The reader label of a code column, or the code itself when no label column is there."""
     return cell_text(row.get(LABEL_COLUMNS.get(code, f"{code}_label"))) or cell_text(row.get(code)).replace("_", " ")
+
+
+def unnamed_relay(confidence: Any, via_outlet: Any) -> bool:
+    """A claim the report gives as "reportedly", naming no source: relayed, with no outlet it relays."""
+    return cell_text(confidence) == "relayed" and not cell_text(via_outlet)

@@ -13,7 +13,7 @@ import pandas as pd
 
 from helpers import fmt
 from helpers.analysis.standings import OFFERED_RANK, latest_stance, standings
-from helpers.analysis.cells import Tables, cell_text, flag, iso_or_none, label_of, number_text, py_value, table
+from helpers.analysis.cells import Tables, cell_text, flag, iso_or_none, label_of, number_text, py_value, table, unnamed_relay
 from helpers.analysis.news import KINDS, STATE_KINDS, Basis, Context, NewsItem, basis_of, event_end, merge, new_item
 from helpers.analysis.news_words import UNSPECIFIED, condition_clause, contribution_words, pledge_sentence, standing_words
 from helpers.data.datapackage import claim_id_columns
@@ -127,7 +127,8 @@ def pledge_news(new: pd.DataFrame, previous: Tables, ctx: Context) -> list[NewsI
     for r in new.to_dict("records"):
         kind, basis, standing = classify_pledge(r, pairs, best, seen, ctx)
         stage = cell_text(r.get("stage"))
-        text = pledge_sentence([cell_text(r.get("actor_id"))], stage, [contribution_words(r)], ctx, cell_text(r.get("requested_by")))
+        said = "offered_reportedly" if stage == "offered_public" and unnamed_relay(r.get("confidence"), r.get("via_outlet")) else stage
+        text = pledge_sentence([cell_text(r.get("actor_id"))], said, [contribution_words(r)], ctx, cell_text(r.get("requested_by")))
         noted = kind in KINDS and standing is not None
         text += f" (before: {cell_text(standing.get('stage_label')).lower()})" if noted else ""
         items.append(new_item(kind, "pledges", r, "pledge_id", ctx, text, subject=cell_text(r.get("contribution_type")),

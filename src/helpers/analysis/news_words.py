@@ -23,6 +23,8 @@ STAGE_SENTENCES: dict[str, str] = {
     "conditional": "{A} will provide {c} only on conditions",
     "offered_private": "{A} reportedly offered {c} (not announced)",
     "offered_public": "{A} publicly offered {c}",
+    # a public offer a later report repeats as "reportedly", naming no source: said as the report says it
+    "offered_reportedly": "{A} reportedly offered {c}",
     "approved_at_home": "{A} approved {its} contribution of {c} at home",
     "deployed": "{A} deployed {c}",
     "not_expected": "{A} {is} not expected to provide {c}",

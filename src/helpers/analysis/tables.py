@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from helpers import fmt
+from helpers.analysis.cells import unnamed_relay
 from helpers.analysis.standings import (
     ASKED_RANK, NAMED_RANK, OFFERED_RANK, WILLING_RANK, Tables, contributors, flagged, latest_stance, standings, would_be_contributors,
 )
@@ -208,7 +209,10 @@ def stated_figures(pledges: pd.DataFrame) -> pd.DataFrame:
         "value": pd.concat([lo, hi], axis=1).max(axis=1), "low": lo, "high": hi, "precision": rows["amount_precision"],
         "unit": rows["amount_unit"], "label": rows["amount_label"], "words": rows["amount_text"], "stage": rows["stage"],
         "stage_label": rows["stage_label"],
-        "stage_short": rows["stage_short"] if "stage_short" in rows else rows["stage_label"].map(fmt.lower_first),
+        # a public offer a later report repeats as "reportedly", naming no source, is drawn as the report says it
+        "stage_short": (rows["stage_short"] if "stage_short" in rows else rows["stage_label"].map(fmt.lower_first)).where(
+            ~(rows["stage"].eq("offered_public") & pd.Series([unnamed_relay(c, v) for c, v in zip(rows["confidence"], rows["via_outlet"])],
+                                                             index=rows.index, dtype=bool)), "reportedly offered"),
         "where": inside.map({"true": "Inside Gaza", "false": "Outside Gaza"}).fillna("Where not stated"),
         "location_label": rows["location_label"].fillna(""), "source_id": rows["source_id"], "reported_label": rows["reported_label"],
         "reported_date": rows["reported_date"],
