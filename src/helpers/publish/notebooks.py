@@ -134,7 +134,10 @@ class Kernel:
         self.km = KernelManager(kernel_name=kernel_name)
         self.km.start_kernel(cwd=str(self.cwd), extra_arguments=list(KERNEL_ARGUMENTS))
         self.kc = self.km.client()
-        self.kc.start_channels()
+        # No heartbeat channel: the client asks the manager whether the kernel process lives. A heartbeat thread
+        # left beating a kernel being shut down recreates its socket in a loop ("Too many open files" in a
+        # long test run).
+        self.kc.start_channels(hb=False)
         self._used = False
         # Sent now, while the kernel starts (ZMQ holds it until the kernel reads its shell socket): the driver
         # checks the data meanwhile.
@@ -172,6 +175,8 @@ class Kernel:
             self.kc.stop_channels()
         with contextlib.suppress(Exception):
             self.km.shutdown_kernel(now=True)
+        with contextlib.suppress(Exception):
+            self.km.context.destroy(linger=0)  # the manager's own ZMQ context: its sockets and file handles go too
 
 
 def notebook_kernel(path: Path) -> str:
