@@ -247,11 +247,10 @@ def test_relays_of_one_story_count_as_one_origin(tmp_path) -> None:
     assert summary["countries_approached"][0]["origins"] == ["Outlet S013"]
     from helpers import fmt
     assert fmt.origins_note(standings.origins(t["figures"])) == "2 origins: Outlet S013 and The Wall Street Journal"
-    # "has reportedly offered", naming no source (S013), adds no origin beside S011's own report of the offer
+    # "has reportedly offered", naming no source (S013): its outlet, marked as naming no source
     offers = tables(tmp_path / "b", pledges=[pledge("PL-001", "IDN", "offered_public", "S011", confidence="on_record"),
                                              pledge("PL-002", "IDN", "offered_public", "S013", confidence="relayed")])["pledges"]
-    assert standings.origins(offers) == ["Outlet S011"]
-    assert standings.origins(offers[offers["pledge_id"] == "PL-002"]) == ["Outlet S013"]  # alone, its outlet is all there is
+    assert standings.origins(offers) == ["Outlet S011", "Outlet S013 (“reportedly”, no source named)"]
 
 
 def test_chronology_orders_by_when_it_happened_with_its_precision(tmp_path) -> None:
@@ -419,4 +418,4 @@ def test_a_public_offer_a_report_repeats_as_reportedly_is_drawn_as_it_says(tmp_p
                amount_precision="approximate", confidence="relayed", voice="outlet")])
     stated = analysis_tables.stated_figures(t["pledges"]).set_index("pledge_id")
     assert stated.loc["PL-001", "stage_short"] == "offered publicly"
-    assert stated.loc["PL-002", "stage_short"] == "reportedly offered"
+    assert stated.loc["PL-002", ["stage_short", "stage_label"]].tolist() == ["reportedly offered", "Reportedly offered"]

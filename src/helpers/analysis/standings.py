@@ -41,7 +41,8 @@ def origin(via_outlet: Any, outlet: Any) -> str:
 
 def origins(claims: pd.DataFrame) -> list[str]:
     """The independent origins behind some claims: a report that relays the WSJ and the WSJ itself are one;
-    a report's "reportedly", naming no source, adds no origin beside a claim that names one.
+    a report's "reportedly", naming no source, is marked as such ("All Israel News (“reportedly”, no source
+    named)").
 
     Args:
         claims: processed claim rows with ``via_outlet`` and ``outlet`` (the report's outlet).
@@ -53,12 +54,13 @@ def origins(claims: pd.DataFrame) -> list[str]:
         return []
     via = claims["via_outlet"] if "via_outlet" in claims else pd.Series("", index=claims.index)
     outlet = claims["outlet"] if "outlet" in claims else pd.Series("", index=claims.index)
-    # "has reportedly offered", naming no source, relays an origin it does not name: it adds none of its own
-    # (unless every claim is such a relay: then the outlets are all a reader can be told)
+    # "has reportedly offered", naming no source: the outlet is where the reader can find it, but not a
+    # source of its own, and the origin says so
     confidence = claims["confidence"].fillna("") if "confidence" in claims else pd.Series("", index=claims.index)
-    unnamed_relay = confidence.eq("relayed") & via.map(lambda v: not (isinstance(v, str) and v.strip()))
-    keep = ~unnamed_relay if (~unnamed_relay).any() else unnamed_relay
-    return sorted({o for o in (origin(v, w) for v, w in zip(via[keep], outlet[keep])) if o})
+    unnamed = confidence.eq("relayed") & via.map(lambda v: not (isinstance(v, str) and v.strip()))
+    named = {o for o in (origin(v, w) for v, w in zip(via[~unnamed], outlet[~unnamed])) if o}
+    relays = {f"{o} (“reportedly”, no source named)" for o in (origin(v, w) for v, w in zip(via[unnamed], outlet[unnamed])) if o and o not in named}
+    return sorted(named | relays)
 
 
 def own_word_cut(claims: pd.DataFrame, keys: list[str]) -> pd.Series:

@@ -203,16 +203,17 @@ def stated_figures(pledges: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=cols)
     lo, hi = lo[rows.index], hi[rows.index]
     inside = rows["inside_gaza"].astype("string").str.lower()
+    hedged = rows["stage"].eq("offered_public") & pd.Series(
+        [unnamed_relay(c, v) for c, v in zip(rows["confidence"], rows["via_outlet"])], index=rows.index, dtype=bool)
     return pd.DataFrame({
         "pledge_id": rows["pledge_id"], "actor_id": rows["actor_id"], "actor_name": rows["actor_name"], "actor_kind": rows["actor_kind"],
         "part_of_force": flagged(rows["part_of_force"]) if "part_of_force" in rows else True,
         "value": pd.concat([lo, hi], axis=1).max(axis=1), "low": lo, "high": hi, "precision": rows["amount_precision"],
         "unit": rows["amount_unit"], "label": rows["amount_label"], "words": rows["amount_text"], "stage": rows["stage"],
-        "stage_label": rows["stage_label"],
-        # a public offer a later report repeats as "reportedly", naming no source, is drawn as the report says it
+        # a public offer a later report repeats as "reportedly", naming no source, is drawn and labelled as the report says it
+        "stage_label": rows["stage_label"].where(~hedged, "Reportedly offered"),
         "stage_short": (rows["stage_short"] if "stage_short" in rows else rows["stage_label"].map(fmt.lower_first)).where(
-            ~(rows["stage"].eq("offered_public") & pd.Series([unnamed_relay(c, v) for c, v in zip(rows["confidence"], rows["via_outlet"])],
-                                                             index=rows.index, dtype=bool)), "reportedly offered"),
+            ~hedged, "reportedly offered"),
         "where": inside.map({"true": "Inside Gaza", "false": "Outside Gaza"}).fillna("Where not stated"),
         "location_label": rows["location_label"].fillna(""), "source_id": rows["source_id"], "reported_label": rows["reported_label"],
         "reported_date": rows["reported_date"],
