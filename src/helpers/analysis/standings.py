@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from helpers import fmt
+from helpers.analysis.cells import unnamed_relay
 from helpers.data import clean, reference
 from helpers.data.datapackage import claim_id_columns
 
@@ -56,8 +57,8 @@ def origins(claims: pd.DataFrame) -> list[str]:
     outlet = claims["outlet"] if "outlet" in claims else pd.Series("", index=claims.index)
     # "has reportedly offered", naming no source: the outlet is where the reader can find it, but not a
     # source of its own, and the origin says so
-    confidence = claims["confidence"].fillna("") if "confidence" in claims else pd.Series("", index=claims.index)
-    unnamed = confidence.eq("relayed") & via.map(lambda v: not (isinstance(v, str) and v.strip()))
+    confidence = claims["confidence"] if "confidence" in claims else pd.Series("", index=claims.index)
+    unnamed = pd.Series([unnamed_relay(c, v) for c, v in zip(confidence, via)], index=claims.index, dtype=bool)
     named = {o for o in (origin(v, w) for v, w in zip(via[~unnamed], outlet[~unnamed])) if o}
     relays = {f"{o} (“reportedly”, no source named)" for o in (origin(v, w) for v, w in zip(via[unnamed], outlet[unnamed])) if o and o not in named}
     return sorted(named | relays)

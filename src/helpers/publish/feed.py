@@ -13,7 +13,7 @@ from helpers import fmt
 from helpers.publish.site_editions import (
     DATA_ZIP, EDITIONS_PAGE, FEED_NAME, HTML_NAME, PDF_NAME, SETTINGS_NAME, SITE_TITLE, PublishError, SiteEdition, cited,
 )
-from helpers.publish.site_pages import edition_label, information_text, no_changes_text, stale_text
+from helpers.publish.site_pages import back_dated_text, edition_label, information_text, no_changes_text, stale_text
 
 # A namespace for the feed's entry ids: stable across runs, hosts and base URLs.
 _ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "isf-briefing/editions")
@@ -80,9 +80,8 @@ def edition_summary(edition: SiteEdition, with_changes: bool = True) -> str:
     if edition.revision:
         parts.append(sentence(f"Revision {edition.revision} of the {fmt.dated_text(edition.as_of)} edition"
                               + (f": {edition.revision_note}" if edition.revision_note.strip() else "")))
-    if not edition.revision and fmt.back_dated_note(edition.as_of, edition.built_at):
-        parts.append(sentence(f"Built on {fmt.dated_text(edition.built_at)}, after its date: a back-dated edition, holding only the "
-                              "reports it could have had on its date"))
+    if back_dated_text(edition):
+        parts.append(back_dated_text(edition))
     if edition.information_date:
         parts.append(sentence(f"Information current to {information_text(edition)}"))
     if stale_text(edition):

@@ -48,6 +48,15 @@ def stale_text(edition: SiteEdition) -> str:
             if old["stale"] else "")
 
 
+def back_dated_text(edition: SiteEdition) -> str:
+    """ "Built on 5 December 2026, after its date: a back-dated edition, …" for an original edition built after
+    its date (a revision says why it was built instead), else ""."""
+    if edition.revision or not fmt.back_dated_note(edition.as_of, edition.built_at):
+        return ""
+    return (f"Built on {fmt.dated_text(edition.built_at)}, after its date: a back-dated edition, holding only the reports it "
+            "could have had on its date.")
+
+
 def no_changes_text(edition: SiteEdition) -> str:
     """What the page and feed say for an edition with no headline changes.
 
@@ -136,9 +145,8 @@ def _edition_item(edition: SiteEdition, superseded: bool, newest_folder: str) ->
     )
     if stale_text(edition):
         lines.append(f'<p class="revised">{esc(stale_text(edition))}</p>')
-    if not edition.revision and fmt.back_dated_note(edition.as_of, edition.built_at):
-        lines.append(f'<p class="revised">Built on {esc(fmt.dated_text(edition.built_at))}, after its date: a back-dated edition, '
-                     "holding only the reports it could have had on its date.</p>")
+    if back_dated_text(edition):
+        lines.append(f'<p class="revised">{esc(back_dated_text(edition))}</p>')
     if edition.revision:
         note = f": {esc(edition.revision_note)}" if edition.revision_note else ""
         lines.append(f'<p class="revised">Revision {edition.revision} of the {esc(fmt.dated_text(edition.as_of))} edition{note}.</p>')
